@@ -1,0 +1,410 @@
+"""Credit check decisions: every failing condition listed, with its citation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from app.rules.eligibility import (
+    CheckResult,
+    ConsentRecord,
+    ConsentState,
+    EffectiveRestriction,
+    EligibilityRequest,
+    JointPunishmentHit,
+    JointPunishmentLookup,
+    MatterTerms,
+    Mode,
+    Party,
+    ReasonCode,
+    assess_consent,
+    check_eligibility,
+    consent_last_valid_day,
+    credit_check_valid_until,
+)
+from app.rules.profiles import HighRiskCategory, Profile, get_profile
+from app.rules.restrictions import Situation
+
+D = date
+R = ReasonCode
+COMBINED = get_profile("shandong-combined")
+DEZHOU = get_profile("dezhou-2023")
+LINZI = get_profile("linzi-2022")
+AS_OF = D(2026, 6, 1)
+
+MATTER = MatterTerms(
+    code="370100-001",
+    offered_modes=frozenset({Mode.TOLERANCE, Mode.NOTIFY_COMMIT}),
+)
+CONSENT = ConsentRecord(purpose="credit_check", granted_on=D(2026, 1, 10), expires_on=None)
+SUBJECT_LISTING = EffectiveRestriction("L-1", Situation.FALSE_MATERIALS, D(2026, 9, 15))
+AGENT_LISTING = EffectiveRestriction("L-2", Situation.IDENTITY_FRAUD, None)
+JOINT_OK = JointPunishmentLookup(consulted=True)
+
+BASE = EligibilityRequest(
+    matter=MATTER,
+    mode=Mode.TOLERANCE,
+    purpose="credit_check",
+    consent=CONSENT,
+    subject_restrictions=(),
+    joint_punishment=JOINT_OK,
+    as_of=AS_OF,
+)
+
+BOTH = (Mode.TOLERANCE, Mode.NOTIFY_COMMIT)
+EVERY_MODE_MATTER = replace(MATTER, offered_modes=frozenset(Mode))
+NOT_IN_CATALOG = (R.MATTER_NOT_IN_CATALOG,)
+
+CASES = [
+    ("all conditions met", BASE, COMBINED, (), BOTH),
+    ("not in catalog: unknown", replace(BASE, matter=None), COMBINED, NOT_IN_CATALOG, ()),
+    (
+        "not in catalog: withdrawn entry",
+        replace(BASE, matter=replace(MATTER, in_catalog=False)),
+        COMBINED,
+        (R.MATTER_NOT_IN_CATALOG,),
+        (),
+    ),
+    (
+        "mode not offered by the matter",
+        replace(BASE, mode=Mode.GREEN_CHANNEL),
+        COMBINED,
+        (R.MODE_NOT_OFFERED,),
+        BOTH,
+    ),
+    (
+        "green channel offered by the matter and the profile",
+        replace(BASE, mode=Mode.GREEN_CHANNEL, matter=EVERY_MODE_MATTER),
+        COMBINED,
+        (),
+        (Mode.GREEN_CHANNEL, Mode.TOLERANCE, Mode.NOTIFY_COMMIT),
+    ),
+    (
+        "green channel not in the Dezhou profile",
+        replace(BASE, mode=Mode.GREEN_CHANNEL, matter=EVERY_MODE_MATTER),
+        DEZHOU,
+        (R.MODE_NOT_OFFERED,),
+        BOTH,
+    ),
+    (
+        "high-risk matter: one reason per category",
+        replace(
+            BASE,
+            matter=replace(
+                MATTER,
+                excluded_categories=frozenset(
+                    {HighRiskCategory.PUBLIC_SAFETY, HighRiskCategory.STATE_SECRETS}
+                ),
+            ),
+        ),
+        COMBINED,
+        (R.MATTER_EXCLUDED_HIGH_RISK, R.MATTER_EXCLUDED_HIGH_RISK),
+        (),
+    ),
+    (
+        "high-risk exclusion is not part of the Linzi profile",
+        replace(
+            BASE,
+            matter=replace(MATTER, excluded_categories=frozenset({HighRiskCategory.PUBLIC_SAFETY})),
+        ),
+        LINZI,
+        (),
+        BOTH,
+    ),
+    ("consent missing", replace(BASE, consent=None), COMBINED, (R.CONSENT_MISSING,), ()),
+    ("consent not required by Dezhou", replace(BASE, consent=None), DEZHOU, (), BOTH),
+    (
+        "consent granted after the check day counts as missing",
+        replace(BASE, consent=replace(CONSENT, granted_on=D(2026, 6, 2))),
+        COMBINED,
+        (R.CONSENT_MISSING,),
+        (),
+    ),
+    (
+        "consent revoked before the check",
+        replace(BASE, consent=replace(CONSENT, revoked_on=D(2026, 5, 1))),
+        COMBINED,
+        (R.CONSENT_REVOKED,),
+        (),
+    ),
+    (
+        "consent revoked on the check day",
+        replace(BASE, consent=replace(CONSENT, revoked_on=AS_OF)),
+        COMBINED,
+        (R.CONSENT_REVOKED,),
+        (),
+    ),
+    (
+        "consent revoked only after the check day",
+        replace(BASE, consent=replace(CONSENT, revoked_on=D(2026, 6, 2))),
+        COMBINED,
+        (),
+        BOTH,
+    ),
+    (
+        "consent expired the day before",
+        replace(BASE, consent=replace(CONSENT, expires_on=D(2026, 5, 31))),
+        COMBINED,
+        (R.CONSENT_EXPIRED,),
+        (),
+    ),
+    (
+        "consent expiring on the check day is still valid",
+        replace(BASE, consent=replace(CONSENT, expires_on=AS_OF)),
+        COMBINED,
+        (),
+        BOTH,
+    ),
+    (
+        # 2025-06-01 + 365 days = 2026-06-01 (2026 is not a leap year): last valid day
+        "open-ended consent on its last day under the 365-day cap",
+        replace(BASE, consent=replace(CONSENT, granted_on=D(2025, 6, 1))),
+        COMBINED,
+        (),
+        BOTH,
+    ),
+    (
+        # 2025-05-31 + 365 days = 2026-05-31
+        "open-ended consent past the 365-day cap",
+        replace(BASE, consent=replace(CONSENT, granted_on=D(2025, 5, 31))),
+        COMBINED,
+        (R.CONSENT_EXPIRED,),
+        (),
+    ),
+    (
+        "consent for another purpose",
+        replace(BASE, consent=replace(CONSENT, purpose="marketing")),
+        COMBINED,
+        (R.CONSENT_PURPOSE_MISMATCH,),
+        (),
+    ),
+    (
+        "consent revoked, expired and for another purpose",
+        replace(
+            BASE,
+            consent=ConsentRecord("marketing", D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 5)),
+        ),
+        COMBINED,
+        (R.CONSENT_REVOKED, R.CONSENT_EXPIRED, R.CONSENT_PURPOSE_MISMATCH),
+        (),
+    ),
+    (
+        "subject restricted",
+        replace(BASE, subject_restrictions=(SUBJECT_LISTING,)),
+        COMBINED,
+        (R.RESTRICTION_EFFECTIVE,),
+        (),
+    ),
+    (
+        "agent restricted",
+        replace(BASE, agent_restrictions=(AGENT_LISTING,)),
+        COMBINED,
+        (R.AGENT_RESTRICTION_EFFECTIVE,),
+        (),
+    ),
+    (
+        "subject on a joint punishment list",
+        replace(
+            BASE,
+            joint_punishment=JointPunishmentLookup(
+                True, (JointPunishmentHit("失信被执行人", "court"),)
+            ),
+        ),
+        COMBINED,
+        (R.JOINT_PUNISHMENT_LISTED,),
+        (),
+    ),
+    (
+        "agent on a joint punishment list",
+        replace(
+            BASE,
+            joint_punishment=JointPunishmentLookup(
+                True, (JointPunishmentHit("重大税收违法", "tax", Party.AGENT),)
+            ),
+        ),
+        COMBINED,
+        (R.JOINT_PUNISHMENT_LISTED,),
+        (),
+    ),
+    (
+        "joint punishment lists unavailable: fail closed",
+        replace(BASE, joint_punishment=JointPunishmentLookup(consulted=False)),
+        COMBINED,
+        (R.JOINT_PUNISHMENT_UNAVAILABLE,),
+        (),
+    ),
+    (
+        "everything fails at once",
+        EligibilityRequest(
+            matter=replace(
+                MATTER,
+                in_catalog=False,
+                excluded_categories=frozenset({HighRiskCategory.NATIONAL_SECURITY}),
+            ),
+            mode=Mode.TOLERANCE,
+            purpose="credit_check",
+            consent=None,
+            subject_restrictions=(SUBJECT_LISTING,),
+            agent_restrictions=(AGENT_LISTING,),
+            joint_punishment=JointPunishmentLookup(
+                False, (JointPunishmentHit("失信被执行人", "court"),)
+            ),
+            as_of=AS_OF,
+        ),
+        COMBINED,
+        (
+            R.MATTER_NOT_IN_CATALOG,
+            R.MATTER_EXCLUDED_HIGH_RISK,
+            R.CONSENT_MISSING,
+            R.RESTRICTION_EFFECTIVE,
+            R.AGENT_RESTRICTION_EFFECTIVE,
+            R.JOINT_PUNISHMENT_UNAVAILABLE,
+            R.JOINT_PUNISHMENT_LISTED,
+        ),
+        (),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("request_", "profile", "codes", "eligible"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_check_eligibility(
+    request_: EligibilityRequest,
+    profile: Profile,
+    codes: tuple[ReasonCode, ...],
+    eligible: tuple[Mode, ...],
+) -> None:
+    decision = check_eligibility(request_, profile)
+    assert decision.reason_codes == codes
+    assert decision.eligible_modes == eligible
+    assert decision.result is (CheckResult.FAIL if codes else CheckResult.PASS)
+    assert decision.passed is (not codes)
+    for reason in decision.reasons:
+        assert reason.message_zh and reason.message_en and reason.citation.text_zh
+
+
+@pytest.mark.parametrize(
+    ("request_", "profile", "code", "label"),
+    [
+        (replace(BASE, matter=None), COMBINED, R.MATTER_NOT_IN_CATALOG, "DZ art. 5"),
+        (replace(BASE, mode=Mode.GREEN_CHANNEL), COMBINED, R.MODE_NOT_OFFERED, "DZ art. 5"),
+        (
+            replace(
+                BASE,
+                mode=Mode.GREEN_CHANNEL,
+                matter=replace(MATTER, offered_modes=frozenset(Mode)),
+            ),
+            DEZHOU,
+            R.MODE_NOT_OFFERED,
+            "DZ art. 7 ¶1",
+        ),
+        (
+            replace(
+                BASE,
+                matter=replace(
+                    MATTER, excluded_categories=frozenset({HighRiskCategory.PUBLIC_SAFETY})
+                ),
+            ),
+            COMBINED,
+            R.MATTER_EXCLUDED_HIGH_RISK,
+            "DZ art. 2 ¶2",
+        ),
+        (replace(BASE, consent=None), COMBINED, R.CONSENT_MISSING, "LZ §5(1)6"),
+        (
+            replace(BASE, consent=replace(CONSENT, expires_on=D(2026, 5, 31))),
+            COMBINED,
+            R.CONSENT_EXPIRED,
+            "LZ §5(1)6",
+        ),
+        (
+            replace(BASE, subject_restrictions=(SUBJECT_LISTING,)),
+            COMBINED,
+            R.RESTRICTION_EFFECTIVE,
+            "LZ §5(2)1",
+        ),
+        (
+            replace(BASE, subject_restrictions=(SUBJECT_LISTING,)),
+            DEZHOU,
+            R.RESTRICTION_EFFECTIVE,
+            "DZ art. 15 ¶1",
+        ),
+        (
+            replace(BASE, agent_restrictions=(AGENT_LISTING,)),
+            COMBINED,
+            R.AGENT_RESTRICTION_EFFECTIVE,
+            "LZ §3",
+        ),
+        (
+            replace(BASE, joint_punishment=JointPunishmentLookup(False)),
+            COMBINED,
+            R.JOINT_PUNISHMENT_UNAVAILABLE,
+            "LZ §3",
+        ),
+    ],
+)
+def test_reason_citations(
+    request_: EligibilityRequest, profile: Profile, code: ReasonCode, label: str
+) -> None:
+    decision = check_eligibility(request_, profile)
+    (reason,) = [r for r in decision.reasons if r.code is code]
+    assert reason.citation.label == label
+
+
+def test_high_risk_reason_names_the_category() -> None:
+    request_ = replace(
+        BASE,
+        matter=replace(MATTER, excluded_categories=frozenset({HighRiskCategory.PUBLIC_SAFETY})),
+    )
+    (reason,) = check_eligibility(request_, COMBINED).reasons
+    assert reason.detail == "public_safety"
+    assert "公共安全" in reason.message_zh
+
+
+def test_restriction_reason_names_the_listing() -> None:
+    request_ = replace(BASE, subject_restrictions=(SUBJECT_LISTING,))
+    (reason,) = check_eligibility(request_, COMBINED).reasons
+    assert reason.detail == "L-1"
+    assert "2026-09-15" in reason.message_zh
+
+
+@pytest.mark.parametrize(
+    ("consent", "profile", "last_day"),
+    [
+        (CONSENT, COMBINED, D(2027, 1, 10)),  # 2026-01-10 + 365 days
+        (replace(CONSENT, expires_on=D(2026, 3, 1)), COMBINED, D(2026, 3, 1)),
+        (replace(CONSENT, expires_on=D(2028, 1, 1)), COMBINED, D(2027, 1, 10)),  # capped
+        (CONSENT, DEZHOU, None),  # no maximum, no end
+    ],
+)
+def test_consent_last_valid_day(consent: ConsentRecord, profile: Profile, last_day: date) -> None:
+    assert consent_last_valid_day(consent, profile) == last_day
+
+
+def test_assess_consent_states() -> None:
+    assert (
+        assess_consent(None, purpose="credit_check", as_of=AS_OF, profile=COMBINED).state
+        is ConsentState.MISSING
+    )
+    valid = assess_consent(CONSENT, purpose="credit_check", as_of=AS_OF, profile=COMBINED)
+    assert (valid.state, valid.problems, valid.last_valid_day) == (
+        ConsentState.VALID,
+        (),
+        D(2027, 1, 10),
+    )
+    other = assess_consent(CONSENT, purpose="other", as_of=AS_OF, profile=COMBINED)
+    assert other.state is ConsentState.OTHER_PURPOSE
+
+
+@pytest.mark.parametrize(
+    ("profile", "checked_on", "valid_until"),
+    [
+        (COMBINED, D(2026, 6, 1), D(2026, 6, 2)),
+        (DEZHOU, D(2026, 12, 31), D(2027, 1, 1)),
+    ],
+)
+def test_credit_check_valid_until(profile: Profile, checked_on: date, valid_until: date) -> None:
+    assert credit_check_valid_until(profile, checked_on) == valid_until
