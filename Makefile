@@ -1,0 +1,41 @@
+# zwfw-credit: `make run` serves the embedded default; `make test` runs every gate.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development secret for the embedded default only; set your own in any real deployment.
+export ZWFW_JWT_SECRET ?= dev-only-secret-change-me-0123456789abcdef
+
+.PHONY: run test lint typecheck pytest openapi token clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $(BIN)/activate
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/activate pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/zwfw-credit serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app tests migrations
+	$(BIN)/pytest
+
+openapi: $(VENV)/.installed
+	$(BIN)/zwfw-credit openapi > openapi/openapi.json
+
+token: $(VENV)/.installed
+	@$(BIN)/zwfw-credit token --role $(or $(ROLE),clerk) --department $(or $(DEPARTMENT),371400-SPJ) --sub $(or $(SUB),alice) --ttl $(or $(TTL),3600)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from app.auth import Principal, Role, require_roles
+from app.calendar import service
+from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.rules.periods import Unit
+
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+Year = Annotated[int, Path(ge=1949, le=2199, description="Calendar year, e.g. 2026.")]
+MAX_AMOUNT = 3660
+
+
+@router.get(
+    "/deadline",
+    response_model=DeadlineRead,
+    summary="Compute a deadline (计算期限)",
+    description=(
+        "The start day itself is not counted (民法典 art. 201). `working_days` skip weekends "
+        "and statutory holidays and count make-up working days; `months` end on the same day "
+        "N months later or the month's last day (民法典 art. 202); `days` ending on a day off "
+        "move to the next working day when `roll_forward` is true (民法典 art. 203). A result "
+        "that touches a year with no loaded calendar is `provisional`."
+    ),
+    responses=problem_responses(422),
+)
+async def get_deadline(
+    session: SessionDep,
+    start: Annotated[date, Query(description="Day D, not counted.", examples=["2026-09-30"])],
+    amount: Annotated[int, Query(ge=0, le=MAX_AMOUNT, examples=[3])],
+    unit: Annotated[Unit, Query(examples=["working_days"])],
+    roll_forward: Annotated[
+        bool, Query(description="For `days`: move a last day off to the next working day.")
+    ] = True,
+) -> DeadlineRead:
+    return await service.deadline(session, start, amount, unit, roll_forward=roll_forward)
+
+
+@router.get(
+    "/{year}",
+    response_model=CalendarYearRead,
+    summary="Read a year's calendar (工作日历)",
+    responses=problem_responses(422),
+)
+async def get_calendar_year(session: SessionDep, year: Year) -> CalendarYearRead:
+    return await service.get_year(session, year)
+
+
+@router.put(
+    "/{year}",
+    response_model=CalendarYearRead,
+    summary="Load a year's calendar (admin)",
+    description=(
+        "Replaces the year's holidays and make-up working days. Every date must fall inside "
+        "the year, no date may be both, and make-up working days fall on Saturday or Sunday. "
+        "Send `If-Match` with the current `version` to guard against a concurrent change."
+    ),
+    responses=problem_responses(401, 403, 412, 422),
+)
+async def put_calendar_year(
+    session: SessionDep,
+    principal: Admin,
+    year: Year,
+    body: CalendarYearWrite,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=64)] = None,
+) -> CalendarYearRead:
+    result, created = await service.load_year(session, principal, year, body, if_match)
+    response.status_code = 201 if created else 200
+    response.headers["ETag"] = f'"{result.version}"'
+    return result

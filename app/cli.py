@@ -1,0 +1,110 @@
+"""Command line: ``zwfw-credit serve|migrate|token|openapi``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.config import Settings, SettingsError, load_settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from app.main import create_app
+    from app.migrate import upgrade
+
+    if not args.no_migrate:
+        upgrade(settings.database_url)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import downgrade, upgrade
+
+    if args.revision.startswith("-") or args.revision == "base":
+        downgrade(settings.database_url, args.revision)
+    else:
+        upgrade(settings.database_url, args.revision)
+    return 0
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from app.auth import Role, mint_token
+
+    known = {role.value for role in Role}
+    unknown = [role for role in args.role if role not in known]
+    if unknown:
+        sys.stderr.write(f"unknown role(s): {', '.join(unknown)}; known: {sorted(known)}\n")
+        return 2
+    private_key = Path(args.private_key).read_text() if args.private_key else None
+    token = mint_token(
+        settings,
+        sub=args.sub,
+        roles=args.role,
+        department=args.department,
+        ttl_seconds=args.ttl,
+        private_key=private_key,
+    )
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+def _openapi(_args: argparse.Namespace, settings: Settings) -> int:
+    from app.main import create_app
+
+    spec = create_app(settings).openapi()
+    sys.stdout.write(json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zwfw-credit", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="apply migrations and serve HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true", help="skip applying migrations")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply migrations (default: to head)")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(handler=_migrate)
+
+    token = commands.add_parser("token", help="print a signed development token")
+    token.add_argument("--role", action="append", required=True, help="repeat for several")
+    token.add_argument("--department", default=None)
+    token.add_argument("--sub", required=True)
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.add_argument("--private-key", default=None, help="PEM file for RS256")
+    token.set_defaults(handler=_token)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document")
+    openapi.set_defaults(handler=_openapi)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args, load_settings())
+    except SettingsError as exc:
+        sys.stderr.write(f"zwfw-credit: {exc}\n")
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+
+from app import health
+from app.audit import router as audit_router
+from app.calendar import router as calendar_router
+from app.calendar.seed import seed_missing_years
+from app.clock import Clock, SystemClock
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import install_error_handlers
+from app.logs import configure_logging
+from app.middleware import RequestContextMiddleware
+from app.profiles import router as profiles_router
+
+DESCRIPTION = """\
+**政务服务信用信息应用服务**：政务服务平台在办理政务服务事项时应用申请人的信用信息——
+为守信者提供容缺受理、告知承诺、绿色通道等便利，对轻微失信行为实行有期限、可申辩、可修复的
+失信制约名单管理。规则来自《德州市政务服务信用信息应用办法》（德州市政府令第13号）与
+《临淄区建立政务服务"失信制约"制度实施方案（试行）》（临政管办发〔2022〕3号）。
+
+**Credit information in government services**: lets a government-service platform use an
+applicant's credit when handling a matter — faster paths for the trustworthy (tolerance
+acceptance, notify-and-commit, green channel) and a fair, time-limited restriction list for
+minor dishonesty, with notice, objection and repair. Errors are RFC 9457
+`application/problem+json` with a machine `code`; lists are cursor-paginated; every
+response carries `X-Request-ID`.
+"""
+
+TAGS = [
+    {"name": "health", "description": "Liveness and readiness (健康检查)."},
+    {
+        "name": "profiles",
+        "description": "Rule profiles (规则配置): every parameter with its citation.",
+    },
+    {
+        "name": "calendar",
+        "description": "Working-day calendar (工作日历) and deadline computation (期限计算).",
+    },
+    {"name": "audit", "description": "Append-only audit log (审计日志), auditors only."},
+]
+
+
+def _package_version() -> str:
+    try:
+        return version("zwfw-credit")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await seed_missing_years(app.state.database.sessionmaker)
+        yield
+        await app.state.database.dispose()
+
+    app = FastAPI(
+        title="zwfw-credit",
+        version=_package_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(profiles_router.router)
+    app.include_router(calendar_router.router)
+    app.include_router(audit_router.router)
+    return app

@@ -1,0 +1,187 @@
+"""Test harness: every HTTP test runs against SQLite and against PostgreSQL.
+
+Each backend gets a throwaway database built by the migrations. Each test runs inside an
+outer transaction that is rolled back at teardown; the application's sessions join it
+through SAVEPOINTs (SQLAlchemy's documented recipe), so every test starts clean.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from app.auth import mint_token
+from app.calendar.seed import seed_missing_years
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+from app.migrate import upgrade
+
+TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("ZWFW_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+def _plain_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _postgres_admin(sql: str) -> None:
+    connection = await asyncpg.connect(_plain_dsn(postgres_admin_url()), timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def create_postgres_database() -> str:
+    """Create an empty database on the test server; skip (or fail under CI) if unreachable."""
+    name = f"zwfw_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        reason = f"PostgreSQL unreachable at {postgres_admin_url()}: {exc!r}"
+        if IN_CI:
+            pytest.fail(reason + " (CI=true: PostgreSQL tests may not be skipped)")
+        pytest.skip(reason)
+    return make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def create_sqlite_database(directory: Path) -> str:
+    return f"sqlite+aiosqlite:///{directory / f'zwfw-{uuid.uuid4().hex[:8]}.db'}"
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {"database_url": database_url, "jwt_secret": TEST_SECRET}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def prepare_database(url: str) -> None:
+    """Migrate to head and load the calendar, as `zwfw-credit serve` does at start."""
+    upgrade(url)
+
+    async def seed() -> None:
+        db = Database(url)
+        try:
+            await seed_missing_years(db.sessionmaker)
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed())
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated throwaway database, once per backend for the whole run."""
+    if request.param == "sqlite":
+        url = create_sqlite_database(tmp_path_factory.mktemp("sqlite"))
+        prepare_database(url)
+        yield url
+        return
+    url = create_postgres_database()
+    try:
+        prepare_database(url)
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def connection(database: Database) -> AsyncIterator[AsyncConnection]:
+    """One connection with an outer transaction, rolled back after the test."""
+    async with database.engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+async def session(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as s:
+        yield s
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@dataclass
+class Harness:
+    """The app of one test, with its database joined to the test's transaction."""
+
+    settings: Settings
+    database: Database
+
+
+@pytest.fixture
+def app_harness(
+    settings: Settings, database: Database, sessionmaker: async_sessionmaker[AsyncSession]
+) -> Harness:
+    return Harness(settings=settings, database=database.with_sessionmaker(sessionmaker))
+
+
+@pytest.fixture
+async def client(app_harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(app_harness.settings, database=app_harness.database)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+TokenFactory = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def auth(settings: Settings) -> TokenFactory:
+    """``auth("clerk", department="371400-SPJ")`` -> an Authorization header."""
+
+    def make(
+        *roles: str, department: str | None = "371400-SPJ", sub: str = "alice", ttl: int = 600
+    ) -> dict[str, str]:
+        token = mint_token(
+            settings, sub=sub, roles=list(roles), department=department, ttl_seconds=ttl
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
