@@ -57,6 +57,7 @@ class ConsentState(StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     OTHER_PURPOSE = "other_purpose"
+    SCOPE_INSUFFICIENT = "scope_insufficient"
 
 
 class ReasonCode(StrEnum):
@@ -67,6 +68,7 @@ class ReasonCode(StrEnum):
     CONSENT_EXPIRED = "consent_expired"
     CONSENT_REVOKED = "consent_revoked"
     CONSENT_PURPOSE_MISMATCH = "consent_purpose_mismatch"
+    CONSENT_SCOPE_INSUFFICIENT = "consent_scope_insufficient"
     RESTRICTION_EFFECTIVE = "restriction_effective"
     AGENT_RESTRICTION_EFFECTIVE = "agent_restriction_effective"
     JOINT_PUNISHMENT_LISTED = "joint_punishment_listed"
@@ -105,6 +107,7 @@ class ConsentRecord:
     granted_on: date
     expires_on: date | None
     revoked_on: date | None = None
+    scope: frozenset[str] | None = None  # information categories; None: not stated
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,7 @@ class EligibilityRequest:
     joint_punishment: JointPunishmentLookup
     as_of: date
     agent_restrictions: tuple[EffectiveRestriction, ...] = ()
+    required_scope: frozenset[str] = frozenset()  # categories the check will read
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +199,12 @@ def consent_last_valid_day(consent: ConsentRecord, profile: Profile) -> date | N
 
 
 def assess_consent(
-    consent: ConsentRecord | None, *, purpose: str, as_of: date, profile: Profile
+    consent: ConsentRecord | None,
+    *,
+    purpose: str,
+    as_of: date,
+    profile: Profile,
+    required_scope: frozenset[str] = frozenset(),
 ) -> ConsentAssessment:
     """Every problem of a consent on ``as_of`` for ``purpose`` (LZ §5(1)6).
 
@@ -212,6 +221,8 @@ def assess_consent(
         problems.append(ConsentState.EXPIRED)
     if consent.purpose != purpose:
         problems.append(ConsentState.OTHER_PURPOSE)
+    if required_scope and not required_scope <= (consent.scope or frozenset()):
+        problems.append(ConsentState.SCOPE_INSUFFICIENT)
     state = problems[0] if problems else ConsentState.VALID
     return ConsentAssessment(state, tuple(problems), last_day)
 
@@ -250,6 +261,12 @@ _CONSENT_REASONS: dict[ConsentState, tuple[ReasonCode, str, str, Citation]] = {
         "The consent was given for another purpose.",
         LZ_5_1_6_CONSENT,
     ),
+    ConsentState.SCOPE_INSUFFICIENT: (
+        ReasonCode.CONSENT_SCOPE_INSUFFICIENT,
+        "授权载明的使用范围未涵盖本次核验需查询的信用信息。",
+        "The consent's scope does not cover the information the check reads.",
+        LZ_5_1_6_CONSENT,
+    ),
 }
 
 
@@ -283,7 +300,8 @@ def _matter_reasons(
                     category.value,
                 )
             )
-    if not matter.in_catalog:
+    if not matter.in_catalog or reasons:
+        # Out of the catalog, or high risk: no mode at all, so no separate mode reason.
         return reasons, frozenset()
     available = profile.modes & matter.offered_modes
     if mode not in available:
@@ -366,7 +384,11 @@ def check_eligibility(request: EligibilityRequest, profile: Profile) -> Eligibil
     reasons, available = _matter_reasons(request.matter, request.mode, profile)
     if profile.consent_required:
         assessment = assess_consent(
-            request.consent, purpose=request.purpose, as_of=request.as_of, profile=profile
+            request.consent,
+            purpose=request.purpose,
+            as_of=request.as_of,
+            profile=profile,
+            required_scope=request.required_scope,
         )
         for problem in assessment.problems:
             code, zh, en, citation = _CONSENT_REASONS[problem]

@@ -408,3 +408,35 @@ def test_assess_consent_states() -> None:
 )
 def test_credit_check_valid_until(profile: Profile, checked_on: date, valid_until: date) -> None:
     assert credit_check_valid_until(profile, checked_on) == valid_until
+
+
+def test_consent_scope_must_cover_what_the_check_reads() -> None:
+    needed = frozenset({"restriction_list", "joint_punishment"})
+    narrow = ConsentRecord("credit_check", D(2026, 1, 10), None, scope=frozenset({"credit_record"}))
+    wide = ConsentRecord("credit_check", D(2026, 1, 10), None, scope=needed | {"credit_record"})
+    unstated = ConsentRecord("credit_check", D(2026, 1, 10), None)
+
+    def state(consent: ConsentRecord) -> ConsentState:
+        return assess_consent(
+            consent, purpose="credit_check", as_of=AS_OF, profile=COMBINED, required_scope=needed
+        ).state
+
+    assert state(narrow) is ConsentState.SCOPE_INSUFFICIENT
+    assert state(unstated) is ConsentState.SCOPE_INSUFFICIENT
+    assert state(wide) is ConsentState.VALID
+    # Without a required scope, scope is not examined.
+    assert assess_consent(narrow, purpose="credit_check", as_of=AS_OF, profile=COMBINED).state is (
+        ConsentState.VALID
+    )
+
+
+def test_excluded_matter_without_modes_gives_only_the_high_risk_reason() -> None:
+    # The catalog stores a high-risk matter with no facilitation mode at all.
+    excluded = MatterTerms(
+        code="370100-002",
+        offered_modes=frozenset(),
+        excluded_categories=frozenset({HighRiskCategory.PUBLIC_SAFETY}),
+    )
+    decision = check_eligibility(replace(BASE, matter=excluded), COMBINED)
+    assert decision.reason_codes == (R.MATTER_EXCLUDED_HIGH_RISK,)
+    assert decision.eligible_modes == ()
