@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.no_migrate:
         upgrade(settings.database_url)
+    if args.demo:
+        asyncio.run(_load_demo(settings))
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -28,6 +31,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+async def _load_demo(settings: Settings) -> None:
+    from app.calendar.seed import seed_missing_years
+    from app.db import Database
+    from app.demo import load_demo
+
+    database = Database(settings.database_url)
+    try:
+        await seed_missing_years(database.sessionmaker)
+        await load_demo(database.sessionmaker, settings.profile)
+    finally:
+        await database.dispose()
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -77,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-migrate", action="store_true", help="skip applying migrations")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo departments and catalog first"
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="apply migrations (default: to head)")

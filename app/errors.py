@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -219,7 +221,29 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A unique or foreign-key constraint caught a race the service's checks did not.
+    logger.warning("integrity error", extra={"error": type(exc).__name__})
+    return problem_response(
+        409,
+        "conflict",
+        "The change conflicts with the current state; read it again and retry.",
+        request_id=_request_id(request),
+    )
+
+
+async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        409,
+        "concurrent_update",
+        "Someone else changed this record at the same time; read it again and retry.",
+        request_id=_request_id(request),
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

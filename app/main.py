@@ -12,10 +12,16 @@ from app import health
 from app.audit import router as audit_router
 from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
+from app.catalog import router as catalog_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
+from app.consents import router as consents_router
+from app.credit_checks import router as credit_checks_router
 from app.db import Database
+from app.departments import router as departments_router
 from app.errors import install_error_handlers
+from app.joint_punishment import router as joint_punishment_router
+from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.profiles import router as profiles_router
@@ -44,7 +50,24 @@ TAGS = [
         "name": "calendar",
         "description": "Working-day calendar (工作日历) and deadline computation (期限计算).",
     },
+    {"name": "departments", "description": "Departments (部门) and the profile each applies."},
+    {
+        "name": "catalog",
+        "description": "The catalog of matters that may use credit facilitation (清单, DZ art. 5).",
+    },
+    {
+        "name": "consents",
+        "description": "Consent to use credit information (授权, LZ §5(1)6).",
+    },
+    {
+        "name": "credit-checks",
+        "description": "Credit checks before facilitation (信用核验, DZ art. 6).",
+    },
     {"name": "audit", "description": "Append-only audit log (审计日志), auditors only."},
+    {
+        "name": "joint-punishment",
+        "description": "National joint reward and punishment lists (联合奖惩名单): bulk import.",
+    },
 ]
 
 
@@ -69,6 +92,8 @@ def create_app(
         await seed_missing_years(app.state.database.sessionmaker)
         yield
         await app.state.database.dispose()
+        if app.state.joint_punishment_client is not None:
+            await app.state.joint_punishment_client.aclose()
 
     app = FastAPI(
         title="zwfw-credit",
@@ -80,10 +105,19 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
+    app.state.joint_punishment_client = client_from_settings(
+        settings.joint_punishment_url, settings.joint_punishment_timeout
+    )
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(profiles_router.router)
     app.include_router(calendar_router.router)
+    app.include_router(departments_router.router)
+    app.include_router(catalog_router.router)
+    app.include_router(catalog_router.public_router)
+    app.include_router(consents_router.router)
+    app.include_router(credit_checks_router.router)
     app.include_router(audit_router.router)
+    app.include_router(joint_punishment_router.router)
     return app

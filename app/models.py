@@ -4,8 +4,28 @@ from __future__ import annotations
 
 from app.audit.models import AuditEntry
 from app.calendar.models import CalendarYear
+from app.catalog.models import Matter, MatterVersion
+from app.consents.models import Consent
+from app.credit_checks.models import CreditCheck
 from app.db import Base
+from app.departments.models import Department
+from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.restrictions.models import Restriction
+from app.subjects.models import Subject
 
 metadata = Base.metadata
 
-__all__ = ["AuditEntry", "CalendarYear", "metadata"]
+__all__ = [
+    "AuditEntry",
+    "CalendarYear",
+    "Consent",
+    "CreditCheck",
+    "Department",
+    "JointPunishmentEntry",
+    "JointPunishmentImport",
+    "Matter",
+    "MatterVersion",
+    "Restriction",
+    "Subject",
+    "metadata",
+]

@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from app.auth import mint_token
 from app.calendar.seed import seed_missing_years
+from app.clock import FixedClock
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
@@ -161,9 +163,18 @@ def app_harness(
     return Harness(settings=settings, database=database.with_sessionmaker(sessionmaker))
 
 
+# Tests count dates by hand from the 2026 calendar: "now" is fixed unless a test moves it.
+DEFAULT_NOW = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)  # 10:00 on Wed 2026-09-30 in Shanghai
+
+
 @pytest.fixture
-async def client(app_harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(app_harness.settings, database=app_harness.database)
+def clock() -> FixedClock:
+    return FixedClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+async def client(app_harness: Harness, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(app_harness.settings, database=app_harness.database, clock=clock)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c

@@ -232,7 +232,7 @@ async def test_request_transaction_commits_on_success_and_rolls_back_on_error(
         await app.state.database.dispose()
 
 
-def test_openapi_file_matches_the_app(settings: object) -> None:
+def test_openapi_file_matches_the_app() -> None:
     from tests.conftest import make_settings
 
     committed = json.loads(Path("openapi/openapi.json").read_text(encoding="utf-8"))

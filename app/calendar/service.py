@@ -11,8 +11,9 @@ from app.auth import Principal
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
+from app.concurrency import check_version
 from app.db import utcnow
-from app.errors import FieldError, PreconditionFailed, UnprocessableEntity
+from app.errors import FieldError, UnprocessableEntity
 from app.rules.calendar import WorkingCalendar, YearCalendar, validate_year_calendar
 from app.rules.periods import Unit, compute_deadline
 
@@ -98,13 +99,7 @@ async def load_year(
     repository = CalendarRepository(session)
     row = await repository.get(year)
     before = _read(row).model_dump(mode="json") if row is not None else None
-    if if_match is not None:
-        expected = row.version if row is not None else None
-        if if_match.strip('"') != str(expected):
-            raise PreconditionFailed(
-                f"The calendar for {year} is at version {expected}, not {if_match}.",
-                code="version_mismatch",
-            )
+    check_version(row.version if row is not None else None, if_match, f"The calendar for {year}")
     holidays = sorted({d.isoformat() for d in data.holidays})
     workdays = sorted({d.isoformat() for d in data.makeup_workdays})
     created = row is None

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.catalog.models import Matter, MatterVersion
+
+
+class CatalogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_matter(self, code: str, *, for_update: bool = False) -> Matter | None:
+        query = select(Matter).where(Matter.code == code)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def get_version(self, version_id: uuid.UUID) -> MatterVersion | None:
+        return await self.session.get(MatterVersion, version_id)
+
+    async def current_version(self, code: str, at: datetime) -> MatterVersion | None:
+        """The latest version already in effect at ``at``."""
+        query = (
+            select(MatterVersion)
+            .where(MatterVersion.matter_code == code, MatterVersion.effective_from <= at)
+            .order_by(MatterVersion.version.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def latest_version(self, code: str) -> MatterVersion | None:
+        query = (
+            select(MatterVersion)
+            .where(MatterVersion.matter_code == code)
+            .order_by(MatterVersion.version.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def versions(self, code: str) -> Sequence[MatterVersion]:
+        query = (
+            select(MatterVersion)
+            .where(MatterVersion.matter_code == code)
+            .order_by(MatterVersion.version)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def current_versions_after(
+        self, at: datetime, after_code: str | None, limit: int, *, status: str | None = None
+    ) -> Sequence[MatterVersion]:
+        """Per matter, the version in effect at ``at``; ordered by matter code."""
+        latest = (
+            select(
+                MatterVersion.matter_code.label("code"),
+                func.max(MatterVersion.version).label("version"),
+            )
+            .where(MatterVersion.effective_from <= at)
+            .group_by(MatterVersion.matter_code)
+            .subquery()
+        )
+        query = (
+            select(MatterVersion)
+            .join(
+                latest,
+                (MatterVersion.matter_code == latest.c.code)
+                & (MatterVersion.version == latest.c.version),
+            )
+            .order_by(MatterVersion.matter_code)
+            .limit(limit)
+        )
+        if after_code is not None:
+            query = query.where(MatterVersion.matter_code > after_code)
+        if status is not None:
+            query = query.where(MatterVersion.status == status)
+        return (await self.session.scalars(query)).all()
+
+    def add(self, row: Matter | MatterVersion) -> None:
+        self.session.add(row)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from app.auth import Principal, Role, require_roles
+from app.clock import ClockDep
+from app.config import Settings
+from app.consents import service
+from app.consents.schemas import ConsentCreate, ConsentRead, ConsentRevocation
+from app.db import SessionDep
+from app.errors import problem_responses
+
+router = APIRouter(prefix="/api/v1/consents", tags=["consents"])
+
+Recorder = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
+Reader = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform, Role.auditor))]
+
+
+@router.post(
+    "",
+    response_model=ConsentRead,
+    status_code=201,
+    summary="Record a consent (授权) to use credit information",
+    description=(
+        "LZ §5(1)6: the purpose, method and scope are stated; the consent is bounded in "
+        "time (`expires_on` at most the profile's maximum after the grant, never for "
+        "life) and revocable."
+    ),
+    responses=problem_responses(401, 403, 422),
+)
+async def record_consent(
+    request: Request, session: SessionDep, principal: Recorder, clock: ClockDep, body: ConsentCreate
+) -> ConsentRead:
+    settings: Settings = request.app.state.settings
+    return await service.record_consent(session, principal, body, clock.now(), settings)
+
+
+@router.get(
+    "/{consent_id}",
+    response_model=ConsentRead,
+    summary="Read a consent",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def read_consent(
+    session: SessionDep, _principal: Reader, consent_id: uuid.UUID
+) -> ConsentRead:
+    return await service.consent_read(session, await service.get_consent(session, consent_id))
+
+
+@router.post(
+    "/{consent_id}/revocation",
+    response_model=ConsentRead,
+    summary="Revoke a consent (撤回授权)",
+    description="Takes effect at once: later checks under this consent fail.",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def revoke_consent(
+    session: SessionDep,
+    principal: Recorder,
+    clock: ClockDep,
+    consent_id: uuid.UUID,
+    body: ConsentRevocation,
+) -> ConsentRead:
+    return await service.revoke_consent(session, principal, consent_id, body.reason, clock.now())

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.subjects.schemas import SubjectIn, SubjectRead
+
+
+class ConsentPurpose(StrEnum):
+    """使用目的: credit_facilitation 政务服务信用便利化办理 (DZ art. 6);
+    rating_consultation 评先评优征求意见 (LZ §5(2)3)."""
+
+    credit_facilitation = "credit_facilitation"
+    rating_consultation = "rating_consultation"
+
+
+class InformationCategory(StrEnum):
+    """使用范围: restriction_list 失信制约名单; joint_punishment 联合奖惩名单;
+    credit_record 信用记录; commitment_history 承诺履行情况."""
+
+    restriction_list = "restriction_list"
+    joint_punishment = "joint_punishment"
+    credit_record = "credit_record"
+    commitment_history = "commitment_history"
+
+
+class ConsentMethod(StrEnum):
+    """授权方式: written_signature 书面签字; electronic_signature 电子签名;
+    platform_authorization 政务服务平台在线授权."""
+
+    written_signature = "written_signature"
+    electronic_signature = "electronic_signature"
+    platform_authorization = "platform_authorization"
+
+
+class ConsentCreate(BaseModel):
+    """Record a consent (授权): purpose, scope and method stated, bounded in time."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": {
+                        "subject_type": "organization",
+                        "id_number": "91350100M000100Y43",
+                        "name": "德州市某某食品有限公司",
+                    },
+                    "purpose": "credit_facilitation",
+                    "scope": ["restriction_list", "joint_punishment"],
+                    "method": "written_signature",
+                    "granted_at": "2026-09-30T09:30:00+08:00",
+                    "expires_on": "2026-12-31",
+                    "evidence_ref": "SQ-2026-000123（窗口签字授权书扫描件）",
+                }
+            ]
+        },
+    )
+
+    subject: SubjectIn
+    purpose: ConsentPurpose
+    scope: list[InformationCategory] = Field(min_length=1, max_length=4)
+    method: ConsentMethod
+    granted_at: datetime | None = Field(
+        default=None, description="When the applicant consented; now when omitted."
+    )
+    expires_on: date = Field(
+        description="Last valid day; at most the profile's maximum after the grant."
+    )
+    evidence_ref: str = Field(
+        min_length=1, max_length=500, description="Reference to the signed or logged evidence."
+    )
+
+
+class ConsentRevocation(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "申请人书面撤回授权"}]}
+    )
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ConsentRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6c1f3f0e-5d8a-4f7e-9a51-7b0c2e4d9f10",
+                    "subject": {
+                        "subject_type": "organization",
+                        "id_number": "91350100M000100Y43",
+                        "name": "德州市某某食品有限公司",
+                        "address": None,
+                    },
+                    "purpose": "credit_facilitation",
+                    "scope": ["restriction_list", "joint_punishment"],
+                    "method": "written_signature",
+                    "granted_at": "2026-09-30T01:30:00Z",
+                    "expires_on": "2026-12-31",
+                    "evidence_ref": "SQ-2026-000123",
+                    "revoked_at": None,
+                    "revocation_reason": None,
+                    "department": "371400-SPJ",
+                    "version": 1,
+                }
+            ]
+        }
+    )
+
+    id: str
+    subject: SubjectRead
+    purpose: ConsentPurpose
+    scope: list[InformationCategory]
+    method: ConsentMethod
+    granted_at: datetime
+    expires_on: date
+    evidence_ref: str
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    department: str | None
+    version: int

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+
+from app.auth import CurrentPrincipal, Principal, Role, require_roles
+from app.db import SessionDep
+from app.departments import service
+from app.departments.schemas import (
+    DEPARTMENT_CODE_PATTERN,
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentUpdate,
+)
+from app.errors import problem_responses
+from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+
+router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
+
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+Code = Annotated[str, Path(pattern=DEPARTMENT_CODE_PATTERN, examples=["371400-SPJ"])]
+IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
+
+
+@router.post(
+    "",
+    response_model=DepartmentRead,
+    status_code=201,
+    summary="Register a department (admin)",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_department(
+    request: Request, session: SessionDep, principal: Admin, body: DepartmentCreate
+) -> DepartmentRead:
+    default_profile: str = request.app.state.settings.profile
+    return await service.create_department(session, principal, body, default_profile)
+
+
+@router.get(
+    "",
+    response_model=Page[DepartmentRead],
+    summary="List departments",
+    responses=problem_responses(401, 422),
+)
+async def list_departments(
+    session: SessionDep,
+    _principal: CurrentPrincipal,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[DepartmentRead]:
+    return await service.list_departments(session, limit, cursor)
+
+
+@router.get(
+    "/{code}",
+    response_model=DepartmentRead,
+    summary="Read a department",
+    responses=problem_responses(401, 404, 422),
+)
+async def read_department(
+    session: SessionDep, _principal: CurrentPrincipal, code: Code
+) -> DepartmentRead:
+    return DepartmentRead.model_validate(await service.get_department(session, code))
+
+
+@router.patch(
+    "/{code}",
+    response_model=DepartmentRead,
+    summary="Change a department's name, profile or phone (admin)",
+    responses=problem_responses(401, 403, 404, 412, 422),
+)
+async def update_department(
+    session: SessionDep,
+    principal: Admin,
+    code: Code,
+    body: DepartmentUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DepartmentRead:
+    result = await service.update_department(session, principal, code, body, if_match)
+    response.headers["ETag"] = f'"{result.version}"'
+    return result

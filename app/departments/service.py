@@ -1,0 +1,130 @@
+"""Departments (部门) and the rule profile each applies."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.auth import Principal
+from app.concurrency import check_version
+from app.db import utcnow
+from app.departments.models import Department
+from app.departments.repository import DepartmentRepository
+from app.departments.schemas import DepartmentCreate, DepartmentRead, DepartmentUpdate
+from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.pagination import Page, decode_cursor, encode_cursor
+from app.rules.profiles import PROFILES, Profile, get_profile
+
+
+def _checked_profile(name: str) -> str:
+    if name not in PROFILES:
+        raise UnprocessableEntity(
+            f"Unknown profile {name!r}.",
+            code="profile_unknown",
+            errors=[
+                FieldError(
+                    field="body.profile",
+                    code="profile_unknown",
+                    message=f"known profiles: {', '.join(sorted(PROFILES))}",
+                )
+            ],
+        )
+    return name
+
+
+async def get_department(session: AsyncSession, code: str) -> Department:
+    department = await DepartmentRepository(session).get(code)
+    if department is None:
+        raise NotFound(f"No department {code}.", code="department_not_found")
+    return department
+
+
+async def profile_of(session: AsyncSession, code: str | None, default: str) -> Profile:
+    """The profile a department applies; the service default for an unknown department."""
+    department = await DepartmentRepository(session).get(code) if code else None
+    return get_profile(department.profile if department else default)
+
+
+async def create_department(
+    session: AsyncSession, principal: Principal, data: DepartmentCreate, default_profile: str
+) -> DepartmentRead:
+    if not data.code.startswith(data.region_code + "-"):
+        raise UnprocessableEntity(
+            "The department code must start with its region code.",
+            code="department_code_region_mismatch",
+            errors=[
+                FieldError(
+                    field="body.code",
+                    code="department_code_region_mismatch",
+                    message=f"expected a code starting with {data.region_code}-",
+                )
+            ],
+        )
+    repository = DepartmentRepository(session)
+    if await repository.get(data.code) is not None:
+        raise Conflict(f"Department {data.code} exists.", code="department_exists")
+    now = utcnow()
+    department = Department(
+        code=data.code,
+        name=data.name,
+        region_code=data.region_code,
+        profile=_checked_profile(data.profile or default_profile),
+        contact_phone=data.contact_phone,
+        created_at=now,
+        updated_at=now,
+    )
+    repository.add(department)
+    await session.flush()
+    result = DepartmentRead.model_validate(department)
+    await record(
+        session,
+        principal,
+        action="department.create",
+        target_type="department",
+        target_id=department.code,
+        details={"after": result.model_dump(mode="json")},
+    )
+    return result
+
+
+async def update_department(
+    session: AsyncSession,
+    principal: Principal,
+    code: str,
+    data: DepartmentUpdate,
+    if_match: str | None,
+) -> DepartmentRead:
+    department = await get_department(session, code)
+    check_version(department.version, if_match, f"Department {code}")
+    before = DepartmentRead.model_validate(department).model_dump(mode="json")
+    changes = data.model_dump(exclude_unset=True)
+    if "profile" in changes:
+        changes["profile"] = _checked_profile(changes["profile"] or "")
+    for field, value in changes.items():
+        if field == "name" and value is None:
+            continue
+        setattr(department, field, value)
+    department.updated_at = utcnow()
+    await session.flush()
+    result = DepartmentRead.model_validate(department)
+    await record(
+        session,
+        principal,
+        action="department.update",
+        target_type="department",
+        target_id=code,
+        details={"before": before, "after": result.model_dump(mode="json")},
+    )
+    return result
+
+
+async def list_departments(
+    session: AsyncSession, limit: int, cursor: str | None
+) -> Page[DepartmentRead]:
+    after = decode_cursor(cursor).get("after") if cursor else None
+    if after is not None and not isinstance(after, str):
+        raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor")
+    rows = await DepartmentRepository(session).list_after(after, limit + 1)
+    items = [DepartmentRead.model_validate(row) for row in rows[:limit]]
+    next_cursor = encode_cursor({"after": rows[limit - 1].code}) if len(rows) > limit else None
+    return Page[DepartmentRead](items=items, next_cursor=next_cursor)

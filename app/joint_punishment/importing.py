@@ -1,0 +1,271 @@
+"""Reading an import of the joint punishment lists (联合奖惩名单导入) line by line.
+
+The body arrives as a stream of byte chunks. Lines are split here, never by reading the
+body whole: a line may be split across chunks, end in CRLF or LF, or lack a final newline,
+and the first may start with a UTF-8 BOM. UTF-8 never uses the byte ``\\n`` inside a
+multi-byte character, so splitting bytes on it is safe before decoding each line.
+
+Two formats carry the same fields: CSV with a header row, and JSON lines (one object per
+line). A CSV field may be quoted (and contain commas) but may not span lines. Each row is
+validated on its own; a bad row is reported with its line number and never stops the
+import.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from app.identifiers import InvalidIdentifier, SubjectType, check_identifier, normalize
+from app.joint_punishment.errors import ImportHeaderInvalid, ImportMediaTypeUnsupported
+
+COLUMNS = ("subject_type", "id_number", "name", "list_name", "source", "listed_on", "expires_on")
+OPTIONAL_COLUMNS = frozenset({"name", "expires_on"})
+TEXT_MAX_LENGTH = 200
+ID_NUMBER_MAX_LENGTH = 64
+# A longer line is rejected without being held in memory.
+MAX_LINE_BYTES = 16 * 1024
+
+_BOM = b"\xef\xbb\xbf"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class ImportFormat(StrEnum):
+    """导入格式: `csv` (text/csv, header row) or `ndjson` (application/x-ndjson, JSON lines)."""
+
+    csv = "csv"
+    ndjson = "ndjson"
+
+
+MEDIA_TYPES = {
+    "text/csv": ImportFormat.csv,
+    "application/x-ndjson": ImportFormat.ndjson,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why one row was rejected: the field (or `line`), a machine code and a message."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One physical line of the body, numbered from 1; ``problem`` set when unreadable."""
+
+    number: int
+    text: str
+    problem: RowError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One accepted row: a subject on a list from ``listed_on`` to ``expires_on``."""
+
+    subject_type: SubjectType
+    id_number: str
+    name: str | None
+    list_name: str
+    source: str
+    listed_on: date
+    expires_on: date | None
+
+
+_TOO_LONG = RowError("line", "line_too_long", f"the line is longer than {MAX_LINE_BYTES} bytes")
+_NOT_UTF8 = RowError("line", "invalid_encoding", "the line is not valid UTF-8")
+
+
+def import_format(content_type: str | None) -> ImportFormat:
+    """The format named by a Content-Type header; 415 for anything else."""
+    media_type, _, parameters = (content_type or "").partition(";")
+    found = MEDIA_TYPES.get(media_type.strip().lower())
+    charset = _charset(parameters)
+    if found is None or charset not in (None, "utf-8", "utf8"):
+        raise ImportMediaTypeUnsupported(
+            "Send the list as text/csv or application/x-ndjson, encoded in UTF-8.",
+        )
+    return found
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _decode(raw: bytes, number: int) -> Line:
+    if number == 1 and raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    try:
+        return Line(number, raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Line(number, "", _NOT_UTF8)
+
+
+async def read_lines(
+    chunks: AsyncIterable[bytes], *, max_line_bytes: int = MAX_LINE_BYTES
+) -> AsyncIterator[Line]:
+    """Split a byte stream into numbered lines, holding at most one line in memory."""
+    pending = bytearray()
+    overlong = False
+    number = 0
+    async for chunk in chunks:
+        view = memoryview(chunk)
+        start = 0
+        while True:
+            newline = chunk.find(b"\n", start)
+            if newline < 0:
+                break
+            number += 1
+            if not overlong:
+                pending += view[start:newline]
+            if overlong or len(pending) > max_line_bytes:
+                yield Line(number, "", _TOO_LONG)
+            else:
+                yield _decode(bytes(pending), number)
+            pending.clear()
+            overlong = False
+            start = newline + 1
+        if not overlong:
+            pending += view[start:]
+            if len(pending) > max_line_bytes:
+                overlong = True
+                pending.clear()
+    if overlong:
+        yield Line(number + 1, "", _TOO_LONG)
+    elif pending:
+        yield _decode(bytes(pending), number + 1)
+
+
+def parse_csv_header(text: str) -> dict[str, int]:
+    """The position of each column; the header must name every column once, in any order."""
+    try:
+        names = [name.strip() for name in next(csv.reader([text], strict=True))]
+    except (csv.Error, StopIteration):
+        names = []
+    missing = [column for column in COLUMNS if column not in names]
+    unknown = [name for name in names if name not in COLUMNS]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if missing or unknown or duplicated:
+        problems = []
+        if missing:
+            problems.append("missing " + ", ".join(missing))
+        if unknown:
+            problems.append("unknown " + ", ".join(repr(name) for name in unknown))
+        if duplicated:
+            problems.append("repeated " + ", ".join(duplicated))
+        raise ImportHeaderInvalid(
+            "The first line must be the header " + ",".join(COLUMNS) + ": " + "; ".join(problems)
+        )
+    return {name: position for position, name in enumerate(names)}
+
+
+def parse_csv_row(text: str, columns: Mapping[str, int]) -> dict[str, str | None] | RowError:
+    try:
+        fields = next(csv.reader([text], strict=True))
+    except csv.Error as exc:
+        return RowError("line", "csv_malformed", f"the line is not valid CSV: {exc}")
+    if len(fields) != len(columns):
+        return RowError(
+            "line", "column_count", f"expected {len(columns)} fields, found {len(fields)}"
+        )
+    return {name: fields[position] for name, position in columns.items()}
+
+
+def parse_json_row(text: str) -> dict[str, str | None] | list[RowError]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        return [RowError("line", "invalid_json", f"the line is not valid JSON: {exc}")]
+    if not isinstance(value, dict):
+        return [RowError("line", "not_an_object", "each line must be one JSON object")]
+    errors = [
+        RowError(str(key), "unknown_field", f"unknown field; the fields are {', '.join(COLUMNS)}")
+        for key in value
+        if key not in COLUMNS
+    ]
+    values: dict[str, str | None] = {}
+    for key in COLUMNS:
+        item = value.get(key)
+        if item is None or isinstance(item, str):
+            values[key] = item
+        else:
+            errors.append(RowError(key, "not_a_string", "must be a string or null"))
+    return errors or values
+
+
+def _text(
+    values: Mapping[str, str | None], field: str, errors: list[RowError], max_length: int
+) -> str | None:
+    value = (values.get(field) or "").strip()
+    if not value:
+        if field not in OPTIONAL_COLUMNS:
+            errors.append(RowError(field, "missing", "must not be empty"))
+        return None
+    if len(value) > max_length:
+        errors.append(RowError(field, "too_long", f"at most {max_length} characters"))
+        return None
+    return value
+
+
+def _date(values: Mapping[str, str | None], field: str, errors: list[RowError]) -> date | None:
+    value = (values.get(field) or "").strip()
+    if not value:
+        if field not in OPTIONAL_COLUMNS:
+            errors.append(RowError(field, "missing", "must not be empty"))
+        return None
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors.append(RowError(field, "invalid_date", "must be a calendar date as YYYY-MM-DD"))
+    return None
+
+
+def validate_row(values: Mapping[str, str | None], today: date) -> EntryRow | list[RowError]:
+    """Check one row; ``today`` is the legal date a citizen's birth date may not pass."""
+    errors: list[RowError] = []
+    subject_type: SubjectType | None = None
+    raw_type = _text(values, "subject_type", errors, TEXT_MAX_LENGTH)
+    if raw_type is not None:
+        try:
+            subject_type = SubjectType(raw_type)
+        except ValueError:
+            errors.append(
+                RowError("subject_type", "invalid_subject_type", "must be person or organization")
+            )
+    id_number = _text(values, "id_number", errors, ID_NUMBER_MAX_LENGTH)
+    if id_number is not None and subject_type is not None:
+        try:
+            id_number = check_identifier(subject_type, id_number, today).normalized
+        except InvalidIdentifier as exc:
+            errors.append(RowError("id_number", exc.code, exc.reason))
+    elif id_number is not None:
+        id_number = normalize(id_number)
+    name = _text(values, "name", errors, TEXT_MAX_LENGTH)
+    list_name = _text(values, "list_name", errors, TEXT_MAX_LENGTH)
+    source = _text(values, "source", errors, TEXT_MAX_LENGTH)
+    listed_on = _date(values, "listed_on", errors)
+    expires_on = _date(values, "expires_on", errors)
+    if listed_on is not None and expires_on is not None and expires_on < listed_on:
+        errors.append(
+            RowError("expires_on", "expires_before_listed", "must not be before listed_on")
+        )
+    if errors:
+        return errors
+    assert subject_type is not None and id_number is not None
+    assert list_name is not None and source is not None and listed_on is not None
+    return EntryRow(subject_type, id_number, name, list_name, source, listed_on, expires_on)

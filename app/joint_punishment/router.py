@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from app.auth import Principal, Role, require_roles
+from app.clock import ClockDep, legal_today
+from app.config import Settings
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.joint_punishment import service
+from app.joint_punishment.importing import COLUMNS
+from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishmentImportResult
+
+router = APIRouter(prefix="/api/v1/joint-punishment", tags=["joint-punishment"])
+
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+ImportId = Annotated[uuid.UUID, Path(description="The import's id.")]
+
+_CSV_EXAMPLE = (
+    ",".join(COLUMNS) + "\n"
+    "organization,91370100MA3C5LXK7K,某某食品有限公司,重大税收违法失信主体,国家税务总局,"
+    "2026-03-01,2029-02-28\n"
+    'person,110101199003070011,"张三, 法定代表人",失信被执行人,最高人民法院,2026-05-10,\n'
+)
+_NDJSON_EXAMPLE = (
+    '{"subject_type": "organization", "id_number": "91370100MA3C5LXK7K", '
+    '"name": "某某食品有限公司", "list_name": "重大税收违法失信主体", '
+    '"source": "国家税务总局", "listed_on": "2026-03-01", "expires_on": "2029-02-28"}\n'
+)
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The list as CSV (header row first) or as JSON lines, UTF-8.",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE},
+            "application/x-ndjson": {"schema": {"type": "string"}, "example": _NDJSON_EXAMPLE},
+        },
+    }
+}
+
+
+@router.post(
+    "/imports",
+    response_model=JointPunishmentImportResult,
+    status_code=201,
+    summary="Import joint punishment list entries (导入联合奖惩名单, admin)",
+    description=(
+        "Adds entries of the national joint reward and punishment lists (联合奖惩名单) to the "
+        "local copy the credit check consults (LZ §3: 从其规定处理). The body is `text/csv` "
+        "with the header `" + ",".join(COLUMNS) + "` (any column order; quoted fields may "
+        "contain commas but not line breaks) or `application/x-ndjson`, one JSON object per "
+        "line with the same keys. `subject_type` is `person` (居民身份证号码) or "
+        "`organization` (统一社会信用代码); `listed_on` and `expires_on` are `YYYY-MM-DD`; an "
+        "empty `expires_on` means open-ended. Each row is validated on its own: valid rows "
+        "are stored, invalid ones are reported by line number (the CSV header is line 1) "
+        "with each field and reason, at most 1,000 of them. The body is streamed, so very "
+        "large files (100,000 rows and more) go in one request."
+    ),
+    responses=problem_responses(401, 403, 415, 422),
+    openapi_extra=_IMPORT_BODY,
+)
+async def import_joint_punishment_entries(
+    session: SessionDep, principal: Admin, clock: ClockDep, request: Request, response: Response
+) -> JointPunishmentImportResult:
+    settings: Settings = request.app.state.settings
+    result = await service.import_entries(
+        session,
+        principal,
+        content_type=request.headers.get("content-type"),
+        chunks=request.stream(),
+        today=legal_today(clock, settings.tz),
+    )
+    response.headers["Location"] = f"{router.prefix}/imports/{result.import_id}"
+    return result
+
+
+@router.get(
+    "/imports/{import_id}",
+    response_model=JointPunishmentImportRead,
+    summary="Read an import (联合奖惩名单导入批次, admin)",
+    description="Who imported, when, in which format, and how many rows were accepted.",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_joint_punishment_import(
+    session: SessionDep, _principal: Admin, import_id: ImportId
+) -> JointPunishmentImportRead:
+    return await service.get_import(session, import_id)

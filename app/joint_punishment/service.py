@@ -1,0 +1,236 @@
+"""联合奖惩: the local copy of the national joint punishment lists and the lookup the
+credit check uses (LZ §3: "对于纳入国家联合奖惩备忘录的申报主体，从其规定处理").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.auth import Principal
+from app.db import new_id, utcnow
+from app.errors import FieldError
+from app.identifiers import SubjectType, normalize
+from app.joint_punishment.adapter import JointPunishmentClient, JointPunishmentUnavailable
+from app.joint_punishment.errors import (
+    ImportEmpty,
+    ImportHeaderInvalid,
+    JointPunishmentImportNotFound,
+)
+from app.joint_punishment.importing import (
+    EntryRow,
+    ImportFormat,
+    RowError,
+    import_format,
+    parse_csv_header,
+    parse_csv_row,
+    parse_json_row,
+    read_lines,
+    validate_row,
+)
+from app.joint_punishment.models import JointPunishmentImport
+from app.joint_punishment.repository import JointPunishmentRepository
+from app.joint_punishment.schemas import (
+    JointPunishmentImportRead,
+    JointPunishmentImportResult,
+    RejectedRow,
+)
+from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
+
+logger = logging.getLogger("app.joint_punishment")
+
+INSERT_BATCH_SIZE = 1000
+MAX_REPORTED_REJECTIONS = 1000
+
+
+class _Importer:
+    """Accepted rows go to the database in batches; rejected rows into a capped report."""
+
+    def __init__(self, repository: JointPunishmentRepository, batch: JointPunishmentImport) -> None:
+        self.repository = repository
+        self.batch = batch
+        self.pending: list[dict[str, Any]] = []
+        self.accepted = 0
+        self.rejected = 0
+        self.rejected_rows: list[RejectedRow] = []
+
+    async def accept(self, row: EntryRow) -> None:
+        self.pending.append(
+            {
+                "id": new_id(),
+                "subject_type": row.subject_type.value,
+                "id_number": row.id_number,
+                "name": row.name,
+                "list_name": row.list_name,
+                "source": row.source,
+                "listed_on": row.listed_on,
+                "expires_on": row.expires_on,
+                "import_id": self.batch.id,
+                "created_at": self.batch.created_at,
+            }
+        )
+        self.accepted += 1
+        if len(self.pending) >= INSERT_BATCH_SIZE:
+            await self.flush()
+
+    def reject(self, line: int, errors: Sequence[RowError]) -> None:
+        self.rejected += 1
+        if len(self.rejected_rows) < MAX_REPORTED_REJECTIONS:
+            self.rejected_rows.append(
+                RejectedRow(
+                    line=line,
+                    errors=[
+                        FieldError(field=e.field, code=e.code, message=e.message) for e in errors
+                    ],
+                )
+            )
+
+    async def flush(self) -> None:
+        await self.repository.insert_entries(self.pending)
+        self.pending = []
+
+
+async def import_entries(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    content_type: str | None,
+    chunks: AsyncIterable[bytes],
+    today: date,
+) -> JointPunishmentImportResult:
+    """Bulk import (批量导入) from a CSV or JSON-lines stream, validated row by row.
+
+    Accepted rows are inserted in batches as the body streams in; the body is never held
+    whole. ``today`` is the legal date used to check citizens' birth dates.
+    """
+    fmt = import_format(content_type)
+    repository = JointPunishmentRepository(session)
+    batch = JointPunishmentImport(
+        id=new_id(),
+        format=fmt.value,
+        accepted=0,
+        rejected=0,
+        imported_by=principal.sub,
+        department=principal.department,
+        created_at=utcnow(),
+    )
+    repository.add_import(batch)
+    await session.flush()
+
+    importer = _Importer(repository, batch)
+    columns: dict[str, int] | None = None
+    async for line in read_lines(chunks):
+        if line.problem is None and not line.text.strip():
+            continue
+        if fmt is ImportFormat.csv and columns is None:
+            if line.problem is not None:
+                raise ImportHeaderInvalid("The header line cannot be read: " + line.problem.message)
+            columns = parse_csv_header(line.text)
+            continue
+        if line.problem is not None:
+            importer.reject(line.number, [line.problem])
+            continue
+        values = (
+            parse_csv_row(line.text, columns) if columns is not None else parse_json_row(line.text)
+        )
+        if isinstance(values, RowError):
+            values = [values]
+        if isinstance(values, list):
+            importer.reject(line.number, values)
+            continue
+        checked = validate_row(values, today)
+        if isinstance(checked, list):
+            importer.reject(line.number, checked)
+        else:
+            await importer.accept(checked)
+    await importer.flush()
+
+    if fmt is ImportFormat.csv and columns is None:
+        raise ImportEmpty("The body is empty: send a header line and at least one row.")
+    if importer.accepted + importer.rejected == 0:
+        raise ImportEmpty("The body has no rows.")
+
+    batch.accepted = importer.accepted
+    batch.rejected = importer.rejected
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="joint_punishment.import",
+        target_type="joint_punishment_import",
+        target_id=str(batch.id),
+        purpose="import the national joint punishment lists",
+        details={"format": fmt.value, "accepted": importer.accepted, "rejected": importer.rejected},
+    )
+    return JointPunishmentImportResult(
+        import_id=batch.id,
+        format=fmt,
+        accepted=importer.accepted,
+        rejected=importer.rejected,
+        rejected_rows=importer.rejected_rows,
+        rejected_rows_truncated=importer.rejected > len(importer.rejected_rows),
+    )
+
+
+async def get_import(session: AsyncSession, import_id: uuid.UUID) -> JointPunishmentImportRead:
+    batch = await JointPunishmentRepository(session).get_import(import_id)
+    if batch is None:
+        raise JointPunishmentImportNotFound(f"No joint punishment import {import_id}.")
+    return JointPunishmentImportRead.model_validate(batch)
+
+
+async def lookup_joint_punishment(
+    session: AsyncSession,
+    client: JointPunishmentClient | None,
+    parties: Sequence[tuple[Party, SubjectType, str]],
+    as_of: date,
+) -> JointPunishmentLookup:
+    """Consult the joint punishment lists (查询联合奖惩名单) for each party on ``as_of``.
+
+    Local entries active on ``as_of`` come from one query for all parties. When an
+    external service is configured it is asked too, for each party; if it cannot be
+    consulted the result is ``consulted=False`` (the credit check then fails closed with
+    ``joint_punishment_unavailable``), still carrying the local hits.
+    """
+    normalized = [
+        (party, subject_type, normalize(number)) for party, subject_type, number in parties
+    ]
+    rows = await JointPunishmentRepository(session).list_active_for(
+        ((subject_type.value, number) for _, subject_type, number in normalized), as_of
+    )
+    hits: list[JointPunishmentHit] = []
+    for party, subject_type, number in normalized:
+        hits.extend(
+            JointPunishmentHit(list_name=row.list_name, source=row.source, party=party)
+            for row in rows
+            if row.subject_type == subject_type.value and row.id_number == number
+        )
+
+    consulted = True
+    if client is not None and normalized:
+        answers = await asyncio.gather(
+            *(client.lookup(subject_type, number, as_of) for _, subject_type, number in normalized),
+            return_exceptions=True,
+        )
+        for (party, _, _), answer in zip(normalized, answers, strict=True):
+            if isinstance(answer, JointPunishmentUnavailable):
+                consulted = False
+                logger.warning(
+                    "joint punishment service unavailable",
+                    extra={"party": party.value, "reason": answer.reason},
+                )
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                hits.extend(
+                    JointPunishmentHit(list_name=hit.list_name, source=hit.source, party=party)
+                    for hit in answer
+                )
+    return JointPunishmentLookup(consulted=consulted, hits=tuple(dict.fromkeys(hits)))

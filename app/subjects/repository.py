@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.subjects.models import Subject
+
+
+class SubjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, subject_id: uuid.UUID) -> Subject | None:
+        return await self.session.get(Subject, subject_id)
+
+    async def get_by_identifier(self, subject_type: str, id_number: str) -> Subject | None:
+        query = select(Subject).where(
+            Subject.subject_type == subject_type, Subject.id_number == id_number
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    def add(self, subject: Subject) -> None:
+        self.session.add(subject)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.identifiers import SubjectType
+
+_PERSON: dict[str, Any] = {
+    "subject_type": "person",
+    "id_number": "11010519491231002X",
+    "name": "张三",
+    "address": "山东省德州市德城区新湖大街1号",
+}
+_ORGANIZATION: dict[str, Any] = {
+    "subject_type": "organization",
+    "id_number": "91350100M000100Y43",
+    "name": "德州市某某食品有限公司",
+    "address": "山东省德州市德城区天衢路100号",
+}
+
+
+class SubjectIn(BaseModel):
+    """申请人或代理人. `id_number`: 统一社会信用代码 (organization) or 居民身份证号码 (person);
+    checked against its standard and stored upper case without spaces."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_ORGANIZATION, _PERSON]}
+    )
+
+    subject_type: SubjectType
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    address: str | None = Field(
+        default=None, max_length=500, description="Registered address or residence."
+    )
+
+
+class SubjectRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_ORGANIZATION]})
+
+    subject_type: SubjectType
+    id_number: str
+    name: str
+    address: str | None = None
