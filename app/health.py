@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.calendar.repository import CalendarRepository
-from app.calendar.service import coverage_warnings
 from app.clock import Clock, legal_today
 from app.config import Settings
 from app.db import Database
+from app.rules.calendar import coverage_warnings
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger("app.health")

@@ -18,24 +18,6 @@ from app.rules.calendar import WorkingCalendar, YearCalendar, validate_year_cale
 from app.rules.periods import Unit, compute_deadline
 
 WEEKENDS_ONLY = "weekends_only"
-# The State Council publishes next year's holidays in November or December.
-NEXT_YEAR_WARNING_MONTH = 12
-
-
-def coverage_warnings(loaded_years: list[int], today: date) -> list[str]:
-    """Readiness warnings: this year missing, or next year missing from 1 December."""
-    warnings = []
-    if today.year not in loaded_years:
-        warnings.append(
-            f"calendar_missing: no working-day calendar for {today.year}; "
-            "deadlines are computed on weekends alone and marked provisional"
-        )
-    if today.month >= NEXT_YEAR_WARNING_MONTH and today.year + 1 not in loaded_years:
-        warnings.append(
-            f"calendar_missing: no working-day calendar for {today.year + 1}; load it with "
-            f"PUT /api/v1/calendar/{today.year + 1} once the State Council publishes it"
-        )
-    return warnings
 
 
 def _to_year_calendar(row: CalendarYear) -> YearCalendar:

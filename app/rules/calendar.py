@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Final
 
 _ONE_DAY = timedelta(days=1)
 
@@ -215,3 +216,25 @@ class WorkingCalendar:
             remaining -= available
             year += 1
             base = 0
+
+
+# The State Council publishes next year's holidays in November or December (DOMAIN.md
+# section 7: "health output warns while next year is missing"); warn from 1 December.
+NEXT_YEAR_WARNING_MONTH: Final = 12
+
+
+def coverage_warnings(loaded_years: Iterable[int], today: date) -> list[str]:
+    """Readiness warnings: this year missing, or next year missing from 1 December."""
+    loaded = set(loaded_years)
+    warnings = []
+    if today.year not in loaded:
+        warnings.append(
+            f"calendar_missing: no working-day calendar for {today.year}; "
+            "deadlines are computed on weekends alone and marked provisional"
+        )
+    if today.month >= NEXT_YEAR_WARNING_MONTH and today.year + 1 not in loaded:
+        warnings.append(
+            f"calendar_missing: no working-day calendar for {today.year + 1}; load it with "
+            f"PUT /api/v1/calendar/{today.year + 1} once the State Council publishes it"
+        )
+    return warnings
