@@ -14,6 +14,7 @@ from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
 from app.catalog import router as catalog_router
 from app.clock import Clock, SystemClock
+from app.commitments import router as commitments_router
 from app.config import Settings, get_settings
 from app.consents import router as consents_router
 from app.credit_checks import router as credit_checks_router
@@ -62,6 +63,10 @@ TAGS = [
     {
         "name": "credit-checks",
         "description": "Credit checks before facilitation (信用核验, DZ art. 6).",
+    },
+    {
+        "name": "commitments",
+        "description": "Commitments (容缺受理, 告知承诺; DZ art. 7-14) and verifications (核查).",
     },
     {"name": "audit", "description": "Append-only audit log (审计日志), auditors only."},
     {
@@ -118,6 +123,8 @@ def create_app(
     app.include_router(catalog_router.public_router)
     app.include_router(consents_router.router)
     app.include_router(credit_checks_router.router)
+    app.include_router(commitments_router.router)
+    app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)
     return app

@@ -5,8 +5,10 @@ from __future__ import annotations
 from app.audit.models import AuditEntry
 from app.calendar.models import CalendarYear
 from app.catalog.models import Matter, MatterVersion
+from app.commitments.models import Commitment, CommitmentEvent, Verification
 from app.consents.models import Consent
 from app.credit_checks.models import CreditCheck
+from app.credit_records.models import CreditRecordEntry
 from app.db import Base
 from app.departments.models import Department
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
@@ -18,8 +20,11 @@ metadata = Base.metadata
 __all__ = [
     "AuditEntry",
     "CalendarYear",
+    "Commitment",
+    "CommitmentEvent",
     "Consent",
     "CreditCheck",
+    "CreditRecordEntry",
     "Department",
     "JointPunishmentEntry",
     "JointPunishmentImport",
@@ -27,5 +32,6 @@ __all__ = [
     "MatterVersion",
     "Restriction",
     "Subject",
+    "Verification",
     "metadata",
 ]

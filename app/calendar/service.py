@@ -11,6 +11,7 @@ from app.auth import Principal
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
+from app.commitments.deadlines import recompute_provisional
 from app.concurrency import check_version
 from app.db import utcnow
 from app.errors import FieldError, UnprocessableEntity
@@ -95,6 +96,9 @@ async def load_year(
     row.updated_by = principal.sub
     await session.flush()
     after = _read(row)
+    recomputed = await recompute_provisional(
+        session, principal, await load_working_calendar(session), utcnow()
+    )
     await record(
         session,
         principal,
@@ -102,7 +106,11 @@ async def load_year(
         target_type="calendar_year",
         target_id=str(year),
         purpose="load the working-day calendar",
-        details={"before": before, "after": after.model_dump(mode="json")},
+        details={
+            "before": before,
+            "after": after.model_dump(mode="json"),
+            "recomputed_commitments": recomputed,
+        },
     )
     return after, created
 

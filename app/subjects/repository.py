@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,12 @@ class SubjectRepository:
             Subject.subject_type == subject_type, Subject.id_number == id_number
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def get_many(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Subject]:
+        if not subject_ids:
+            return []
+        query = select(Subject).where(Subject.id.in_(list(subject_ids)))
+        return (await self.session.scalars(query)).all()
 
     def add(self, subject: Subject) -> None:
         self.session.add(subject)

@@ -1,0 +1,70 @@
+"""The commitment's printable documents: same content as the JSON resource."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.commitments import service
+from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_document
+from app.commitments.schemas import DeadlineRead, NoticeRead
+from app.documents.pdf import render_pdf
+from app.subjects.repository import SubjectRepository
+
+
+async def _parts(
+    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID, kind: str
+) -> tuple[NoticeRead, str, str, list[DeadlineRead], str]:
+    commitment = await service.load_for_read(session, ctx.principal, commitment_id)
+    subject = await SubjectRepository(session).get(commitment.subject_id)
+    assert subject is not None
+    await record(
+        session,
+        ctx.principal,
+        action=f"commitment.{kind}_pdf",
+        target_type="commitment",
+        target_id=str(commitment.id),
+        purpose="print",
+    )
+    return (
+        NoticeRead.model_validate(commitment.notice),
+        subject.name,
+        subject.id_number,
+        service.deadlines_of(commitment),
+        f"编号：{commitment.id}",
+    )
+
+
+async def notice_pdf(
+    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID
+) -> bytes:
+    notice, name, id_number, deadlines, reference = await _parts(
+        session, ctx, commitment_id, "notice"
+    )
+    document = notice_document(
+        notice, deadlines, reference=reference, subject_name=name, subject_id=id_number
+    )
+    return render_pdf(document)
+
+
+async def letter_pdf(
+    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID
+) -> bytes:
+    commitment = await service.load_for_read(session, ctx.principal, commitment_id)
+    notice, name, id_number, deadlines, reference = await _parts(
+        session, ctx, commitment_id, "letter"
+    )
+    signed_on = commitment.signed_at.astimezone(ctx.settings.tz).date()
+    document = letter_document(
+        notice,
+        deadlines,
+        list(AFFIRMATION_TEXT.values()),
+        reference=reference,
+        subject_name=name,
+        subject_id=id_number,
+        signed_by=commitment.signed_by,
+        signed_on=f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
+    )
+    return render_pdf(document)

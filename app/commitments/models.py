@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
+
+
+class Commitment(Base):
+    """承诺: a 容缺受理 or 告知承诺 case made from a passed credit check (DZ art. 7-14).
+
+    ``notice`` is the one-time notice snapshotted from the catalog version (DZ art. 8);
+    ``deadlines`` keeps every computed deadline with its unit, start, citation and whether
+    the calendar was provisional; ``current_due_on`` is the deadline of the current state.
+    """
+
+    __tablename__ = "commitments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    credit_check_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credit_checks.id"), unique=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    agent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("subjects.id"))
+    matter_code: Mapped[str] = mapped_column(String(64))
+    matter_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("matter_versions.id"))
+    mode: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    profile: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
+    affirmations: Mapped[dict[str, bool]] = mapped_column(JSON)
+    missing_materials: Mapped[list[str]] = mapped_column(JSON)
+    signed_by: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    exempt_from_verification: Mapped[bool] = mapped_column(Boolean)
+    deadlines: Mapped[dict[str, Any]] = mapped_column(JSON)
+    current_due_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_commitments_department_status", "department", "status"),
+        Index("ix_commitments_current_due_on", "current_due_on"),
+    )
+
+
+class CommitmentEvent(Base):
+    """One step of a commitment's history (supplements, decisions, reminders, ...)."""
+
+    __tablename__ = "commitment_events"
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    commitment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("commitments.id"), index=True)
+    event: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(32))
+    citation: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Verification(Base):
+    """核查 of a 告知承诺 commitment (DZ art. 11): online, on-site or assisted.
+
+    The result fields follow the national 告知承诺 supervision data standard so a higher
+    platform can take the record as it is.
+    """
+
+    __tablename__ = "verifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    commitment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("commitments.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    assigned_department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    assisting_department: Mapped[str | None] = mapped_column(ForeignKey("departments.code"))
+    status: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by: Mapped[str] = mapped_column(String(200))
+    verification_number: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checking_department_code: Mapped[str | None] = mapped_column(String(32))
+    checking_department_name: Mapped[str | None] = mapped_column(String(200))
+    basis: Mapped[str | None] = mapped_column(Text)
+    fulfilled: Mapped[bool | None] = mapped_column(Boolean)
+    description: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.commitments.models import Commitment, CommitmentEvent, Verification
+from app.subjects.models import Subject
+
+
+class CommitmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, commitment_id: uuid.UUID, *, for_update: bool = False) -> Commitment | None:
+        query = select(Commitment).where(Commitment.id == commitment_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def get_by_credit_check(self, check_id: uuid.UUID) -> Commitment | None:
+        query = select(Commitment).where(Commitment.credit_check_id == check_id)
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def events(self, commitment_id: uuid.UUID) -> Sequence[CommitmentEvent]:
+        query = (
+            select(CommitmentEvent)
+            .where(CommitmentEvent.commitment_id == commitment_id)
+            .order_by(CommitmentEvent.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def verifications(self, commitment_id: uuid.UUID) -> Sequence[Verification]:
+        query = (
+            select(Verification)
+            .where(Verification.commitment_id == commitment_id)
+            .order_by(Verification.opened_at, Verification.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get_verification(self, verification_id: uuid.UUID) -> Verification | None:
+        query = select(Verification).where(Verification.id == verification_id).with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def search(
+        self,
+        *,
+        department: str | None,
+        subject_id_number: str | None,
+        status: str | None,
+        due_before: date | None,
+        today: date,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> Sequence[Commitment]:
+        """Filter by department, subject, status (as of ``today``) and due date."""
+        query = select(Commitment).order_by(Commitment.created_at, Commitment.id).limit(limit)
+        if department is not None:
+            query = query.where(Commitment.department == department)
+        if subject_id_number is not None:
+            query = query.join(Subject, Subject.id == Commitment.subject_id).where(
+                Subject.id_number == subject_id_number
+            )
+        if status == "overdue":
+            # A passed supplement deadline makes a case overdue even before it is recorded.
+            query = query.where(
+                or_(
+                    Commitment.status == "overdue",
+                    and_(Commitment.status == "accepted", Commitment.current_due_on < today),
+                )
+            )
+        elif status == "accepted":
+            query = query.where(Commitment.status == "accepted", Commitment.current_due_on >= today)
+        elif status is not None:
+            query = query.where(Commitment.status == status)
+        if due_before is not None:
+            query = query.where(Commitment.current_due_on <= due_before)
+        if after is not None:
+            created, last_id = after
+            query = query.where(
+                or_(
+                    Commitment.created_at > created,
+                    and_(Commitment.created_at == created, Commitment.id > last_id),
+                )
+            )
+        return (await self.session.scalars(query)).all()
+
+    async def open_commitments(self) -> Sequence[Commitment]:
+        """Commitments not yet closed (an outcome sets ``closed_on``)."""
+        query = select(Commitment).where(Commitment.closed_on.is_(None)).with_for_update()
+        return (await self.session.scalars(query)).all()
+
+    def add(self, commitment: Commitment) -> None:
+        self.session.add(commitment)

@@ -1,0 +1,359 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response
+
+from app.auth import Principal, Role, require_roles
+from app.clock import ClockDep
+from app.commitments import documents, service
+from app.commitments.schemas import (
+    CommitmentCreate,
+    CommitmentRead,
+    CommitmentSummary,
+    NoteCreate,
+    ReasonCreate,
+    ReminderCreate,
+    RevocationCreate,
+    SupervisionFeedbackCreate,
+    SupplementCreate,
+    VerificationCreate,
+    VerificationRead,
+    VerificationResultCreate,
+)
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+
+router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"])
+verifications_router = APIRouter(prefix="/api/v1/verifications", tags=["commitments"])
+
+Clerk = Annotated[Principal, Depends(require_roles(Role.clerk))]
+ClerkOrPlatform = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
+ClerkOrVerifier = Annotated[Principal, Depends(require_roles(Role.clerk, Role.verifier))]
+Verifier = Annotated[Principal, Depends(require_roles(Role.verifier))]
+Regulator = Annotated[Principal, Depends(require_roles(Role.regulator))]
+Reader = Annotated[
+    Principal,
+    Depends(require_roles(Role.clerk, Role.platform, Role.verifier, Role.regulator, Role.auditor)),
+]
+IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
+STEP_RESPONSES = problem_responses(401, 403, 404, 409, 412, 422)
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
+}
+
+
+def _context(request: Request, principal: Principal, clock: ClockDep) -> service.Context:
+    return service.Context(principal, clock.now(), request.app.state.settings)
+
+
+@router.post(
+    "",
+    response_model=CommitmentRead,
+    status_code=201,
+    summary="Sign a commitment from a passed credit check (签订承诺书)",
+    description=(
+        "The mode must be one the check allowed and the check still valid. All five "
+        "affirmations of DZ art. 9 must be true; each false or missing one is named in the "
+        "422. The notice (DZ art. 8) is snapshotted from the catalog version; the first "
+        "deadline is computed with its citation."
+    ),
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def create_commitment(
+    request: Request,
+    session: SessionDep,
+    principal: ClerkOrPlatform,
+    clock: ClockDep,
+    body: CommitmentCreate,
+) -> CommitmentRead:
+    return await service.create_commitment(session, _context(request, principal, clock), body)
+
+
+@router.get(
+    "",
+    response_model=Page[CommitmentSummary],
+    summary="List commitments",
+    description="Filter by the subject's identifier, status (as of today), department and "
+    "due date (`current_due_on <= due_before`). Clerks and platforms see their department.",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_commitments(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    clock: ClockDep,
+    subject: Annotated[str | None, Query(max_length=18, description="USCC or citizen ID.")] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    department: Annotated[str | None, Query(max_length=32)] = None,
+    due_before: date | None = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[CommitmentSummary]:
+    return await service.list_commitments(
+        session,
+        _context(request, principal, clock),
+        subject=subject.upper() if subject else None,
+        status=status,
+        department=department,
+        due_before=due_before,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get(
+    "/{commitment_id}",
+    response_model=CommitmentRead,
+    summary="Read a commitment with its notice, letter, deadlines and history",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def read_commitment(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.read_commitment(session, ctx, commitment_id)
+
+
+@router.get(
+    "/{commitment_id}/notice.pdf",
+    response_class=Response,
+    summary="The one-time notice as a printable PDF (一次性告知书)",
+    responses={**PDF, **problem_responses(401, 403, 404, 422)},
+)
+async def notice_pdf(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+) -> Response:
+    ctx = _context(request, principal, clock)
+    content = await documents.notice_pdf(session, ctx, commitment_id)
+    return Response(content, media_type="application/pdf")
+
+
+@router.get(
+    "/{commitment_id}/letter.pdf",
+    response_class=Response,
+    summary="The commitment letter as a printable PDF (承诺书)",
+    responses={**PDF, **problem_responses(401, 403, 404, 422)},
+)
+async def letter_pdf(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+) -> Response:
+    ctx = _context(request, principal, clock)
+    content = await documents.letter_pdf(session, ctx, commitment_id)
+    return Response(content, media_type="application/pdf")
+
+
+@router.post(
+    "/{commitment_id}/supplements",
+    response_model=CommitmentRead,
+    summary="Record materials received (补齐补正)",
+    description="`compliant: false` leaves the case open: it counts as not supplemented.",
+    responses=STEP_RESPONSES,
+)
+async def record_supplement(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: SupplementCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.record_supplement(session, ctx, commitment_id, body, if_match)
+
+
+@router.post(
+    "/{commitment_id}/decision",
+    response_model=CommitmentRead,
+    summary="Record the decision (办结 / 作出办理决定)",
+    description="Tolerance: completes a supplemented case. Notify-commit: the decision starts "
+    "the verification period; a matter exempt from verification is fulfilled at once.",
+    responses=STEP_RESPONSES,
+)
+async def record_decision(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: NoteCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.record_decision(session, ctx, commitment_id, body.note, if_match)
+
+
+@router.post(
+    "/{commitment_id}/reminders",
+    response_model=CommitmentRead,
+    summary="Remind / order rectification on an overdue tolerance case (催告)",
+    description="The deadline comes from the profile (LZ: 3 working days) or, where the "
+    "profile leaves it to the agency, from `period` (DZ art. 13 ¶1).",
+    responses=STEP_RESPONSES,
+)
+async def send_reminder(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: ReminderCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.send_reminder(session, ctx, commitment_id, body, if_match)
+
+
+@router.post(
+    "/{commitment_id}/withdrawal",
+    response_model=CommitmentRead,
+    summary="Withdraw the commitment with a reason (撤回承诺书, DZ art. 10)",
+    description="Only before completion or decision; afterwards 409 `transition_not_allowed`.",
+    responses=STEP_RESPONSES,
+)
+async def withdraw(
+    request: Request,
+    session: SessionDep,
+    principal: ClerkOrPlatform,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: ReasonCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.withdraw(session, ctx, commitment_id, body.reason, if_match)
+
+
+@router.post(
+    "/{commitment_id}/termination",
+    response_model=CommitmentRead,
+    summary="Terminate the case after the reminder deadline (终止办理)",
+    description="Proposes a restriction with situation `tolerance_unfulfilled` (LZ §5(1)2).",
+    responses=STEP_RESPONSES,
+)
+async def terminate(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: ReasonCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.terminate(session, ctx, commitment_id, body.reason, if_match)
+
+
+@router.post(
+    "/{commitment_id}/rectification",
+    response_model=CommitmentRead,
+    summary="Record rectification in time (整改到位): the commitment is fulfilled",
+    responses=STEP_RESPONSES,
+)
+async def record_rectification(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: NoteCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.record_rectification(session, ctx, commitment_id, body.note, if_match)
+
+
+@router.post(
+    "/{commitment_id}/revocation",
+    response_model=CommitmentRead,
+    summary="Revoke the decision (撤销办理结果, DZ art. 13 ¶2)",
+    description="Proposes a restriction with situation `commitment_untrue` (LZ §5(1)2).",
+    responses=STEP_RESPONSES,
+)
+async def revoke(
+    request: Request,
+    session: SessionDep,
+    principal: Clerk,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: RevocationCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.revoke(session, ctx, commitment_id, body, if_match)
+
+
+@router.post(
+    "/{commitment_id}/verifications",
+    response_model=VerificationRead,
+    status_code=201,
+    summary="Open a verification (核查: online, onsite, assisted)",
+    responses=STEP_RESPONSES,
+)
+async def open_verification(
+    request: Request,
+    session: SessionDep,
+    principal: ClerkOrVerifier,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: VerificationCreate,
+    if_match: IfMatch = None,
+) -> VerificationRead:
+    ctx = _context(request, principal, clock)
+    return await service.open_verification(session, ctx, commitment_id, body, if_match)
+
+
+@router.post(
+    "/{commitment_id}/supervision-feedback",
+    response_model=CommitmentRead,
+    summary="Regulator's supervision result back to the agency (DZ art. 12 ¶1)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def supervision_feedback(
+    request: Request,
+    session: SessionDep,
+    principal: Regulator,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: SupervisionFeedbackCreate,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await service.record_supervision_feedback(session, ctx, commitment_id, body)
+
+
+@verifications_router.post(
+    "/{verification_id}/result",
+    response_model=VerificationRead,
+    summary="Record a verification result (核查结果)",
+    description="Fulfilled: the commitment is fulfilled. Not fulfilled: rectification is "
+    "ordered within `rectification_period` (DZ art. 13 ¶2).",
+    responses=STEP_RESPONSES,
+)
+async def record_verification_result(
+    request: Request,
+    session: SessionDep,
+    principal: Verifier,
+    clock: ClockDep,
+    verification_id: uuid.UUID,
+    body: VerificationResultCreate,
+    if_match: IfMatch = None,
+) -> VerificationRead:
+    ctx = _context(request, principal, clock)
+    return await service.record_verification_result(session, ctx, verification_id, body, if_match)

@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.catalog.schemas import PeriodSpec, VerificationMethod
+from app.rules.periods import Unit
+from app.rules.profiles import Mode
+from app.subjects.schemas import SubjectRead
+
+_REASON = Field(min_length=1, max_length=2000)
+_NOTE = Field(default=None, max_length=2000)
+
+
+class Affirmations(BaseModel):
+    """承诺内容 (DZ art. 9 ¶1): the applicant affirms each, explicitly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    knows_notice: bool | None = Field(default=None, description="已知晓告知内容")
+    meets_conditions: bool | None = Field(default=None, description="已符合相关条件")
+    materials_true: bool | None = Field(default=None, description="提供的材料真实有效")
+    true_intention: bool | None = Field(default=None, description="承诺内容是真实意思表示")
+    accepts_liability: bool | None = Field(
+        default=None, description="愿意承担不实承诺和未履行承诺的法律责任"
+    )
+
+
+_ALL_TRUE: dict[str, Any] = dict.fromkeys(Affirmations.model_fields, True)
+
+
+class CommitmentCreate(BaseModel):
+    """Sign a commitment (签订承诺书) from a passed, still-valid credit check."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "credit_check_id": "0b6f1d3e-6a0c-4d8e-9a53-2f1c1e2b9d41",
+                    "mode": "tolerance",
+                    "missing_materials": ["食品安全管理制度文本"],
+                    "affirmations": _ALL_TRUE,
+                    "signed_by": "张三（法定代表人）",
+                    "signed_at": "2026-09-30T10:00:00+08:00",
+                }
+            ]
+        },
+    )
+
+    credit_check_id: uuid.UUID
+    mode: Mode
+    missing_materials: list[str] = Field(
+        default_factory=list, max_length=50, description="容缺材料 (tolerance only)."
+    )
+    affirmations: Affirmations
+    signed_by: str = Field(min_length=1, max_length=200)
+    signed_at: datetime
+
+
+class SupplementCreate(BaseModel):
+    """补齐补正: materials received; a non-compliant supplement leaves the case open."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"compliant": True, "materials": ["食品安全管理制度文本"], "note": None}]
+        },
+    )
+
+    compliant: bool
+    materials: list[str] = Field(min_length=1, max_length=50)
+    note: str | None = _NOTE
+
+
+class NoteCreate(BaseModel):
+    """A step that needs no more than an optional note (decision, rectification)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"note": "当场办结"}]}
+    )
+
+    note: str | None = _NOTE
+
+
+class ReminderCreate(BaseModel):
+    """催告 / 责令限期整改 on an overdue tolerance case (DZ art. 13 ¶1).
+
+    `period` is the agency's deadline where the profile leaves it to the agency; otherwise
+    the profile's (LZ: 3 working days) applies.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"period": {"amount": 5, "unit": "working_days"}}]},
+    )
+
+    period: PeriodSpec | None = None
+    note: str | None = _NOTE
+
+
+class ReasonCreate(BaseModel):
+    """A step that needs a reason (withdrawal 撤回, termination 终止办理)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "经营场所变更，申请撤回"}]}
+    )
+
+    reason: str = _REASON
+
+
+class RevocationCreate(BaseModel):
+    """撤销办理结果 (DZ art. 13 ¶2): after the rectification deadline, or earlier when the
+    applicant is still non-conforming after rectification."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "逾期未整改", "still_nonconforming": False}]},
+    )
+
+    reason: str = _REASON
+    still_nonconforming: bool = False
+
+
+class VerificationCreate(BaseModel):
+    """Open a verification (核查, DZ art. 11)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"method": "onsite"},
+                {"method": "assisted", "assisting_department": "371400-WJW"},
+            ]
+        },
+    )
+
+    method: VerificationMethod
+    assisting_department: str | None = Field(
+        default=None,
+        pattern=r"^\d{6}-[A-Z0-9]{2,20}$",
+        description="协助核查: the department asked to help (required for `assisted`).",
+    )
+    note: str | None = _NOTE
+
+
+class VerificationResultCreate(BaseModel):
+    """核查结果 in the fields of the national 告知承诺 supervision data standard."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "verification_number": "HC-371400-2026-000123",
+                    "checked_at": "2026-10-15T15:00:00+08:00",
+                    "basis": "《食品经营许可和备案管理办法》第十二条",
+                    "fulfilled": False,
+                    "description": "经营场所面积与承诺不符",
+                    "rectification_period": {"amount": 10, "unit": "working_days"},
+                }
+            ]
+        },
+    )
+
+    verification_number: str | None = Field(
+        default=None, max_length=64, description="核查编号; generated when omitted."
+    )
+    checked_at: datetime | None = Field(default=None, description="核查时间; now when omitted.")
+    basis: str = Field(min_length=1, max_length=2000, description="核查依据.")
+    fulfilled: bool = Field(description="是否履行承诺.")
+    description: str = Field(min_length=1, max_length=4000, description="核查情况说明.")
+    rectification_period: PeriodSpec | None = Field(
+        default=None,
+        description="责令限期整改的期限 (DZ art. 13 ¶2), required when not fulfilled.",
+    )
+
+
+class FeedbackResult(StrEnum):
+    """监管结果: conforms 符合承诺; nonconforming 不符合承诺; other 其他."""
+
+    conforms = "conforms"
+    nonconforming = "nonconforming"
+    other = "other"
+
+
+class SupervisionFeedbackCreate(BaseModel):
+    """行业主管部门 sends its supervision result back to the agency (DZ art. 12 ¶1)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"result": "conforms", "description": "双随机抽查未发现问题"}]
+        },
+    )
+
+    result: FeedbackResult
+    description: str = Field(min_length=1, max_length=4000)
+
+
+class DeadlineRead(BaseModel):
+    """A deadline with its unit, start day, citation and whether the calendar was loaded."""
+
+    name: str
+    date: dt.date
+    provisional: bool
+    unit: Unit
+    amount: int
+    start: dt.date
+    citation: str
+
+
+class DeadlinesRead(BaseModel):
+    supplement_due: date | None = None
+    decision_due: date | None = None
+    reminder_due: date | None = None
+    verification_due: date | None = None
+    rectification_due: date | None = None
+    provisional: bool = Field(description="True when any deadline was computed provisionally.")
+    details: list[DeadlineRead]
+
+
+class NoticeItem(BaseModel):
+    heading: str
+    lines: list[str]
+
+
+class NoticeRead(BaseModel):
+    """一次性告知书 (DZ art. 8), snapshotted from the catalog version."""
+
+    title: str
+    agency_code: str
+    agency_name: str
+    matter_code: str
+    matter_name: str
+    matter_version: int
+    items: list[NoticeItem]
+
+
+class LetterRead(BaseModel):
+    """承诺书 (DZ art. 9): what the applicant affirmed, signed."""
+
+    title: str
+    affirmations: list[str]
+    signed_by: str
+    signed_at: datetime
+
+
+class EventRead(BaseModel):
+    event: str
+    from_status: str
+    to_status: str
+    occurred_at: datetime
+    actor: str
+    department: str | None
+    citation: str | None
+    details: dict[str, Any]
+
+
+class VerificationRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9d7c4a1b-0f5e-4b8a-8c3d-2e1f0a9b8c7d",
+                    "commitment_id": "5b0d6a2c-1e3f-4a5b-9c8d-7e6f5a4b3c2d",
+                    "method": "onsite",
+                    "assigned_department": "371400-SCJ",
+                    "assisting_department": None,
+                    "status": "completed",
+                    "due_on": "2026-10-29",
+                    "verification_number": "HC-371400-2026-000123",
+                    "checked_at": "2026-10-15T07:00:00Z",
+                    "checking_department_code": "371400-SCJ",
+                    "checking_department_name": "德州市市场监督管理局",
+                    "basis": "《食品经营许可和备案管理办法》第十二条",
+                    "fulfilled": True,
+                    "description": "经营场所与承诺一致",
+                    "version": 2,
+                }
+            ]
+        }
+    )
+
+    id: str
+    commitment_id: str
+    method: VerificationMethod
+    assigned_department: str
+    assisting_department: str | None
+    status: str
+    due_on: date | None
+    verification_number: str | None
+    checked_at: datetime | None
+    checking_department_code: str | None
+    checking_department_name: str | None
+    basis: str | None
+    fulfilled: bool | None
+    description: str | None
+    version: int
+
+
+class CommitmentRead(BaseModel):
+    """A commitment with its notice, letter, deadlines, history and verifications."""
+
+    id: str
+    credit_check_id: str
+    mode: Mode
+    status: str = Field(
+        description="tolerance: accepted, overdue, reminded, supplemented, completed, "
+        "terminated, withdrawn; notify_commit: committed, decided, verifying, "
+        "rectification_ordered, fulfilled, revoked, withdrawn."
+    )
+    profile: str
+    department: str
+    subject: SubjectRead
+    agent: SubjectRead | None
+    notice: NoticeRead
+    letter: LetterRead
+    missing_materials: list[str]
+    exempt_from_verification: bool
+    deadlines: DeadlinesRead
+    current_due_on: date | None
+    decided_on: date | None
+    closed_on: date | None
+    withdrawal_reason: str | None
+    version: int
+    history: list[EventRead]
+    verifications: list[VerificationRead]
+
+
+class CommitmentSummary(BaseModel):
+    id: str
+    mode: Mode
+    status: str
+    matter_code: str
+    department: str
+    subject: SubjectRead
+    current_due_on: date | None
+    version: int

@@ -1,0 +1,209 @@
+"""Signing a commitment: affirmations, the check it rests on, materials, documents, lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from io import BytesIO
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from app.clock import FixedClock
+from tests.commitments.conftest import ALL_TRUE, commitment, passed_check, sign
+from tests.conftest import TokenFactory
+from tests.factories import GREEN, ORG_ID, credit_check, ok
+
+
+async def test_each_false_or_missing_affirmation_is_named(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    affirmations = {**ALL_TRUE, "materials_true": False}
+    del affirmations["accepts_liability"]
+    response = await sign(client, auth, "tolerance", affirmations=affirmations)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "affirmations_incomplete"
+    assert {(e["field"], e["code"]) for e in body["errors"]} == {
+        ("body.affirmations.materials_true", "affirmation_false"),
+        ("body.affirmations.accepts_liability", "affirmation_missing"),
+    }
+
+
+@pytest.mark.parametrize("mode", ["tolerance", "green_channel"])
+async def test_the_mode_must_be_one_the_check_allowed_with_a_commitment(
+    client: httpx.AsyncClient, auth: TokenFactory, mode: str
+) -> None:
+    # The green channel has no commitment life cycle: fast handling, no promise to keep.
+    check = await passed_check(client, auth, GREEN, mode="green_channel")
+    response = await client.post(
+        "/api/v1/commitments",
+        json={
+            "credit_check_id": check["id"],
+            "mode": mode,
+            "affirmations": ALL_TRUE,
+            "signed_by": "张三",
+            "signed_at": "2026-09-30T10:00:00+08:00",
+        },
+        headers=auth("clerk"),
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "mode_not_allowed")
+
+
+async def test_a_failed_check_backs_no_commitment(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    failed = await ok(await credit_check(client, auth))  # no consent
+    body = {
+        "credit_check_id": failed["id"],
+        "mode": "tolerance",
+        "missing_materials": ["食品安全管理制度文本"],
+        "affirmations": ALL_TRUE,
+        "signed_by": "张三",
+        "signed_at": "2026-09-30T10:00:00+08:00",
+    }
+    response = await client.post("/api/v1/commitments", json=body, headers=auth("clerk"))
+    assert (response.status_code, response.json()["code"]) == (409, "credit_check_failed")
+
+
+async def test_an_expired_check_backs_no_commitment(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    check = await passed_check(client, auth)
+    assert check["valid_until"] == "2026-10-01"
+    clock.at = datetime(2026, 10, 1, 16, 0, tzinfo=UTC)  # 00:00 on Oct 2 in Shanghai
+    body = {
+        "credit_check_id": check["id"],
+        "mode": "tolerance",
+        "missing_materials": ["食品安全管理制度文本"],
+        "affirmations": ALL_TRUE,
+        "signed_by": "张三",
+        "signed_at": "2026-10-02T00:00:00+08:00",
+    }
+    response = await client.post("/api/v1/commitments", json=body, headers=auth("clerk"))
+    assert (response.status_code, response.json()["code"]) == (409, "credit_check_expired")
+
+
+async def test_one_check_backs_one_commitment(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    case = await commitment(client, auth, "tolerance")
+    body = {
+        "credit_check_id": case["credit_check_id"],
+        "mode": "tolerance",
+        "missing_materials": ["食品安全管理制度文本"],
+        "affirmations": ALL_TRUE,
+        "signed_by": "张三",
+        "signed_at": "2026-09-30T10:00:00+08:00",
+    }
+    again = await client.post("/api/v1/commitments", json=body, headers=auth("clerk"))
+    assert (again.status_code, again.json()["code"]) == (409, "credit_check_used")
+
+
+@pytest.mark.parametrize("materials", [[], ["营业执照"]])
+async def test_missing_materials_must_be_tolerable(
+    client: httpx.AsyncClient, auth: TokenFactory, materials: list[str]
+) -> None:
+    response = await sign(client, auth, "tolerance", missing_materials=materials)
+    assert (response.status_code, response.json()["code"]) == (422, "materials_not_tolerable")
+
+
+async def test_another_agency_cannot_sign(client: httpx.AsyncClient, auth: TokenFactory) -> None:
+    check = await passed_check(client, auth)
+    body = {
+        "credit_check_id": check["id"],
+        "mode": "notify_commit",
+        "affirmations": ALL_TRUE,
+        "signed_by": "张三",
+        "signed_at": "2026-09-30T10:00:00+08:00",
+    }
+    response = await client.post(
+        "/api/v1/commitments", json=body, headers=auth("clerk", department="370305-XZSP")
+    )
+    assert response.status_code == 403
+
+
+async def test_notice_snapshot_survives_a_catalog_change(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    case = await commitment(client, auth, "notify_commit")
+    await ok(
+        await client.patch(
+            "/api/v1/matters/SPJ-FOOD-001",
+            json={"legal_liability": "新的法律责任表述"},
+            headers=auth("admin"),
+        ),
+        200,
+    )
+    read = await ok(
+        await client.get(f"/api/v1/commitments/{case['id']}", headers=auth("clerk")), 200
+    )
+    assert read["notice"] == case["notice"]
+    liability = [i for i in read["notice"]["items"] if i["heading"] == "不实承诺的法律责任"]
+    assert liability[0]["lines"] == ["作出不实承诺的，依法撤销办理结果并承担法律责任。"]
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(BytesIO(pdf))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+async def test_the_notice_and_the_letter_print(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    case = await commitment(client, auth, "tolerance")
+    url = f"/api/v1/commitments/{case['id']}"
+    notice = await client.get(f"{url}/notice.pdf", headers=auth("clerk"))
+    assert notice.status_code == 200
+    assert notice.headers["content-type"] == "application/pdf"
+    text = _text(notice.content)
+    assert "容缺受理一次性告知书" in text
+    assert "食品经营许可（新办）" in text
+    assert "2026-10-20" in text  # the supplement deadline, across National Day
+    assert "食品安全管理制度文本" in text
+    letter = _text((await client.get(f"{url}/letter.pdf", headers=auth("clerk"))).content)
+    assert "容缺受理承诺书" in letter and "食品经营许可（新办）" in letter
+    assert "愿意承担不实承诺和未履行承诺的法律责任" in letter
+    assert "2026-10-20" in letter and ORG_ID in letter
+    assert (
+        await client.get(f"{url}/letter.pdf", headers=auth("clerk", department="370305-XZSP"))
+    ).status_code == 403
+
+
+async def test_lists_are_department_scoped_and_filtered(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    tolerance = await commitment(client, auth, "tolerance")
+    notify = await commitment(client, auth, "notify_commit")
+    url = "/api/v1/commitments"
+    everything = await ok(await client.get(url, headers=auth("clerk")), 200)
+    both = {tolerance["id"], notify["id"]}
+    assert {c["id"] for c in everything["items"]} == both
+    due = await ok(
+        await client.get(url, params={"due_before": "2026-10-01"}, headers=auth("clerk")), 200
+    )
+    assert [c["id"] for c in due["items"]] == [notify["id"]]  # decision due 2026-09-30
+    by_subject = await ok(
+        await client.get(
+            url, params={"subject": ORG_ID.lower(), "limit": 1}, headers=auth("clerk")
+        ),
+        200,
+    )
+    assert len(by_subject["items"]) == 1
+    page_two = await ok(
+        await client.get(
+            url,
+            params={"subject": ORG_ID, "limit": 1, "cursor": by_subject["next_cursor"]},
+            headers=auth("clerk"),
+        ),
+        200,
+    )
+    pages = by_subject["items"] + page_two["items"]
+    assert sorted(c["id"] for c in pages) == sorted(both)  # no duplicate, nothing lost
+    assert page_two["next_cursor"] is None
+    other = await ok(await client.get(url, headers=auth("clerk", department="370305-XZSP")), 200)
+    assert other["items"] == []
+    forbidden = await client.get(
+        url, params={"department": "371400-SPJ"}, headers=auth("clerk", department="370305-XZSP")
+    )
+    assert forbidden.status_code == 403
