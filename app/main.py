@@ -26,6 +26,7 @@ from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.profiles import router as profiles_router
+from app.restrictions import router as restrictions_router
 
 DESCRIPTION = """\
 **政务服务信用信息应用服务**：政务服务平台在办理政务服务事项时应用申请人的信用信息——
@@ -67,6 +68,10 @@ TAGS = [
     {
         "name": "commitments",
         "description": "Commitments (容缺受理, 告知承诺; DZ art. 7-14) and verifications (核查).",
+    },
+    {
+        "name": "restrictions",
+        "description": "The dishonesty restriction list (失信制约名单, LZ §5; DZ art. 15).",
     },
     {"name": "audit", "description": "Append-only audit log (审计日志), auditors only."},
     {
@@ -124,6 +129,10 @@ def create_app(
     app.include_router(consents_router.router)
     app.include_router(credit_checks_router.router)
     app.include_router(commitments_router.router)
+    app.include_router(restrictions_router.router)
+    app.include_router(restrictions_router.public_router)
+    app.include_router(restrictions_router.subjects_router)
+    app.include_router(restrictions_router.supervision_router)
     app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)

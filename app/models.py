@@ -12,7 +12,13 @@ from app.credit_records.models import CreditRecordEntry
 from app.db import Base
 from app.departments.models import Department
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
-from app.restrictions.models import Restriction
+from app.restrictions.models import (
+    Correction,
+    LiftingRequest,
+    Objection,
+    Restriction,
+    RestrictionEvent,
+)
 from app.subjects.models import Subject
 
 metadata = Base.metadata
@@ -23,14 +29,18 @@ __all__ = [
     "Commitment",
     "CommitmentEvent",
     "Consent",
+    "Correction",
     "CreditCheck",
     "CreditRecordEntry",
     "Department",
     "JointPunishmentEntry",
     "JointPunishmentImport",
+    "LiftingRequest",
     "Matter",
     "MatterVersion",
+    "Objection",
     "Restriction",
+    "RestrictionEvent",
     "Subject",
     "Verification",
     "metadata",

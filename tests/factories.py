@@ -59,6 +59,8 @@ def matter_body(code: str = FOOD, **overrides: Any) -> dict[str, Any]:
         "onsite_verification_department": REGULATOR,
         "legal_basis": "《中华人民共和国食品安全法》第三十五条",
         "legal_liability": "作出不实承诺的，依法撤销办理结果并承担法律责任。",
+        # In effect all year, so tests may move the clock back before "now".
+        "effective_from": "2026-01-01T00:00:00+08:00",
         "modes": {
             "tolerance": {
                 "tolerable_missing_materials": ["食品安全管理制度文本"],

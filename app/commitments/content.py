@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.catalog.schemas import MatterModes
-from app.commitments.schemas import DeadlineRead, NoticeItem, NoticeRead
+from app.commitments.schemas import NoticeItem, NoticeRead
+from app.deadlines import DeadlineRead
 from app.documents.pdf import DeadlineLine, Document, Section
 from app.rules.profiles import Mode
 

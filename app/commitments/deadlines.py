@@ -11,6 +11,7 @@ from app.audit.service import record
 from app.auth import Principal
 from app.commitments.models import CommitmentEvent
 from app.commitments.repository import CommitmentRepository
+from app.deadlines import due_date
 from app.rules.calendar import WorkingCalendar
 from app.rules.periods import Unit, compute_deadline
 
@@ -23,11 +24,6 @@ DUE_BY_STATE = {
     "verifying": "verification_due",
     "rectification_ordered": "rectification_due",
 }
-
-
-def due_date(deadlines: dict[str, Any], name: str | None) -> date | None:
-    entry = deadlines.get(name) if name else None
-    return date.fromisoformat(entry["date"]) if entry else None
 
 
 async def recompute_provisional(

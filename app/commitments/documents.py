@@ -9,13 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.commitments import service
 from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_document
-from app.commitments.schemas import DeadlineRead, NoticeRead
+from app.commitments.schemas import NoticeRead
+from app.context import Context
+from app.deadlines import DeadlineRead
 from app.documents.pdf import render_pdf
 from app.subjects.repository import SubjectRepository
 
 
 async def _parts(
-    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID, kind: str
+    session: AsyncSession, ctx: Context, commitment_id: uuid.UUID, kind: str
 ) -> tuple[NoticeRead, str, str, list[DeadlineRead], str]:
     commitment = await service.load_for_read(session, ctx.principal, commitment_id)
     subject = await SubjectRepository(session).get(commitment.subject_id)
@@ -37,9 +39,7 @@ async def _parts(
     )
 
 
-async def notice_pdf(
-    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID
-) -> bytes:
+async def notice_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UUID) -> bytes:
     notice, name, id_number, deadlines, reference = await _parts(
         session, ctx, commitment_id, "notice"
     )
@@ -49,9 +49,7 @@ async def notice_pdf(
     return render_pdf(document)
 
 
-async def letter_pdf(
-    session: AsyncSession, ctx: service.Context, commitment_id: uuid.UUID
-) -> bytes:
+async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UUID) -> bytes:
     commitment = await service.load_for_read(session, ctx.principal, commitment_id)
     notice, name, id_number, deadlines, reference = await _parts(
         session, ctx, commitment_id, "letter"

@@ -88,6 +88,14 @@ class CommitmentRepository:
             )
         return (await self.session.scalars(query)).all()
 
+    async def of_subject(self, subject_id: uuid.UUID) -> Sequence[Commitment]:
+        query = (
+            select(Commitment)
+            .where(Commitment.subject_id == subject_id)
+            .order_by(Commitment.created_at, Commitment.id)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def open_commitments(self) -> Sequence[Commitment]:
         """Commitments not yet closed (an outcome sets ``closed_on``)."""
         query = select(Commitment).where(Commitment.closed_on.is_(None)).with_for_update()

@@ -24,6 +24,7 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
+from app.context import Context
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -47,8 +48,8 @@ PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _context(request: Request, principal: Principal, clock: ClockDep) -> service.Context:
-    return service.Context(principal, clock.now(), request.app.state.settings)
+def _context(request: Request, principal: Principal, clock: ClockDep) -> Context:
+    return Context(principal, clock.now(), request.app.state.settings)
 
 
 @router.post(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
-from app.rules.periods import Unit
+from app.deadlines import DeadlineRead
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 
@@ -201,18 +200,6 @@ class SupervisionFeedbackCreate(BaseModel):
 
     result: FeedbackResult
     description: str = Field(min_length=1, max_length=4000)
-
-
-class DeadlineRead(BaseModel):
-    """A deadline with its unit, start day, citation and whether the calendar was loaded."""
-
-    name: str
-    date: dt.date
-    provisional: bool
-    unit: Unit
-    amount: int
-    start: dt.date
-    citation: str
 
 
 class DeadlinesRead(BaseModel):

@@ -9,7 +9,6 @@ record; breaches propose a restriction that a clerk must still determine.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import MatterModes, PeriodSpec, VerificationMethod
 from app.commitments.content import AFFIRMATION_TEXT, letter_title_from, notice_snapshot
-from app.commitments.deadlines import DUE_BY_STATE, due_date
+from app.commitments.deadlines import DUE_BY_STATE
 from app.commitments.models import Commitment, CommitmentEvent, Verification
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
@@ -30,7 +29,6 @@ from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
     CommitmentSummary,
-    DeadlineRead,
     DeadlinesRead,
     EventRead,
     LetterRead,
@@ -44,9 +42,10 @@ from app.commitments.schemas import (
     VerificationResultCreate,
 )
 from app.concurrency import check_version
-from app.config import Settings
+from app.context import Context
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records.models import CreditRecordEntry
+from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
 from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.pagination import Page, decode_cursor, encode_cursor
@@ -93,32 +92,7 @@ _OUTCOMES = {
 _CLOSED_STEP_REFUSALS = {"withdrawal_after_completion", "withdrawal_after_decision"}
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What every step needs: who, when, and the service settings."""
-
-    principal: Principal
-    now: datetime
-    settings: Settings
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.settings.tz).date()
-
-
 # --- reading ---------------------------------------------------------------------------
-
-
-def _deadline_json(name: str, deadline: Deadline) -> dict[str, Any]:
-    return {
-        "name": name,
-        "date": deadline.date.isoformat(),
-        "provisional": deadline.provisional,
-        "unit": deadline.unit.value,
-        "amount": deadline.amount,
-        "start": deadline.start.isoformat(),
-        "citation": deadline.citation_label,
-    }
 
 
 def _deadlines_read(commitment: Commitment) -> DeadlinesRead:
@@ -512,7 +486,7 @@ async def _step(
             period_field,
         )
         name = rule.value
-        commitment.deadlines = {**commitment.deadlines, name: _deadline_json(name, deadline)}
+        commitment.deadlines = {**commitment.deadlines, name: deadline_json(name, deadline)}
         extra[name] = deadline.date.isoformat()
     commitment.current_due_on = _due(commitment, DUE_BY_STATE.get(commitment.status))
     await _record_event(
@@ -678,7 +652,7 @@ async def create_commitment(
         signed_by=data.signed_by,
         signed_at=data.signed_at,
         exempt_from_verification=exempt,
-        deadlines={name: _deadline_json(name, deadline)},
+        deadlines={name: deadline_json(name, deadline)},
         current_due_on=deadline.date,
         created_by=ctx.principal.sub,
         created_at=ctx.now,

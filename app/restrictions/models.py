@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
 
 
 class Restriction(Base):
@@ -32,11 +33,16 @@ class Restriction(Base):
     occurred_on: Mapped[date | None] = mapped_column(Date)
     verified_on: Mapped[date | None] = mapped_column(Date)
     notice_issued_on: Mapped[date | None] = mapped_column(Date)
+    notice_method: Mapped[str | None] = mapped_column(String(16))
+    notice_late: Mapped[bool | None] = mapped_column(Boolean)
     notice_received_on: Mapped[date | None] = mapped_column(Date)
+    confirmed_on: Mapped[date | None] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date)
     lifted_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    rectification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    deadlines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,3 +53,73 @@ class Restriction(Base):
         Index("ix_restrictions_subject_published", "subject_id", "published_on"),
         Index("ix_restrictions_status", "status"),
     )
+
+
+class Objection(Base):
+    """陈述申辩 against an intended listing, and its review (复核), LZ §5(1)4."""
+
+    __tablename__ = "restriction_objections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    filed_on: Mapped[date] = mapped_column(Date)
+    statement: Mapped[str] = mapped_column(Text)
+    evidence_refs: Mapped[list[str]] = mapped_column(JSON)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    review_due: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class LiftingRequest(Base):
+    """申请取消限制 after rectification, decided within 5 days (DZ art. 15 ¶2)."""
+
+    __tablename__ = "restriction_lifting_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence_refs: Mapped[list[str]] = mapped_column(JSON)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    decision_due: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Correction(Base):
+    """更正 or 移除 within 2 working days of finding an error (LZ §5(1)4)."""
+
+    __tablename__ = "restriction_corrections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    discovered_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    corrected_on: Mapped[date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    corrected_by: Mapped[str] = mapped_column(String(200))
+
+
+class RestrictionEvent(Base):
+    """One step of a listing's history."""
+
+    __tablename__ = "restriction_events"
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    event: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(32))
+    citation: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)

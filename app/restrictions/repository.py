@@ -1,54 +1,160 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.restrictions.models import Restriction
+from app.restrictions.models import (
+    Correction,
+    LiftingRequest,
+    Objection,
+    Restriction,
+    RestrictionEvent,
+)
 from app.rules.restrictions import ListingHistory, Situation
+from app.subjects.models import Subject
+
+
+def history_of(row: Restriction) -> ListingHistory:
+    return ListingHistory(
+        listing_id=str(row.id),
+        subject_key=str(row.subject_id),
+        published_on=row.published_on,
+        rectified_on=row.rectified_on,
+        lifted_on=row.lifted_on,
+        withdrawn_on=row.withdrawn_on,
+        occurred_on=row.occurred_on,
+    )
 
 
 class RestrictionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def get(
+        self, restriction_id: uuid.UUID, *, for_update: bool = False
+    ) -> Restriction | None:
+        query = select(Restriction).where(Restriction.id == restriction_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
     async def published_histories(
         self, subject_ids: Collection[uuid.UUID]
     ) -> list[tuple[ListingHistory, Situation]]:
         """The dated history of every published listing of these subjects."""
+        rows = await self.published_of(subject_ids)
+        return [(history_of(row), Situation(row.situation)) for row in rows]
+
+    async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
         if not subject_ids:
             return []
-        query = select(
-            Restriction.id,
-            Restriction.subject_id,
-            Restriction.situation,
-            Restriction.published_on,
-            Restriction.rectified_on,
-            Restriction.lifted_on,
-            Restriction.withdrawn_on,
-            Restriction.occurred_on,
-        ).where(
+        query = select(Restriction).where(
             Restriction.subject_id.in_(list(subject_ids)),
             Restriction.published_on.is_not(None),
         )
-        rows = (await self.session.execute(query)).all()
-        return [
-            (
-                ListingHistory(
-                    listing_id=str(row.id),
-                    subject_key=str(row.subject_id),
-                    published_on=row.published_on,
-                    rectified_on=row.rectified_on,
-                    lifted_on=row.lifted_on,
-                    withdrawn_on=row.withdrawn_on,
-                    occurred_on=row.occurred_on,
-                ),
-                Situation(row.situation),
-            )
-            for row in rows
-        ]
+        return (await self.session.scalars(query)).all()
 
-    def add(self, restriction: Restriction) -> None:
-        self.session.add(restriction)
+    async def effective_candidates(
+        self,
+        today: date,
+        *,
+        subject_ids: Collection[uuid.UUID] | None = None,
+        departments_prefix: str | None = None,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+    ) -> Sequence[Restriction]:
+        """Listings that may be effective today; the rule module decides for each."""
+        query = (
+            select(Restriction)
+            .where(
+                Restriction.status == "effective",
+                Restriction.published_on <= today,
+                or_(Restriction.withdrawn_on.is_(None), Restriction.withdrawn_on > today),
+                or_(Restriction.lifted_on.is_(None), Restriction.lifted_on > today),
+            )
+            .order_by(Restriction.id)
+        )
+        if subject_ids is not None:
+            query = query.where(Restriction.subject_id.in_(list(subject_ids)))
+        if departments_prefix is not None:
+            query = query.where(Restriction.collecting_department.startswith(departments_prefix))
+        if after is not None:
+            query = query.where(Restriction.id > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return (await self.session.scalars(query)).all()
+
+    async def search(
+        self,
+        *,
+        department: str | None,
+        status: str | None,
+        subject_id_number: str | None,
+        after: uuid.UUID | None,
+        limit: int,
+    ) -> Sequence[Restriction]:
+        query = select(Restriction).order_by(Restriction.id).limit(limit)
+        if department is not None:
+            query = query.where(Restriction.collecting_department == department)
+        if status is not None:
+            query = query.where(Restriction.status == status)
+        if subject_id_number is not None:
+            query = query.join(Subject, Subject.id == Restriction.subject_id).where(
+                Subject.id_number == subject_id_number
+            )
+        if after is not None:
+            query = query.where(Restriction.id > after)
+        return (await self.session.scalars(query)).all()
+
+    async def of_commitments(self, commitment_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
+        if not commitment_ids:
+            return []
+        query = select(Restriction).where(Restriction.commitment_id.in_(list(commitment_ids)))
+        return (await self.session.scalars(query)).all()
+
+    async def objections(self, restriction_id: uuid.UUID) -> Sequence[Objection]:
+        query = (
+            select(Objection)
+            .where(Objection.restriction_id == restriction_id)
+            .order_by(Objection.filed_on, Objection.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get_objection(self, objection_id: uuid.UUID) -> Objection | None:
+        return await self.session.get(Objection, objection_id)
+
+    async def lifting_requests(self, restriction_id: uuid.UUID) -> Sequence[LiftingRequest]:
+        query = (
+            select(LiftingRequest)
+            .where(LiftingRequest.restriction_id == restriction_id)
+            .order_by(LiftingRequest.requested_on, LiftingRequest.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get_lifting_request(self, request_id: uuid.UUID) -> LiftingRequest | None:
+        return await self.session.get(LiftingRequest, request_id)
+
+    async def corrections(self, restriction_id: uuid.UUID) -> Sequence[Correction]:
+        query = (
+            select(Correction)
+            .where(Correction.restriction_id == restriction_id)
+            .order_by(Correction.corrected_on, Correction.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def events(self, restriction_id: uuid.UUID) -> Sequence[RestrictionEvent]:
+        query = (
+            select(RestrictionEvent)
+            .where(RestrictionEvent.restriction_id == restriction_id)
+            .order_by(RestrictionEvent.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    def add(
+        self, row: Restriction | Objection | LiftingRequest | Correction | RestrictionEvent
+    ) -> None:
+        self.session.add(row)

@@ -1,17 +1,99 @@
-"""The restriction list (失信制约名单, LZ §5): effect read by date from stored history."""
+"""The restriction list (失信制约名单, LZ §5; DZ art. 15): determination to repair.
+
+Every step goes through the rule module's transition table. Whether a listing is
+effective on a day, when the subject's restriction ends (with the restart rule), and
+whether the objection window has lapsed or the period has ended are computed from the
+stored dates at request time: an answer never waits for a background job.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.restrictions.repository import RestrictionRepository
+from app.audit.service import record
+from app.auth import Principal, Role
+from app.calendar.service import load_working_calendar
+from app.catalog.repository import CatalogRepository
+from app.commitments.repository import CommitmentRepository
+from app.concurrency import check_version
+from app.context import Context
+from app.credit_records.repository import CreditRecordRepository
+from app.deadlines import DeadlineRead, deadline_json, due_date
+from app.departments.repository import DepartmentRepository
+from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.identifiers import SubjectType
+from app.masking import masked_identity
+from app.pagination import Page, decode_cursor, encode_cursor
+from app.restrictions.models import (
+    Correction,
+    LiftingRequest,
+    Objection,
+    Restriction,
+    RestrictionEvent,
+)
+from app.restrictions.repository import RestrictionRepository, history_of
+from app.restrictions.schemas import (
+    CommitmentEntry,
+    CorrectionCreate,
+    CorrectionRead,
+    CreditProfileRead,
+    CreditRecordRead,
+    EventRead,
+    LiftingDecisionCreate,
+    LiftingOutcome,
+    LiftingRequestCreate,
+    LiftingRequestRead,
+    ListingEffect,
+    NoticeIssue,
+    ObjectionCreate,
+    ObjectionRead,
+    PublicRestriction,
+    RectificationCreate,
+    RestrictionCreate,
+    RestrictionDates,
+    RestrictionRead,
+    RestrictionSummary,
+    ReviewCreate,
+    ReviewOutcome,
+    SourceChannel,
+    SupervisionTarget,
+)
+from app.rules.citations import Citation
 from app.rules.eligibility import EffectiveRestriction
-from app.rules.profiles import Profile
-from app.rules.restrictions import listing_state_on, subject_restriction_on
+from app.rules.lifecycles import (
+    DeadlineRule,
+    Event,
+    GuardContext,
+    GuardFailed,
+    Machine,
+    RestrictionState,
+    TransitionNotAllowed,
+    TransitionResult,
+    apply,
+    compute_rule_deadline,
+)
+from app.rules.profiles import Profile, get_profile
+from app.rules.restrictions import (
+    ListingHistory,
+    ListingView,
+    Situation,
+    listing_state_on,
+    subject_restriction_on,
+)
+from app.subjects.repository import SubjectRepository
+from app.subjects.schemas import SubjectRead
+from app.subjects.service import checked_id_number, resolve_subject, subject_read
+
+SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
+_R = RestrictionState
+
+
+# --- derived state ---------------------------------------------------------------------
 
 
 async def effective_restrictions(
@@ -38,3 +120,1006 @@ async def effective_restrictions(
                 )
         result[subject_id] = tuple(effective)
     return result
+
+
+def _profile(restriction: Restriction, departments: dict[str, str], default: str) -> Profile:
+    return get_profile(departments.get(restriction.collecting_department, default))
+
+
+async def _profile_of(session: AsyncSession, restriction: Restriction, default: str) -> Profile:
+    department = await DepartmentRepository(session).get(restriction.collecting_department)
+    return get_profile(department.profile if department else default)
+
+
+async def _subject_listings(session: AsyncSession, subject_id: uuid.UUID) -> list[ListingHistory]:
+    rows = await RestrictionRepository(session).published_of([subject_id])
+    return [history_of(row) for row in rows]
+
+
+def _view(
+    restriction: Restriction, listings: Sequence[ListingHistory], today: date, profile: Profile
+) -> ListingView | None:
+    if restriction.published_on is None:
+        return None
+    return listing_state_on(listings, str(restriction.id), today, profile=profile)
+
+
+def _window_lapsed(restriction: Restriction, today: date) -> bool:
+    due = due_date(restriction.deadlines, "objection_due")
+    return restriction.status == _R.NOTIFIED and due is not None and today > due
+
+
+def derived_status(restriction: Restriction, today: date, view: ListingView | None) -> str:
+    """The status on ``today``: a lapsed objection window confirms; an ended period with
+    rectification repairs (LZ §5(1)4-5), whether or not anybody recorded it yet."""
+    if _window_lapsed(restriction, today):
+        return _R.CONFIRMED.value
+    repaired_on = view.repaired_on if view is not None else None
+    if restriction.status == _R.EFFECTIVE and repaired_on is not None and today >= repaired_on:
+        return _R.REPAIRED.value
+    return restriction.status
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+async def restriction_read(
+    session: AsyncSession, restriction: Restriction, today: date, profile: Profile
+) -> RestrictionRead:
+    repository = RestrictionRepository(session)
+    subject = await SubjectRepository(session).get(restriction.subject_id)
+    assert subject is not None
+    view = _view(
+        restriction, await _subject_listings(session, restriction.subject_id), today, profile
+    )
+    deadlines = restriction.deadlines
+    return RestrictionRead(
+        id=str(restriction.id),
+        status=derived_status(restriction, today, view),
+        effective=bool(view and view.effective),
+        awaiting_rectification=bool(view and view.awaiting_rectification),
+        restarted_by=list(view.restarted_by) if view else [],
+        situation=Situation(restriction.situation),
+        source_channel=SourceChannel(restriction.source_channel),
+        subject=subject_read(subject),
+        address=restriction.address,
+        facts=restriction.facts,
+        legal_basis=restriction.legal_basis,
+        legal_documents=list(restriction.legal_documents),
+        collecting_department=restriction.collecting_department,
+        commitment_id=str(restriction.commitment_id) if restriction.commitment_id else None,
+        occurred_on=restriction.occurred_on,
+        dates=RestrictionDates(
+            verified_on=restriction.verified_on,
+            notice_due=due_date(deadlines, "notice_due"),
+            notice_issued_on=restriction.notice_issued_on,
+            notice_late=restriction.notice_late,
+            notice_received_on=restriction.notice_received_on,
+            objection_due=due_date(deadlines, "objection_due"),
+            review_due=due_date(deadlines, "review_due"),
+            confirmed_on=restriction.confirmed_on,
+            published_on=restriction.published_on,
+            period_ends_on=view.period_ends_on if view else None,
+            rectified_on=restriction.rectified_on,
+            repaired_on=view.repaired_on if view else None,
+            lifted_on=restriction.lifted_on,
+            withdrawn_on=restriction.withdrawn_on,
+        ),
+        deadlines=[DeadlineRead.model_validate(v) for v in deadlines.values()],
+        objections=[
+            ObjectionRead(
+                id=str(o.id),
+                filed_on=o.filed_on,
+                statement=o.statement,
+                evidence_refs=list(o.evidence_refs),
+                review_due=o.review_due,
+                outcome=o.outcome,
+                reasons=o.reasons,
+                reviewed_on=o.reviewed_on,
+            )
+            for o in await repository.objections(restriction.id)
+        ],
+        lifting_requests=[
+            LiftingRequestRead(
+                id=str(r.id),
+                requested_on=r.requested_on,
+                reason=r.reason,
+                evidence_refs=list(r.evidence_refs),
+                decision_due=r.decision_due,
+                outcome=r.outcome,
+                reasons=r.reasons,
+                decided_on=r.decided_on,
+            )
+            for r in await repository.lifting_requests(restriction.id)
+        ],
+        corrections=[
+            CorrectionRead(
+                id=str(c.id),
+                kind=c.kind,
+                discovered_on=c.discovered_on,
+                due_on=c.due_on,
+                corrected_on=c.corrected_on,
+                late=c.late,
+                reason=c.reason,
+                changes=c.changes,
+            )
+            for c in await repository.corrections(restriction.id)
+        ],
+        history=[
+            EventRead(
+                event=e.event,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                occurred_at=e.occurred_at,
+                actor=e.actor,
+                department=e.department,
+                citation=e.citation,
+                details=e.details,
+            )
+            for e in await repository.events(restriction.id)
+        ],
+        version=restriction.version,
+    )
+
+
+async def _load(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    if_match: str | None = None,
+    *,
+    for_update: bool = True,
+) -> Restriction:
+    """The listing, for its collecting department only ("谁采集、谁核实", LZ §5(1)4)."""
+    restriction = await RestrictionRepository(session).get(restriction_id, for_update=for_update)
+    if restriction is None:
+        raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")
+    if ctx.principal.department != restriction.collecting_department:
+        raise Forbidden(
+            "A listing is handled by the department that collected it.",
+            code="department_forbidden",
+        )
+    check_version(restriction.version, if_match, f"Listing {restriction_id}")
+    return restriction
+
+
+async def load_for_notice(
+    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
+) -> Restriction:
+    return await _load(session, ctx, restriction_id, for_update=False)
+
+
+async def read_restriction(
+    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
+) -> RestrictionRead:
+    restriction = await _load(session, ctx, restriction_id, for_update=False)
+    await record(
+        session,
+        ctx.principal,
+        action="restriction.read",
+        target_type="restriction",
+        target_id=str(restriction.id),
+    )
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    return await restriction_read(session, restriction, ctx.today, profile)
+
+
+# --- transitions -----------------------------------------------------------------------
+
+
+def _refusal(exc: GuardFailed | TransitionNotAllowed) -> AppError:
+    if isinstance(exc, TransitionNotAllowed):
+        return Conflict(
+            f"Event {exc.event!r} is not allowed in status {exc.state!r}.",
+            code="transition_not_allowed",
+            extra={"status": exc.state, "event": exc.event},
+        )
+    return Conflict(
+        f"{exc.message} ({exc.citation.label})",
+        code=exc.code,
+        extra={"reason": exc.code, "citation": exc.citation.label},
+    )
+
+
+async def _record_event(
+    session: AsyncSession,
+    principal: Principal,
+    ctx: Context,
+    restriction: Restriction,
+    event: str,
+    source: str,
+    citation: Citation | None,
+    details: dict[str, Any],
+) -> None:
+    RestrictionRepository(session).add(
+        RestrictionEvent(
+            restriction_id=restriction.id,
+            event=event,
+            from_status=source,
+            to_status=restriction.status,
+            occurred_at=ctx.now,
+            actor=principal.sub,
+            department=principal.department,
+            citation=citation.label if citation else None,
+            details=details,
+        )
+    )
+    await record(
+        session,
+        principal,
+        action=f"restriction.{event}",
+        target_type="restriction",
+        target_id=str(restriction.id),
+        details={"from": source, "to": restriction.status, **details},
+    )
+
+
+async def _guard_context(
+    session: AsyncSession, restriction: Restriction, today: date, profile: Profile
+) -> GuardContext:
+    view = _view(
+        restriction, await _subject_listings(session, restriction.subject_id), today, profile
+    )
+    pending = [
+        r
+        for r in await RestrictionRepository(session).lifting_requests(restriction.id)
+        if r.outcome is None
+    ]
+    return GuardContext(
+        today=today,
+        objection_due=due_date(restriction.deadlines, "objection_due"),
+        period_ends_on=view.period_ends_on if view else None,
+        rectified_on=restriction.rectified_on,
+        lifting_requested_on=pending[0].requested_on if pending else None,
+        early_lifting_enabled=profile.early_lifting,
+    )
+
+
+async def _apply(
+    session: AsyncSession,
+    ctx: Context,
+    principal: Principal,
+    restriction: Restriction,
+    event: Event,
+    profile: Profile,
+    details: dict[str, Any],
+) -> TransitionResult:
+    try:
+        result = apply(
+            Machine.RESTRICTION,
+            restriction.status,
+            event,
+            await _guard_context(session, restriction, ctx.today, profile),
+        )
+    except (GuardFailed, TransitionNotAllowed) as exc:
+        raise _refusal(exc) from None
+    source = restriction.status
+    restriction.status = result.target.value
+    restriction.updated_at = ctx.now
+    await _record_event(
+        session, principal, ctx, restriction, result.event.value, source, result.citation, details
+    )
+    return result
+
+
+async def _catch_up(
+    session: AsyncSession,
+    ctx: Context,
+    restriction: Restriction,
+    profile: Profile,
+    *,
+    window: bool = True,
+) -> None:
+    """Record what time has done: a lapsed objection window, an ended period."""
+    if window and _window_lapsed(restriction, ctx.today):
+        await _apply(
+            session,
+            ctx,
+            SYSTEM,
+            restriction,
+            Event.OBJECTION_WINDOW_LAPSED,
+            profile,
+            {"objection_due": restriction.deadlines["objection_due"]["date"]},
+        )
+        # 视为放弃陈述和申辩的权利 (LZ annex): confirmed the day after the window closed.
+        due = due_date(restriction.deadlines, "objection_due")
+        assert due is not None
+        restriction.confirmed_on = date.fromordinal(due.toordinal() + 1)
+    view = _view(
+        restriction, await _subject_listings(session, restriction.subject_id), ctx.today, profile
+    )
+    if derived_status(restriction, ctx.today, view) == _R.REPAIRED:
+        await _apply(session, ctx, SYSTEM, restriction, Event.REPAIR, profile, {})
+
+
+async def _step(
+    session: AsyncSession,
+    ctx: Context,
+    restriction: Restriction,
+    event: Event,
+    *,
+    details: dict[str, Any] | None = None,
+    deadline_start: date | None = None,
+) -> TransitionResult:
+    """Catch up with time, apply one event, compute the new state's deadline."""
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    # A late objection is answered by its own guard (objection_window_closed), not by the
+    # confirmation the lapsed window would otherwise record first.
+    await _catch_up(session, ctx, restriction, profile, window=event is not Event.OBJECT)
+    extra = dict(details or {})
+    result = await _apply(session, ctx, ctx.principal, restriction, event, profile, extra)
+    if result.deadline_rule is not None:
+        deadline = compute_rule_deadline(
+            result.deadline_rule,
+            calendar=await load_working_calendar(session),
+            profile=profile,
+            start=deadline_start or ctx.today,
+        )
+        name = result.deadline_rule.value
+        restriction.deadlines = {**restriction.deadlines, name: deadline_json(name, deadline)}
+        result_details = {name: deadline.date.isoformat()}
+        await record(
+            session,
+            ctx.principal,
+            action="restriction.deadline",
+            target_type="restriction",
+            target_id=str(restriction.id),
+            details=result_details,
+        )
+    await session.flush()
+    return result
+
+
+# --- steps -----------------------------------------------------------------------------
+
+
+async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) -> RestrictionRead:
+    """信息采集 by the caller's department (LZ §5(1)3)."""
+    department = await DepartmentRepository(session).get(ctx.principal.department or "")
+    if department is None:
+        raise Forbidden("The caller's department is not registered.", code="department_unknown")
+    profile = get_profile(department.profile)
+    if not profile.listing_procedure:
+        raise Conflict(
+            f"The profile {profile.name} of {department.code} has no restriction list.",
+            code="listing_procedure_not_available",
+        )
+    resolved = await resolve_subject(session, data.subject, ctx.today, "body.subject")
+    restriction = Restriction(
+        subject_id=resolved.subject.id,
+        status=_R.COLLECTED.value,
+        situation=data.situation.value,
+        source_channel=data.source_channel.value,
+        facts=data.facts,
+        legal_basis=data.legal_basis,
+        legal_documents=list(data.legal_documents),
+        address=data.subject.address or resolved.subject.address,
+        collecting_department=department.code,
+        commitment_id=data.commitment_id,
+        occurred_on=data.occurred_on,
+        deadlines={},
+        created_by=ctx.principal.sub,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    RestrictionRepository(session).add(restriction)
+    await session.flush()
+    await _record_event(
+        session,
+        ctx.principal,
+        ctx,
+        restriction,
+        "collect",
+        _R.COLLECTED.value,
+        None,
+        {"situation": data.situation.value, "source_channel": data.source_channel.value},
+    )
+    return await restriction_read(session, restriction, ctx.today, profile)
+
+
+async def take_step(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    event: Event,
+    if_match: str | None,
+    details: dict[str, Any] | None = None,
+) -> RestrictionRead:
+    """A step with no data of its own: take up, dismiss, verify, publish."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    await _step(session, ctx, restriction, event, details=details)
+    if event is Event.VERIFY:
+        restriction.verified_on = ctx.today
+    elif event is Event.PUBLISH:
+        restriction.published_on = ctx.today
+        restriction.confirmed_on = restriction.confirmed_on or ctx.today
+    elif event is Event.DISMISS:
+        restriction.withdrawn_on = ctx.today
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def _read(session: AsyncSession, ctx: Context, restriction: Restriction) -> RestrictionRead:
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    return await restriction_read(session, restriction, ctx.today, profile)
+
+
+async def issue_notice(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: NoticeIssue,
+    if_match: str | None,
+) -> RestrictionRead:
+    """告知书 within 3 working days of verification; later is allowed and recorded late."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    due = due_date(restriction.deadlines, "notice_due")
+    late = due is not None and ctx.today > due
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.ISSUE_NOTICE,
+        details={"method": data.method.value, "late": late},
+    )
+    restriction.notice_issued_on = ctx.today
+    restriction.notice_method = data.method.value
+    restriction.notice_late = late
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def record_receipt(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    received_on: date,
+    if_match: str | None,
+) -> RestrictionRead:
+    """The day the subject received the notice: 3 working days to object from it."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    issued = restriction.notice_issued_on
+    if issued is None or received_on < issued or received_on > ctx.today:
+        raise UnprocessableEntity(
+            "The receipt date lies between the notice's issue and today.",
+            code="receipt_date_invalid",
+            errors=[
+                FieldError(
+                    field="body.received_on",
+                    code="receipt_date_invalid",
+                    message=f"between {issued} and {ctx.today}",
+                )
+            ],
+        )
+    if restriction.notice_received_on is not None:
+        raise Conflict("The receipt is already recorded.", code="receipt_already_recorded")
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.RECORD_RECEIPT,
+        details={"received_on": received_on.isoformat()},
+        deadline_start=received_on,
+    )
+    restriction.notice_received_on = received_on
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def file_objection(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: ObjectionCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """陈述申辩 within 3 working days of receipt (LZ §5(1)4); review within 15."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    await _step(session, ctx, restriction, Event.OBJECT, details={"statement": data.statement})
+    review_due = due_date(restriction.deadlines, "review_due")
+    assert review_due is not None
+    objection = Objection(
+        restriction_id=restriction.id,
+        filed_on=ctx.today,
+        statement=data.statement,
+        evidence_refs=list(data.evidence_refs),
+        filed_by=ctx.principal.sub,
+        review_due=review_due,
+    )
+    RestrictionRepository(session).add(objection)
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def review_objection(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    data: ReviewCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """复核: upheld confirms the listing; overturned withdraws it."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    objection = await RestrictionRepository(session).get_objection(objection_id)
+    if objection is None or objection.restriction_id != restriction.id:
+        raise NotFound(f"No objection {objection_id} on this listing.", code="objection_not_found")
+    if objection.outcome is not None:
+        raise Conflict("The objection is already reviewed.", code="objection_already_reviewed")
+    event = Event.REVIEW_UPHELD if data.outcome is ReviewOutcome.upheld else Event.REVIEW_OVERTURNED
+    await _step(
+        session,
+        ctx,
+        restriction,
+        event,
+        details={"objection_id": str(objection.id), "reasons": data.reasons},
+    )
+    objection.outcome = data.outcome.value
+    objection.reasons = data.reasons
+    objection.reviewed_on = ctx.today
+    objection.reviewed_by = ctx.principal.sub
+    if data.outcome is ReviewOutcome.upheld:
+        restriction.confirmed_on = ctx.today
+    else:
+        restriction.withdrawn_on = ctx.today
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def record_rectification(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: RectificationCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """整改 recorded with evidence: repair at period end, or at once after it (LZ §5(1)5)."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    if restriction.rectified_on is not None:
+        raise Conflict("Rectification is already recorded.", code="rectification_recorded")
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.RECORD_RECTIFICATION,
+        details={"description": data.description, "evidence_refs": data.evidence_refs},
+    )
+    restriction.rectified_on = ctx.today
+    restriction.rectification = {
+        "description": data.description,
+        "evidence_refs": list(data.evidence_refs),
+    }
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def request_lifting(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: LiftingRequestCreate,
+) -> RestrictionRead:
+    """申请取消限制 (DZ art. 15 ¶2): after rectification; decided within 5 days."""
+    restriction = await RestrictionRepository(session).get(restriction_id, for_update=True)
+    if restriction is None:
+        raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")
+    if Role.platform not in ctx.principal.roles and (
+        ctx.principal.department != restriction.collecting_department
+    ):
+        raise Forbidden(
+            "Lifting is asked of the collecting department.", code="department_forbidden"
+        )
+    pending = [
+        r
+        for r in await RestrictionRepository(session).lifting_requests(restriction.id)
+        if r.outcome is None
+    ]
+    if pending:
+        raise Conflict("A lifting request is already pending.", code="lifting_request_pending")
+    await _step(session, ctx, restriction, Event.REQUEST_LIFTING, details={"reason": data.reason})
+    due = due_date(restriction.deadlines, "lifting_decision_due")
+    assert due is not None
+    RestrictionRepository(session).add(
+        LiftingRequest(
+            restriction_id=restriction.id,
+            requested_on=ctx.today,
+            reason=data.reason,
+            evidence_refs=list(data.evidence_refs),
+            requested_by=ctx.principal.sub,
+            decision_due=due,
+        )
+    )
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def decide_lifting(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    request_id: uuid.UUID,
+    data: LiftingDecisionCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    request = await RestrictionRepository(session).get_lifting_request(request_id)
+    if request is None or request.restriction_id != restriction.id:
+        raise NotFound(f"No lifting request {request_id}.", code="lifting_request_not_found")
+    if request.outcome is not None:
+        raise Conflict("The request is already decided.", code="lifting_request_decided")
+    event = Event.LIFT if data.outcome is LiftingOutcome.lifted else Event.REJECT_LIFTING
+    await _step(
+        session,
+        ctx,
+        restriction,
+        event,
+        details={"request_id": str(request.id), "reasons": data.reasons},
+    )
+    request.outcome = data.outcome.value
+    request.reasons = data.reasons
+    request.decided_on = ctx.today
+    request.decided_by = ctx.principal.sub
+    if data.outcome is LiftingOutcome.lifted:
+        restriction.lifted_on = ctx.today
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def correct(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: CorrectionCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """更正 or 移除 within 2 working days of discovering the error (LZ §5(1)4).
+
+    A late correction is still made — leaving a wrong listing in place would be worse —
+    and is flagged late.
+    """
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    if data.discovered_on > ctx.today:
+        raise UnprocessableEntity(
+            "The error cannot be discovered in the future.",
+            code="discovered_in_future",
+            errors=[
+                FieldError(
+                    field="body.discovered_on", code="discovered_in_future", message="future"
+                )
+            ],
+        )
+    changes = data.changes.model_dump(exclude_none=True) if data.changes else {}
+    if data.kind == "fix" and not changes:
+        raise UnprocessableEntity(
+            "A fix names the fields it changes.",
+            code="correction_empty",
+            errors=[FieldError(field="body.changes", code="correction_empty", message="empty")],
+        )
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    calendar = await load_working_calendar(session)
+    due = compute_rule_deadline(
+        DeadlineRule.CORRECTION_DUE, calendar=calendar, profile=profile, start=data.discovered_on
+    )
+    late = ctx.today > due.date
+    event = Event.CORRECT_REMOVE if data.kind == "remove" else Event.CORRECT_FIX
+    diff = {
+        field: {"before": _jsonable(getattr(restriction, field)), "after": value}
+        for field, value in changes.items()
+    }
+    await _step(
+        session,
+        ctx,
+        restriction,
+        event,
+        details={"reason": data.reason, "late": late, "changes": diff},
+    )
+    for field, value in changes.items():
+        setattr(restriction, field, value)
+    if data.kind == "remove":
+        restriction.withdrawn_on = ctx.today
+    RestrictionRepository(session).add(
+        Correction(
+            restriction_id=restriction.id,
+            kind=data.kind.value,
+            discovered_on=data.discovered_on,
+            due_on=due.date,
+            corrected_on=ctx.today,
+            late=late,
+            reason=data.reason,
+            changes=diff,
+            corrected_by=ctx.principal.sub,
+        )
+    )
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+# --- lists -----------------------------------------------------------------------------
+
+
+async def list_restrictions(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    status: str | None,
+    subject: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[RestrictionSummary]:
+    """The caller's department's listings (auditors: all)."""
+    department = None if Role.auditor in ctx.principal.roles else ctx.principal.department
+    after = _after(cursor)
+    rows = await RestrictionRepository(session).search(
+        department=department,
+        status=status,
+        subject_id_number=subject,
+        after=after,
+        limit=limit + 1,
+    )
+    subjects = {
+        s.id: s for s in await SubjectRepository(session).get_many({r.subject_id for r in rows})
+    }
+    profiles = await _department_profiles(session, {r.collecting_department for r in rows})
+    items = []
+    for row in rows[:limit]:
+        profile = _profile(row, profiles, ctx.settings.profile)
+        view = _view(row, await _subject_listings(session, row.subject_id), ctx.today, profile)
+        items.append(
+            RestrictionSummary(
+                id=str(row.id),
+                status=derived_status(row, ctx.today, view),
+                effective=bool(view and view.effective),
+                situation=Situation(row.situation),
+                subject=subject_read(subjects[row.subject_id]),
+                collecting_department=row.collecting_department,
+                published_on=row.published_on,
+                period_ends_on=view.period_ends_on if view else None,
+                version=row.version,
+            )
+        )
+    next_cursor = encode_cursor({"after": str(rows[limit - 1].id)}) if len(rows) > limit else None
+    return Page[RestrictionSummary](items=items, next_cursor=next_cursor)
+
+
+def _after(cursor: str | None) -> uuid.UUID | None:
+    if cursor is None:
+        return None
+    after = decode_cursor(cursor).get("after")
+    try:
+        return uuid.UUID(str(after))
+    except ValueError:
+        raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor") from None
+
+
+async def _department_profiles(session: AsyncSession, codes: Collection[str]) -> dict[str, str]:
+    departments = await DepartmentRepository(session).get_many(codes)
+    return {code: d.profile for code, d in departments.items()}
+
+
+async def _effective_views(
+    session: AsyncSession, candidates: Sequence[Restriction], today: date, default: str
+) -> list[tuple[Restriction, ListingView]]:
+    """Candidates that are effective today, with their views (restart rule included)."""
+    subject_ids = {row.subject_id for row in candidates}
+    histories = [
+        history_of(row) for row in await RestrictionRepository(session).published_of(subject_ids)
+    ]
+    by_subject: dict[str, list[ListingHistory]] = {}
+    for history in histories:
+        by_subject.setdefault(history.subject_key, []).append(history)
+    profiles = await _department_profiles(session, {r.collecting_department for r in candidates})
+    result = []
+    for row in candidates:
+        profile = _profile(row, profiles, default)
+        view = listing_state_on(
+            by_subject[str(row.subject_id)], str(row.id), today, profile=profile
+        )
+        if view.effective:
+            result.append((row, view))
+    return result
+
+
+async def public_list(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    name: str | None,
+    id_number: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[PublicRestriction]:
+    """Effective listings only, personal names and citizen IDs masked (LZ §5(1)5-6)."""
+    subject_ids: list[uuid.UUID] | None = None
+    subjects = SubjectRepository(session)
+    if id_number is not None or name is not None:
+        found = await subjects.find(id_number=id_number, name=name)
+        subject_ids = [s.id for s in found]
+        if not subject_ids:
+            return Page[PublicRestriction](items=[], next_cursor=None)
+    after = _after(cursor)
+    items: list[PublicRestriction] = []
+    next_cursor: str | None = None
+    repository = RestrictionRepository(session)
+    departments = DepartmentRepository(session)
+    while True:
+        batch = await repository.effective_candidates(
+            ctx.today, subject_ids=subject_ids, after=after, limit=limit * 2
+        )
+        views = await _effective_views(session, batch, ctx.today, ctx.settings.profile)
+        owners = {s.id: s for s in await subjects.get_many({r.subject_id for r, _ in views})}
+        names = await departments.get_many({r.collecting_department for r, _ in views})
+        for row, view in views:
+            if not view.publicly_visible:
+                continue
+            owner = owners[row.subject_id]
+            shown_name, shown_id = masked_identity(owner.subject_type, owner.name, owner.id_number)
+            items.append(
+                PublicRestriction(
+                    subject_type=SubjectType(owner.subject_type),
+                    name=shown_name,
+                    id_number=shown_id,
+                    situation=Situation(row.situation),
+                    situation_label=Situation(row.situation).label_zh,
+                    department=names[row.collecting_department].name
+                    if row.collecting_department in names
+                    else row.collecting_department,
+                    published_on=row.published_on or ctx.today,
+                    period_ends_on=view.period_ends_on,
+                )
+            )
+            if len(items) == limit:
+                next_cursor = encode_cursor({"after": str(row.id)})
+                break
+        if len(items) == limit or len(batch) < limit * 2:
+            break
+        after = batch[-1].id
+    return Page[PublicRestriction](items=items, next_cursor=next_cursor)
+
+
+async def credit_profile(
+    session: AsyncSession, ctx: Context, subject_type: SubjectType, raw_id: str
+) -> CreditProfileRead:
+    """信用档案: own department's detail, only the effect of others' (DOMAIN.md section 8)."""
+    id_number = checked_id_number(subject_type, raw_id, ctx.today, "path.id_number").normalized
+    subject = await SubjectRepository(session).get_by_identifier(subject_type.value, id_number)
+    await record(
+        session,
+        ctx.principal,
+        action="credit_profile.read",
+        target_type="subject",
+        target_id=str(subject.id) if subject else f"{subject_type.value}:unknown",
+    )
+    if subject is None:
+        return CreditProfileRead(
+            subject=SubjectRead(subject_type=subject_type, id_number=id_number, name=""),
+            as_of=ctx.today,
+            restricted=False,
+            restricted_until=None,
+            awaiting_rectification=False,
+            listings=[],
+            commitments=[],
+            credit_record=[],
+        )
+    profile = get_profile(ctx.settings.profile)
+    listings = await _subject_listings(session, subject.id)
+    summary = subject_restriction_on(listings, ctx.today, profile=profile)
+    rows = await RestrictionRepository(session).effective_candidates(
+        ctx.today, subject_ids=[subject.id]
+    )
+    own = ctx.principal.department
+    effects = [
+        _effect(row, view, own)
+        for row, view in await _effective_views(session, rows, ctx.today, ctx.settings.profile)
+    ]
+    commitments = await CommitmentRepository(session).of_subject(subject.id)
+    entries = await CreditRecordRepository(session).of_subject(subject.id)
+    return CreditProfileRead(
+        subject=subject_read(subject),
+        as_of=ctx.today,
+        restricted=summary.effective,
+        restricted_until=summary.restricted_until,
+        awaiting_rectification=summary.awaiting_rectification,
+        listings=effects,
+        commitments=[
+            CommitmentEntry(
+                id=str(c.id) if c.department == own else None,
+                matter_code=c.matter_code,
+                mode=c.mode,
+                status=c.status,
+                department=c.department,
+            )
+            for c in commitments
+        ],
+        credit_record=[
+            CreditRecordRead(
+                outcome=e.outcome,
+                recorded_on=e.recorded_on,
+                matter_code=e.matter_code,
+                department=e.department,
+                citation=e.citation,
+            )
+            for e in entries
+        ],
+    )
+
+
+def _effect(row: Restriction, view: ListingView, own_department: str | None) -> ListingEffect:
+    mine = row.collecting_department == own_department
+    return ListingEffect(
+        id=str(row.id) if mine else None,
+        collecting_department=row.collecting_department,
+        situation=Situation(row.situation),
+        published_on=row.published_on or view.as_of,
+        period_ends_on=view.period_ends_on,
+        awaiting_rectification=view.awaiting_rectification,
+        facts=row.facts if mine else None,
+    )
+
+
+async def supervision_targets(
+    session: AsyncSession, ctx: Context, limit: int, cursor: str | None
+) -> Page[SupervisionTarget]:
+    """重点核查对象 (LZ §5(2)2): subjects with effective listings collected in the
+    regulator's region or from commitments on matters it regulates."""
+    own = ctx.principal.department or ""
+    region = own[:6]
+    candidates = await RestrictionRepository(session).effective_candidates(ctx.today)
+    in_remit = [r for r in candidates if r.collecting_department.startswith(region)]
+    linked = [r for r in candidates if r.commitment_id is not None and r not in in_remit]
+    if linked:
+        regulated = await _regulated_commitments(session, [r.commitment_id for r in linked], own)  # type: ignore[misc]
+        in_remit += [r for r in linked if r.commitment_id in regulated]
+    views = await _effective_views(session, in_remit, ctx.today, ctx.settings.profile)
+    by_subject: dict[uuid.UUID, list[tuple[Restriction, ListingView]]] = {}
+    for row, view in views:
+        by_subject.setdefault(row.subject_id, []).append((row, view))
+    after = _after(cursor)
+    ordered = sorted(s for s in by_subject if after is None or s > after)
+    page = ordered[:limit]
+    subjects = {s.id: s for s in await SubjectRepository(session).get_many(page)}
+    profile = get_profile(ctx.settings.profile)
+    items = []
+    for subject_id in page:
+        listings = await _subject_listings(session, subject_id)
+        summary = subject_restriction_on(listings, ctx.today, profile=profile)
+        items.append(
+            SupervisionTarget(
+                subject=subject_read(subjects[subject_id]),
+                restricted_until=summary.restricted_until,
+                awaiting_rectification=summary.awaiting_rectification,
+                listings=[
+                    _effect(row, view, row.collecting_department)
+                    for row, view in by_subject[subject_id]
+                ],
+            )
+        )
+    await record(
+        session,
+        ctx.principal,
+        action="supervision_targets.read",
+        target_type="supervision_targets",
+        target_id=own,
+        details={"subjects": len(items)},
+    )
+    next_cursor = encode_cursor({"after": str(page[-1])}) if len(ordered) > limit else None
+    return Page[SupervisionTarget](items=items, next_cursor=next_cursor)
+
+
+async def _regulated_commitments(
+    session: AsyncSession, commitment_ids: list[uuid.UUID], regulator: str
+) -> set[uuid.UUID]:
+    commitments = CommitmentRepository(session)
+    catalog = CatalogRepository(session)
+    regulated = set()
+    for commitment_id in commitment_ids:
+        commitment = await commitments.get(commitment_id)
+        if commitment is None:
+            continue
+        version = await catalog.get_version(commitment.matter_version_id)
+        if version is not None and version.regulator_code == regulator:
+            regulated.add(commitment_id)
+    return regulated

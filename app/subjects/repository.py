@@ -28,5 +28,14 @@ class SubjectRepository:
         query = select(Subject).where(Subject.id.in_(list(subject_ids)))
         return (await self.session.scalars(query)).all()
 
+    async def find(self, *, id_number: str | None, name: str | None) -> Sequence[Subject]:
+        """Exact matches on the (normalised) identifier and/or the name."""
+        query = select(Subject)
+        if id_number is not None:
+            query = query.where(Subject.id_number == id_number)
+        if name is not None:
+            query = query.where(Subject.name == name)
+        return (await self.session.scalars(query.limit(100))).all()
+
     def add(self, subject: Subject) -> None:
         self.session.add(subject)

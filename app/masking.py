@@ -1,0 +1,33 @@
+"""Masking of personal data (PIPL; DOMAIN.md section 8): names and citizen ID numbers.
+
+Organisation names and USCCs are public by law and shown in full.
+"""
+
+from __future__ import annotations
+
+from app.identifiers import SubjectType
+
+_MASK = "*"
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰; 张三 -> 张*; a single character stays hidden: *."""
+    if len(name) <= 1:
+        return _MASK
+    if len(name) == 2:
+        return name[0] + _MASK
+    return name[0] + _MASK * (len(name) - 2) + name[-1]
+
+
+def mask_resident_id(number: str) -> str:
+    """370102198506121234 -> 3701**********1234: region prefix and last four only."""
+    if len(number) <= 8:
+        return _MASK * len(number)
+    return number[:4] + _MASK * (len(number) - 8) + number[-4:]
+
+
+def masked_identity(subject_type: str, name: str, id_number: str) -> tuple[str, str]:
+    """The name and number as shown to someone who does not need them in full."""
+    if subject_type == SubjectType.person:
+        return mask_name(name), mask_resident_id(id_number)
+    return name, id_number

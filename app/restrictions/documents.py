@@ -1,0 +1,92 @@
+"""政务服务失信制约认定告知书: the listing notice of the Linzi scheme's annex."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.context import Context
+from app.deadlines import due_date
+from app.departments.repository import DepartmentRepository
+from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
+from app.restrictions import service
+from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
+from app.rules.citations import LZ_5_1_4_OBJECTION
+from app.rules.restrictions import Situation
+from app.subjects.repository import SubjectRepository
+
+CREDIT_REPAIR_WARNING = (
+    "信用修复不收取任何费用，只通过政务服务部门的官方渠道办理。任何声称可以付费“洗白”信用、"
+    "代办信用修复的中介均非官方渠道，请勿轻信，谨防诈骗。"
+)
+
+
+async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.UUID) -> bytes:
+    restriction = await service.load_for_notice(session, ctx, restriction_id)
+    subject = await SubjectRepository(session).get(restriction.subject_id)
+    department = await DepartmentRepository(session).get(restriction.collecting_department)
+    assert subject is not None and department is not None
+    channel = SOURCE_CHANNEL_ZH[SourceChannel(restriction.source_channel)]
+    situation = Situation(restriction.situation)
+    objection_due = due_date(restriction.deadlines, "objection_due")
+    deadlines: tuple[DeadlineLine, ...] = ()
+    if objection_due is not None:
+        entry = restriction.deadlines["objection_due"]
+        deadlines = (
+            DeadlineLine(
+                "提出陈述和申辩的期限", objection_due, entry["provisional"], entry["citation"]
+            ),
+        )
+    intro = (
+        f"{department.name}（窗口）通过{channel}途径，发现你/你单位存在{restriction.facts}"
+        f"（{situation.label_zh}）行为，依据市区政务服务“失信制约”制度有关规定，"
+        "现拟将被告知单位（人）列入政务服务部门失信制约名单。"
+    )
+    right = (
+        "现以书面形式告知，如有异议，可在接到本告知书之日起3个工作日内提出陈述和申辩；"
+        "逾期未提出陈述或者申辩，视为放弃陈述和申辩的权利。"
+    )
+    if objection_due is not None:
+        right += (
+            f"依本告知书的签收日期计算，提出陈述和申辩的最后一日为{objection_due.isoformat()}。"
+        )
+    document = Document(
+        title="政务服务失信制约认定告知书",
+        reference=f"编号：{restriction.id}",
+        fields=(
+            ("当事人（公民、法人或其他组织）", subject.name),
+            ("证件号码", subject.id_number),
+            ("住所（注册地址）", restriction.address or subject.address or ""),
+            ("认定依据", restriction.legal_basis),
+        ),
+        sections=(
+            Section("告知事项", paragraphs=(intro,)),
+            Section("陈述和申辩的权利", paragraphs=(right,)),
+            Section(
+                "信用修复",
+                paragraphs=(
+                    "列入失信制约名单的管理期限一般为6个月，自公布之日起计算；管理期内已整改且无新的"
+                    "失信行为的，期满后信用自行修复。",
+                    CREDIT_REPAIR_WARNING,
+                ),
+            ),
+        ),
+        deadlines=deadlines,
+        signatures=(
+            f"认定部门（盖章）：{department.name}",
+            f"联系电话：{department.contact_phone or ''}",
+        ),
+        footer=(f"{LZ_5_1_4_OBJECTION.label}：{LZ_5_1_4_OBJECTION.text_zh}",),
+        dated=restriction.notice_issued_on or ctx.today,
+    )
+    await record(
+        session,
+        ctx.principal,
+        action="restriction.notice_pdf",
+        target_type="restriction",
+        target_id=str(restriction.id),
+        purpose="print",
+    )
+    return render_pdf(document)

@@ -1,0 +1,377 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi.responses import Response
+
+from app.auth import Principal, Role, require_roles
+from app.context import ContextDep, PublicContextDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.identifiers import SubjectType, normalize
+from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.restrictions import documents, service
+from app.restrictions.schemas import (
+    CorrectionCreate,
+    CreditProfileRead,
+    LiftingDecisionCreate,
+    LiftingRequestCreate,
+    NoticeIssue,
+    ObjectionCreate,
+    PublicRestriction,
+    ReceiptCreate,
+    RectificationCreate,
+    RestrictionCreate,
+    RestrictionRead,
+    RestrictionSummary,
+    ReviewCreate,
+    SupervisionTarget,
+)
+from app.rules.lifecycles import Event
+
+router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"])
+public_router = APIRouter(prefix="/api/v1/public/restrictions", tags=["restrictions"])
+subjects_router = APIRouter(prefix="/api/v1/subjects", tags=["restrictions"])
+supervision_router = APIRouter(prefix="/api/v1/supervision", tags=["restrictions"])
+
+Clerk = Annotated[Principal, Depends(require_roles(Role.clerk))]
+ClerkOrPlatform = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
+ClerkOrAuditor = Annotated[Principal, Depends(require_roles(Role.clerk, Role.auditor))]
+ProfileReader = Annotated[
+    Principal, Depends(require_roles(Role.clerk, Role.platform, Role.regulator))
+]
+Regulator = Annotated[Principal, Depends(require_roles(Role.regulator))]
+IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
+STEP = problem_responses(401, 403, 404, 409, 412, 422)
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
+}
+
+
+@router.post(
+    "",
+    response_model=RestrictionRead,
+    status_code=201,
+    summary="Collect a listing (信息采集, LZ §5(1)3)",
+    description="The collecting department is the caller's; it alone verifies, notifies "
+    "and corrects the listing (谁采集、谁核实、谁告知).",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def collect(
+    session: SessionDep, _principal: Clerk, ctx: ContextDep, body: RestrictionCreate
+) -> RestrictionRead:
+    return await service.collect(session, ctx, body)
+
+
+@router.get(
+    "",
+    response_model=Page[RestrictionSummary],
+    summary="List the department's listings, proposals included",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_restrictions(
+    session: SessionDep,
+    _principal: ClerkOrAuditor,
+    ctx: ContextDep,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    subject: Annotated[str | None, Query(max_length=40)] = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[RestrictionSummary]:
+    return await service.list_restrictions(
+        session,
+        ctx,
+        status=status,
+        subject=normalize(subject) if subject else None,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get(
+    "/{restriction_id}",
+    response_model=RestrictionRead,
+    summary="Read a listing with its dates, derived by date",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def read_restriction(
+    session: SessionDep, _principal: Clerk, ctx: ContextDep, restriction_id: uuid.UUID
+) -> RestrictionRead:
+    return await service.read_restriction(session, ctx, restriction_id)
+
+
+def _simple_step(event: Event, summary: str, description: str) -> Any:
+    async def step(
+        session: SessionDep,
+        _principal: Clerk,
+        ctx: ContextDep,
+        restriction_id: uuid.UUID,
+        if_match: IfMatch = None,
+    ) -> RestrictionRead:
+        return await service.take_step(session, ctx, restriction_id, event, if_match)
+
+    step.__name__ = f"restriction_{event.value}"
+    return router.post(
+        "/{restriction_id}/"
+        + {
+            Event.TAKE_UP: "take-up",
+            Event.DISMISS: "dismissal",
+            Event.VERIFY: "verification",
+            Event.PUBLISH: "publication",
+        }[event],
+        response_model=RestrictionRead,
+        summary=summary,
+        description=description,
+        responses=STEP,
+    )(step)
+
+
+_simple_step(
+    Event.TAKE_UP,
+    "Take up a proposal from a breached commitment",
+    "A proposal (`proposed`) becomes a collected listing; a person determines it.",
+)
+_simple_step(
+    Event.DISMISS,
+    "Dismiss a proposal",
+    "The proposal is not pursued; it is withdrawn and never published.",
+)
+_simple_step(
+    Event.VERIFY,
+    "Verify a listing (信息核实)",
+    "By the collecting department; the listing notice is due 3 working days later.",
+)
+_simple_step(
+    Event.PUBLISH,
+    "Publish a confirmed listing (公布)",
+    "Starts the 6-month management period (LZ §5(1)5), restarted by a new listing.",
+)
+
+
+@router.post(
+    "/{restriction_id}/notice",
+    response_model=RestrictionRead,
+    summary="Issue the listing notice (告知书)",
+    description="Due 3 working days after verification; issuing late is allowed and "
+    "recorded as late (`dates.notice_late`).",
+    responses=STEP,
+)
+async def issue_notice(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: NoticeIssue,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.issue_notice(session, ctx, restriction_id, body, if_match)
+
+
+@router.get(
+    "/{restriction_id}/notice.pdf",
+    response_class=Response,
+    summary="The listing notice as a printable PDF (政务服务失信制约认定告知书)",
+    responses={**PDF, **problem_responses(401, 403, 404, 422)},
+)
+async def notice_pdf(
+    session: SessionDep, _principal: Clerk, ctx: ContextDep, restriction_id: uuid.UUID
+) -> Response:
+    content = await documents.notice_pdf(session, ctx, restriction_id)
+    return Response(content, media_type="application/pdf")
+
+
+@router.post(
+    "/{restriction_id}/notice/receipt",
+    response_model=RestrictionRead,
+    summary="Record the day the subject received the notice",
+    description="The 3-working-day objection window counts from this day (LZ §5(1)4).",
+    responses=STEP,
+)
+async def record_receipt(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: ReceiptCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.record_receipt(session, ctx, restriction_id, body.received_on, if_match)
+
+
+@router.post(
+    "/{restriction_id}/objections",
+    response_model=RestrictionRead,
+    status_code=201,
+    summary="File a statement and defence (陈述申辩)",
+    description="Within 3 working days of receipt; later: 409 `objection_window_closed`.",
+    responses=STEP,
+)
+async def file_objection(
+    session: SessionDep,
+    _principal: ClerkOrPlatform,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: ObjectionCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.file_objection(session, ctx, restriction_id, body, if_match)
+
+
+@router.post(
+    "/{restriction_id}/objections/{objection_id}/review",
+    response_model=RestrictionRead,
+    summary="Review an objection (复核): upheld or overturned",
+    description="Due 15 working days after the objection. Overturned: never effective.",
+    responses=STEP,
+)
+async def review_objection(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    body: ReviewCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.review_objection(
+        session, ctx, restriction_id, objection_id, body, if_match
+    )
+
+
+@router.post(
+    "/{restriction_id}/rectification",
+    response_model=RestrictionRead,
+    summary="Record rectification with evidence (整改)",
+    description="Rectified within the period: repaired the day after it ends. Not "
+    "rectified: stays effective until rectification is recorded (LZ §5(1)5).",
+    responses=STEP,
+)
+async def record_rectification(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: RectificationCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.record_rectification(session, ctx, restriction_id, body, if_match)
+
+
+@router.post(
+    "/{restriction_id}/lifting-requests",
+    response_model=RestrictionRead,
+    status_code=201,
+    summary="Ask for early lifting after rectification (申请取消限制, DZ art. 15 ¶2)",
+    description="Decided within 5 days (working days by default, profile parameter).",
+    responses=STEP,
+)
+async def request_lifting(
+    session: SessionDep,
+    _principal: ClerkOrPlatform,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: LiftingRequestCreate,
+) -> RestrictionRead:
+    return await service.request_lifting(session, ctx, restriction_id, body)
+
+
+@router.post(
+    "/{restriction_id}/lifting-requests/{request_id}/decision",
+    response_model=RestrictionRead,
+    summary="Decide a lifting request: lifted or refused, with reasons",
+    responses=STEP,
+)
+async def decide_lifting(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    request_id: uuid.UUID,
+    body: LiftingDecisionCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.decide_lifting(session, ctx, restriction_id, request_id, body, if_match)
+
+
+@router.post(
+    "/{restriction_id}/corrections",
+    response_model=RestrictionRead,
+    summary="Correct or remove a listing (更正/移除)",
+    description="Within 2 working days of discovering the error (LZ §5(1)4); a later "
+    "correction is still made and flagged `late`. Field changes keep before and after.",
+    responses=STEP,
+)
+async def correct(
+    session: SessionDep,
+    _principal: Clerk,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    body: CorrectionCreate,
+    if_match: IfMatch = None,
+) -> RestrictionRead:
+    return await service.correct(session, ctx, restriction_id, body, if_match)
+
+
+@public_router.get(
+    "",
+    response_model=Page[PublicRestriction],
+    summary="The public restriction list (失信制约名单), no login",
+    description="Effective listings only, searchable by exact name or identifier. Personal "
+    "names and citizen ID numbers are masked; organisations are shown in full. Repaired, "
+    "lifted or withdrawn listings never appear.",
+    responses=problem_responses(422),
+)
+async def public_restrictions(
+    session: SessionDep,
+    ctx: PublicContextDep,
+    name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    id_number: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[PublicRestriction]:
+    return await service.public_list(
+        session,
+        ctx,
+        name=name,
+        id_number=normalize(id_number) if id_number else None,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@subjects_router.get(
+    "/{subject_type}/{id_number}/credit-profile",
+    response_model=CreditProfileRead,
+    summary="A subject's credit profile (信用档案)",
+    description="Effective listings, the restriction's end, commitments and credit record. "
+    "A clerk sees their own department's detail and only the effect of others'. Audited.",
+    responses=problem_responses(401, 403, 422),
+)
+async def credit_profile(
+    session: SessionDep,
+    _principal: ProfileReader,
+    ctx: ContextDep,
+    subject_type: SubjectType,
+    id_number: Annotated[str, Path(min_length=1, max_length=40)],
+) -> CreditProfileRead:
+    return await service.credit_profile(session, ctx, subject_type, id_number)
+
+
+@supervision_router.get(
+    "/targets",
+    response_model=Page[SupervisionTarget],
+    summary="Key inspection targets (重点核查对象, LZ §5(2)2)",
+    description="Subjects with effective listings collected in the regulator's region or "
+    "from commitments on matters it regulates.",
+    responses=problem_responses(401, 403, 422),
+)
+async def supervision_targets(
+    session: SessionDep,
+    _principal: Regulator,
+    ctx: ContextDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[SupervisionTarget]:
+    return await service.supervision_targets(session, ctx, limit, cursor)

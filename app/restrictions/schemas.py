@@ -1,0 +1,399 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.deadlines import DeadlineRead
+from app.identifiers import SubjectType
+from app.rules.restrictions import Situation
+from app.subjects.schemas import SubjectIn, SubjectRead
+
+_TEXT = 4000
+_REFS: Any = Field(
+    default_factory=list, max_length=50, description="Document or evidence references."
+)
+
+
+class SourceChannel(StrEnum):
+    """采集途径 (LZ §5(1)3): investigation 事实调查; platform_query 平台查询;
+    supervision_push 审管互动平台推送; public_report 群众举报核查; other 其他."""
+
+    investigation = "investigation"
+    platform_query = "platform_query"
+    supervision_push = "supervision_push"
+    public_report = "public_report"
+    other = "other"
+
+
+SOURCE_CHANNEL_ZH = {
+    SourceChannel.investigation: "事实调查",
+    SourceChannel.platform_query: "平台查询",
+    SourceChannel.supervision_push: "审管互动平台推送",
+    SourceChannel.public_report: "群众举报核查",
+    SourceChannel.other: "其他",
+}
+
+
+class RestrictionCreate(BaseModel):
+    """信息采集 (LZ §5(1)3): a listing collected by the caller's department."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": {
+                        "subject_type": "person",
+                        "id_number": "11010519491231002X",
+                        "name": "张三丰",
+                        "address": "山东省淄博市临淄区桓公路1号",
+                    },
+                    "situation": "false_materials",
+                    "source_channel": "investigation",
+                    "facts": "申请个体工商户设立登记时提供虚假的经营场所使用证明",
+                    "legal_basis": "临政管办发〔2022〕3号 五(一)2",
+                    "legal_documents": ["临审批核〔2026〕12号"],
+                    "occurred_on": "2026-03-02",
+                }
+            ]
+        },
+    )
+
+    subject: SubjectIn
+    situation: Situation
+    source_channel: SourceChannel
+    facts: str = Field(min_length=1, max_length=_TEXT, description="失信事实.")
+    legal_basis: str = Field(min_length=1, max_length=_TEXT, description="认定依据.")
+    legal_documents: list[str] = _REFS
+    occurred_on: dt.date | None = Field(default=None, description="失信行为发生日.")
+    commitment_id: uuid.UUID | None = None
+
+
+class NoticeMethod(StrEnum):
+    """告知方式: in_person 现场告知; mail 邮寄送达."""
+
+    in_person = "in_person"
+    mail = "mail"
+
+
+class NoticeIssue(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "mail"}]})
+
+    method: NoticeMethod
+
+
+class ReceiptCreate(BaseModel):
+    """The day the subject received the notice: the objection window counts from it."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"received_on": "2026-03-04"}]}
+    )
+
+    received_on: dt.date
+
+
+class ObjectionCreate(BaseModel):
+    """陈述申辩 with statement and evidence (LZ §5(1)4)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"statement": "经营场所证明系出租方出具，本人不知情", "evidence_refs": ["租赁合同"]}
+            ]
+        },
+    )
+
+    statement: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
+
+
+class ReviewOutcome(StrEnum):
+    """复核结果: upheld 维持认定; overturned 撤销认定."""
+
+    upheld = "upheld"
+    overturned = "overturned"
+
+
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"outcome": "upheld", "reasons": "申辩理由不成立"}]},
+    )
+
+    outcome: ReviewOutcome
+    reasons: str = Field(min_length=1, max_length=_TEXT)
+
+
+class RectificationCreate(BaseModel):
+    """整改 recorded with evidence."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"description": "已补交真实的经营场所证明", "evidence_refs": ["证明材料"]}]
+        },
+    )
+
+    description: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
+
+
+class LiftingRequestCreate(BaseModel):
+    """申请取消限制 after rectification (DZ art. 15 ¶2)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "已整改完毕", "evidence_refs": ["整改报告"]}]},
+    )
+
+    reason: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
+
+
+class LiftingOutcome(StrEnum):
+    """lifted 取消限制; refused 不予取消."""
+
+    lifted = "lifted"
+    refused = "refused"
+
+
+class LiftingDecisionCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"outcome": "lifted", "reasons": "经核实整改属实"}]},
+    )
+
+    outcome: LiftingOutcome
+    reasons: str = Field(min_length=1, max_length=_TEXT)
+
+
+class CorrectionKind(StrEnum):
+    """fix 修改; remove 移除."""
+
+    fix = "fix"
+    remove = "remove"
+
+
+class RestrictionChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    facts: str | None = Field(default=None, min_length=1, max_length=_TEXT)
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=_TEXT)
+    legal_documents: list[str] | None = Field(default=None, max_length=50)
+    address: str | None = Field(default=None, max_length=500)
+    situation: Situation | None = None
+    source_channel: SourceChannel | None = None
+
+
+class CorrectionCreate(BaseModel):
+    """更正 (field changes, before/after kept) or 移除, within 2 working days of discovery."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "remove",
+                    "discovered_on": "2026-04-01",
+                    "reason": "当事人身份信息被他人冒用，认定有误",
+                }
+            ]
+        },
+    )
+
+    kind: CorrectionKind
+    discovered_on: dt.date
+    reason: str = Field(min_length=1, max_length=_TEXT)
+    changes: RestrictionChanges | None = None
+
+
+class RestrictionDates(BaseModel):
+    verified_on: dt.date | None = None
+    notice_due: dt.date | None = None
+    notice_issued_on: dt.date | None = None
+    notice_late: bool | None = None
+    notice_received_on: dt.date | None = None
+    objection_due: dt.date | None = None
+    review_due: dt.date | None = None
+    confirmed_on: dt.date | None = None
+    published_on: dt.date | None = None
+    period_ends_on: dt.date | None = Field(
+        default=None, description="管理期限届满日, restarts included (LZ §5(1)5)."
+    )
+    rectified_on: dt.date | None = None
+    repaired_on: dt.date | None = None
+    lifted_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+
+
+class ObjectionRead(BaseModel):
+    id: str
+    filed_on: dt.date
+    statement: str
+    evidence_refs: list[str]
+    review_due: dt.date
+    outcome: str | None
+    reasons: str | None
+    reviewed_on: dt.date | None
+
+
+class LiftingRequestRead(BaseModel):
+    id: str
+    requested_on: dt.date
+    reason: str
+    evidence_refs: list[str]
+    decision_due: dt.date
+    outcome: str | None
+    reasons: str | None
+    decided_on: dt.date | None
+
+
+class CorrectionRead(BaseModel):
+    id: str
+    kind: CorrectionKind
+    discovered_on: dt.date
+    due_on: dt.date
+    corrected_on: dt.date
+    late: bool
+    reason: str
+    changes: dict[str, Any]
+
+
+class EventRead(BaseModel):
+    event: str
+    from_status: str
+    to_status: str
+    occurred_at: dt.datetime
+    actor: str
+    department: str | None
+    citation: str | None
+    details: dict[str, Any]
+
+
+class RestrictionRead(BaseModel):
+    """A listing with its dates, derived by date at request time."""
+
+    id: str
+    status: str = Field(
+        description="proposed, collected, verified, notified, under_review, confirmed, "
+        "effective, repaired, lifted, withdrawn — as of today."
+    )
+    effective: bool = Field(description="Effective today (公布且在管理期内或未整改).")
+    awaiting_rectification: bool
+    restarted_by: list[str]
+    situation: Situation
+    source_channel: SourceChannel
+    subject: SubjectRead
+    address: str | None
+    facts: str
+    legal_basis: str
+    legal_documents: list[str]
+    collecting_department: str
+    commitment_id: str | None
+    occurred_on: dt.date | None
+    dates: RestrictionDates
+    deadlines: list[DeadlineRead]
+    objections: list[ObjectionRead]
+    lifting_requests: list[LiftingRequestRead]
+    corrections: list[CorrectionRead]
+    history: list[EventRead]
+    version: int
+
+
+class RestrictionSummary(BaseModel):
+    id: str
+    status: str
+    effective: bool
+    situation: Situation
+    subject: SubjectRead
+    collecting_department: str
+    published_on: dt.date | None
+    period_ends_on: dt.date | None
+    version: int
+
+
+class PublicRestriction(BaseModel):
+    """失信制约名单 as published: effective listings only, personal data masked."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject_type": "person",
+                    "name": "张*丰",
+                    "id_number": "1101**********002X",
+                    "situation": "false_materials",
+                    "situation_label": "隐瞒事实或提供虚假材料申请政务服务，尚不构成行政处罚",
+                    "department": "临淄区行政审批服务局",
+                    "published_on": "2026-03-10",
+                    "period_ends_on": "2026-09-10",
+                }
+            ]
+        }
+    )
+
+    subject_type: SubjectType
+    name: str
+    id_number: str
+    situation: Situation
+    situation_label: str
+    department: str
+    published_on: dt.date
+    period_ends_on: dt.date | None
+
+
+class ListingEffect(BaseModel):
+    """One effective listing as seen in a credit profile; `detail` for the owner only."""
+
+    id: str | None = Field(description="Shown to the collecting department only.")
+    collecting_department: str
+    situation: Situation
+    published_on: dt.date
+    period_ends_on: dt.date | None
+    awaiting_rectification: bool
+    facts: str | None = None
+
+
+class CommitmentEntry(BaseModel):
+    id: str | None
+    matter_code: str
+    mode: str
+    status: str
+    department: str
+
+
+class CreditRecordRead(BaseModel):
+    outcome: str
+    recorded_on: dt.date
+    matter_code: str | None
+    department: str | None
+    citation: str
+
+
+class CreditProfileRead(BaseModel):
+    """信用档案 of one subject as of today."""
+
+    subject: SubjectRead
+    as_of: dt.date
+    restricted: bool
+    restricted_until: dt.date | None = Field(
+        description="Last restricted day when known; null while restricted until rectified."
+    )
+    awaiting_rectification: bool
+    listings: list[ListingEffect]
+    commitments: list[CommitmentEntry]
+    credit_record: list[CreditRecordRead]
+
+
+class SupervisionTarget(BaseModel):
+    """重点核查对象 (LZ §5(2)2): a subject with effective listings in the regulator's remit."""
+
+    subject: SubjectRead
+    restricted_until: dt.date | None
+    awaiting_rectification: bool
+    listings: list[ListingEffect]
