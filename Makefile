@@ -23,7 +23,7 @@ $(VENV)/.installed-test: $(BIN)/activate pyproject.toml
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/zwfw-credit serve --demo --host $(HOST) --port $(PORT)
+	$(BIN)/zwfw-credit serve --demo --worker --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

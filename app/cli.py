@@ -23,7 +23,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.demo:
         asyncio.run(_load_demo(settings))
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, with_worker=args.worker),
         host=args.host,
         port=args.port,
         log_config=None,
@@ -44,6 +44,27 @@ async def _load_demo(settings: Settings) -> None:
         await load_demo(database.sessionmaker, settings.profile)
     finally:
         await database.dispose()
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from app.db import Database
+    from app.worker import Worker
+
+    async def run() -> None:
+        database = Database(settings.database_url)
+        worker = Worker(database, settings)
+        try:
+            if args.once:
+                passes = await worker.run_until_idle()
+                sys.stdout.write(json.dumps({"passes": passes}) + "\n")
+            else:
+                await worker.run_forever()
+        finally:
+            await worker.aclose()
+            await database.dispose()
+
+    asyncio.run(run())
+    return 0
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,7 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo", action="store_true", help="load the demo departments and catalog first"
     )
+    serve.add_argument("--worker", action="store_true", help="run one worker in the same process")
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="record time-driven transitions, sequence events, deliver webhooks"
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="work until nothing is left to do, then exit"
+    )
+    worker.set_defaults(handler=_worker)
 
     migrate = commands.add_parser("migrate", help="apply migrations (default: to head)")
     migrate.add_argument("revision", nargs="?", default="head")

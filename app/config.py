@@ -7,6 +7,7 @@ names the variable, so a typo never silently falls back to a default.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,8 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "ZWFW_"
 # Variables read by the test suite and tooling, not by the service itself.
-_FOREIGN_VARIABLES = frozenset({"ZWFW_TEST_POSTGRES_URL"})
+_FOREIGN_VARIABLES = frozenset({"ZWFW_TEST_POSTGRES_URL", "ZWFW_TEST_REDIS_URL"})
 _MIN_HMAC_SECRET_BYTES = 32
+_MIN_PLATFORM_SECRET = 16
 
 
 class SettingsError(Exception):
@@ -34,8 +36,22 @@ class Settings(BaseSettings):
     profile: str = "shandong-combined"
     timezone: str = "Asia/Shanghai"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_import_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    rate_limit: str = "600/minute"
+    redis_url: str | None = None
+    cors_origins: str = ""
     joint_punishment_url: str | None = None
     joint_punishment_timeout: float = Field(default=3.0, gt=0, le=60)
+    joint_punishment_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    joint_punishment_breaker_failures: int = Field(default=5, ge=1, le=100)
+    joint_punishment_breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    credit_platform_url: str | None = None
+    credit_platform_secret: SecretStr | None = None
+    webhook_timeout: float = Field(default=5.0, gt=0, le=60)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
+    worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @field_validator("database_url")
     @classmethod
@@ -44,11 +60,38 @@ class Settings(BaseSettings):
             raise ValueError("must start with 'sqlite+aiosqlite://' or 'postgresql+asyncpg://'")
         return value
 
-    @field_validator("joint_punishment_url")
+    @field_validator("joint_punishment_url", "credit_platform_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(f"not a rate limit like '600/minute': {value!r}") from exc
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must start with 'redis://' or 'rediss://'")
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, value: str) -> str:
+        for origin in (part.strip() for part in value.split(",")):
+            if origin and origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"not an origin like 'https://host[:port]': {origin!r}")
         return value
 
     @field_validator("timezone")
@@ -80,11 +123,23 @@ class Settings(BaseSettings):
                 )
         elif not self.jwt_public_key:
             raise ValueError("ZWFW_JWT_PUBLIC_KEY (PEM) is required for RS256")
+        if self.credit_platform_url and (
+            self.credit_platform_secret is None
+            or len(self.credit_platform_secret.get_secret_value()) < _MIN_PLATFORM_SECRET
+        ):
+            raise ValueError(
+                f"ZWFW_CREDIT_PLATFORM_SECRET (at least {_MIN_PLATFORM_SECRET} characters) "
+                "is required with ZWFW_CREDIT_PLATFORM_URL"
+            )
         return self
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [part.strip() for part in self.cors_origins.split(",") if part.strip()]
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -120,6 +121,37 @@ class UnprocessableEntity(AppError):
 class ServiceUnavailable(AppError):
     status = 503
     code = "service_unavailable"
+
+
+# SQLSTATEs that mean "the server cannot serve now": connection exceptions (class 08),
+# shutdown and start-up (57P01-57P03), too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+_DATABASE_MODULES = frozenset({"asyncpg", "aiosqlite", "sqlalchemy"})
+
+
+def _raised_in_database_driver(exc: BaseException) -> bool:
+    traceback = exc.__traceback__
+    while traceback is not None:
+        module = str(traceback.tb_frame.f_globals.get("__name__", ""))
+        if module.partition(".")[0] in _DATABASE_MODULES:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Is this the database being unreachable (not a bug, not a constraint)?"""
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    # asyncpg raises OSError (e.g. ConnectionRefusedError) when it cannot connect.
+    return isinstance(exc, OSError) and _raised_in_database_driver(exc)
 
 
 def problem_body(
@@ -232,6 +264,27 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _is_transaction_rollback(exc: Exception) -> bool:
+    """Serialisation failure or deadlock (SQLSTATE class 40): the database chose a loser."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, sa_exc.DBAPIError) and str(sqlstate or "").startswith("40")
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if _is_transaction_rollback(exc):
+        return await _stale_data(request, exc)
+    if not is_database_unavailable(exc):
+        raise exc  # a bug, not an outage: the last-resort handler answers 500
+    logger.warning("database unavailable", extra={"error": type(exc).__name__})
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database cannot be reached; retry shortly.",
+        request_id=_request_id(request),
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         409,
@@ -243,6 +296,8 @@ async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
+    for error in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
+        app.add_exception_handler(error, _database_error)
     app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

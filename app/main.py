@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from app import health
 from app.audit import router as audit_router
+from app.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
 from app.catalog import router as catalog_router
@@ -21,12 +24,20 @@ from app.credit_checks import router as credit_checks_router
 from app.db import Database
 from app.departments import router as departments_router
 from app.errors import install_error_handlers
+from app.events import router as events_router
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
+from app.metrics import Metrics, MetricsMiddleware
+from app.metrics import router as metrics_router
 from app.middleware import RequestContextMiddleware
 from app.profiles import router as profiles_router
+from app.rate_limit import RateLimiter, RateLimitMiddleware
 from app.restrictions import router as restrictions_router
+from app.security_headers import SecurityHeadersMiddleware
+from app.tasks import router as tasks_router
+from app.webhooks import router as webhooks_router
+from app.worker import Worker
 
 DESCRIPTION = """\
 **政务服务信用信息应用服务**：政务服务平台在办理政务服务事项时应用申请人的信用信息——
@@ -73,6 +84,11 @@ TAGS = [
         "name": "restrictions",
         "description": "The dishonesty restriction list (失信制约名单, LZ §5; DZ art. 15).",
     },
+    {"name": "tasks", "description": "Work due by department (待办)."},
+    {
+        "name": "events",
+        "description": "The event feed and webhook subscriptions (事件与订阅).",
+    },
     {"name": "audit", "description": "Append-only audit log (审计日志), auditors only."},
     {
         "name": "joint-punishment",
@@ -92,6 +108,8 @@ def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     clock: Clock | None = None,
+    *,
+    with_worker: bool = False,
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -100,8 +118,18 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await seed_missing_years(app.state.database.sessionmaker)
+        stop = asyncio.Event()
+        task: asyncio.Task[None] | None = None
+        if with_worker:
+            worker = Worker(app.state.database, settings, app.state.clock)
+            task = asyncio.create_task(worker.run_forever(stop))
         yield
+        if task is not None:
+            stop.set()
+            await task
+            await worker.aclose()
         await app.state.database.dispose()
+        await app.state.rate_limiter.aclose()
         if app.state.joint_punishment_client is not None:
             await app.state.joint_punishment_client.aclose()
 
@@ -115,12 +143,37 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
-    app.state.joint_punishment_client = client_from_settings(
-        settings.joint_punishment_url, settings.joint_punishment_timeout
-    )
+    app.state.joint_punishment_client = client_from_settings(settings)
     install_error_handlers(app)
+    # Middleware runs outermost-last-added: security headers, request id, metrics, CORS,
+    # rate limit, body size cap, then the routes.
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        route_limits={JOINT_PUNISHMENT_IMPORT: settings.max_import_bytes},
+    )
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["X-Request-ID", "ETag", "Retry-After"],
+        )
+    app.state.metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
+    app.include_router(metrics_router)
     app.include_router(profiles_router.router)
     app.include_router(calendar_router.router)
     app.include_router(departments_router.router)
@@ -130,6 +183,9 @@ def create_app(
     app.include_router(credit_checks_router.router)
     app.include_router(commitments_router.router)
     app.include_router(restrictions_router.router)
+    app.include_router(events_router.router)
+    app.include_router(tasks_router.router)
+    app.include_router(webhooks_router.router)
     app.include_router(restrictions_router.public_router)
     app.include_router(restrictions_router.subjects_router)
     app.include_router(restrictions_router.supervision_router)

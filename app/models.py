@@ -11,6 +11,7 @@ from app.credit_checks.models import CreditCheck
 from app.credit_records.models import CreditRecordEntry
 from app.db import Base
 from app.departments.models import Department
+from app.events.models import Event
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.restrictions.models import (
     Correction,
@@ -20,6 +21,7 @@ from app.restrictions.models import (
     RestrictionEvent,
 )
 from app.subjects.models import Subject
+from app.webhooks.models import Delivery, Subscription
 
 metadata = Base.metadata
 
@@ -32,7 +34,9 @@ __all__ = [
     "Correction",
     "CreditCheck",
     "CreditRecordEntry",
+    "Delivery",
     "Department",
+    "Event",
     "JointPunishmentEntry",
     "JointPunishmentImport",
     "LiftingRequest",
@@ -42,6 +46,7 @@ __all__ = [
     "Restriction",
     "RestrictionEvent",
     "Subject",
+    "Subscription",
     "Verification",
     "metadata",
 ]

@@ -73,7 +73,13 @@ def create_sqlite_database(directory: Path) -> str:
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": database_url, "jwt_secret": TEST_SECRET}
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "jwt_secret": TEST_SECRET,
+        # Tests send hundreds of requests a minute as one principal; the rate-limit
+        # tests set their own small limit.
+        "rate_limit": "100000/minute",
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -13,6 +13,8 @@ class AuditEntry(Base):
     """审计日志: one append-only row per read of credit data or change of state.
 
     Rows are ordered by ``id``, a sequence: the order of the log is the order of writes.
+    Each row is chained to the one before it by ``prev_hash`` and ``hash`` (see
+    ``app.audit.chain``); ``prev_hash`` is unique, so the chain cannot fork.
     """
 
     __tablename__ = "audit_log"
@@ -28,6 +30,8 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(500))
     request_id: Mapped[str | None] = mapped_column(String(128))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_log_target", "target_type", "target_id"),

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.audit import service
-from app.audit.schemas import AuditEntryRead
+from app.audit.schemas import AuditChainVerification, AuditEntryRead
 from app.auth import Principal, Role, require_roles
 from app.db import SessionDep
 from app.errors import problem_responses
@@ -42,3 +42,30 @@ async def list_audit_entries(
         actor=actor,
         action=action,
     )
+
+
+@router.get(
+    "/verification",
+    response_model=AuditChainVerification,
+    summary="Verify the audit log's hash chain (审计日志防篡改校验)",
+    description=(
+        "Re-computes every entry's hash in id order, from `from_id` to `to_id` (both "
+        "optional, inclusive), and checks that each `prev_hash` is the `hash` of the entry "
+        "before it. Stops at the first entry that does not verify: `hash_mismatch` when "
+        "its content was changed, `chain_broken` when an entry before it was deleted or "
+        "inserted. The canonical form that is hashed is documented in `app/audit/chain.py`. "
+        "Auditors only."
+    ),
+    responses=problem_responses(401, 403, 422, 429, 503),
+)
+async def verify_audit_chain(
+    session: SessionDep,
+    _principal: Auditor,
+    from_id: Annotated[
+        int | None, Query(ge=1, description="First entry id to check (default: the first).")
+    ] = None,
+    to_id: Annotated[
+        int | None, Query(ge=1, description="Last entry id to check (default: the newest).")
+    ] = None,
+) -> AuditChainVerification:
+    return await service.verify_chain(session, from_id=from_id, to_id=to_id)

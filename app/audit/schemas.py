@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.audit.chain import ChainBreak
 
 
 class AuditEntryRead(BaseModel):
@@ -25,6 +27,8 @@ class AuditEntryRead(BaseModel):
                     "purpose": "食品经营许可 容缺受理",
                     "request_id": "5f0c3d0e8a4b4f3c9d1e2f3a4b5c6d7e",
                     "details": {"consent_id": "a1f0…"},
+                    "prev_hash": "9f2c…",
+                    "hash": "4b7e…",
                 }
             ]
         },
@@ -41,3 +45,53 @@ class AuditEntryRead(BaseModel):
     purpose: str | None
     request_id: str | None
     details: dict[str, Any] | None
+    prev_hash: str = Field(
+        description="`hash` of the entry before this one (64 zeros for the first entry)."
+    )
+    hash: str = Field(
+        description="SHA-256 (hex) of this entry's canonical JSON with `prev_hash` (哈希链)."
+    )
+
+
+class AuditChainVerification(BaseModel):
+    """审计日志哈希链校验结果: whether the entries of a range are unchanged and unbroken."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "checked": 1200,
+                    "intact": True,
+                    "first_broken_id": None,
+                    "reason": None,
+                    "last_id": 1200,
+                    "last_hash": "4b7e1c0d9a8f…",
+                },
+                {
+                    "checked": 42,
+                    "intact": False,
+                    "first_broken_id": 42,
+                    "reason": "hash_mismatch",
+                    "last_id": 41,
+                    "last_hash": "9f2c5a7b3e10…",
+                },
+            ]
+        }
+    )
+
+    checked: int = Field(description="Entries checked, the broken one included.")
+    intact: bool = Field(description="True when every checked entry verified.")
+    first_broken_id: int | None = Field(
+        description="Id of the first entry that did not verify; null when intact."
+    )
+    reason: ChainBreak | None = Field(
+        description=(
+            "`hash_mismatch`: the entry's content was changed after it was written. "
+            "`chain_broken`: its `prev_hash` is not the `hash` of the entry before it "
+            "(an entry was deleted or inserted)."
+        )
+    )
+    last_id: int | None = Field(description="Id of the last entry that verified.")
+    last_hash: str | None = Field(
+        description="`hash` of that entry: compare it with a copy kept outside the database."
+    )

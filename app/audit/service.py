@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.chain import GENESIS_HASH, ChainContent, check_link, entry_hash
 from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
 from app.auth import Principal
@@ -14,7 +15,9 @@ from app.errors import UnprocessableEntity
 from app.logs import request_id_var
 from app.pagination import Page, decode_cursor, encode_cursor
 
-from .schemas import AuditEntryRead
+from .schemas import AuditChainVerification, AuditEntryRead
+
+VERIFY_BATCH_SIZE = 500
 
 
 async def record(
@@ -27,8 +30,17 @@ async def record(
     purpose: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an audit entry in the caller's transaction (it commits or rolls back with it)."""
-    entry = AuditEntry(
+    """Append an audit entry in the caller's transaction (it commits or rolls back with it).
+
+    The entry is chained to the current head of the log (``app.audit.chain``). Appends
+    are serialised until the transaction ends, so call this after the change it records:
+    the caller's own changes are flushed first, before the chain is locked.
+    """
+    repository = AuditRepository(session)
+    await session.flush()
+    await repository.lock_chain()
+    prev_hash = await repository.last_hash() or GENESIS_HASH
+    content = ChainContent(
         recorded_at=utcnow(),
         actor=principal.sub,
         roles=sorted(role.value for role in principal.roles),
@@ -40,9 +52,74 @@ async def record(
         request_id=request_id_var.get(),
         details=details,
     )
-    AuditRepository(session).add(entry)
+    entry = AuditEntry(
+        recorded_at=content.recorded_at,
+        actor=content.actor,
+        roles=content.roles,
+        department=content.department,
+        action=content.action,
+        target_type=content.target_type,
+        target_id=content.target_id,
+        purpose=content.purpose,
+        request_id=content.request_id,
+        details=content.details,
+        prev_hash=prev_hash,
+        hash=entry_hash(content, prev_hash),
+    )
+    repository.add(entry)
     await session.flush()
     return entry
+
+
+async def verify_chain(
+    session: AsyncSession,
+    *,
+    from_id: int | None,
+    to_id: int | None,
+    batch_size: int = VERIFY_BATCH_SIZE,
+) -> AuditChainVerification:
+    """Re-walk the entries ``from_id..to_id`` in id order, a batch at a time.
+
+    Stops at the first entry whose link or content does not match. The first entry of
+    the range is checked against the entry before it (or the genesis value).
+    """
+    if from_id is not None and to_id is not None and from_id > to_id:
+        raise UnprocessableEntity("from_id must not be greater than to_id.", code="invalid_range")
+    repository = AuditRepository(session)
+    expected = GENESIS_HASH
+    after_id: int | None = None
+    if from_id is not None:
+        expected = await repository.hash_before(from_id) or GENESIS_HASH
+        after_id = from_id - 1
+    checked = 0
+    last_id: int | None = None
+    while True:
+        batch = await repository.chain_batch(after_id=after_id, to_id=to_id, limit=batch_size)
+        for link in batch:
+            checked += 1
+            broken = check_link(link, expected)
+            if broken is not None:
+                return AuditChainVerification(
+                    checked=checked,
+                    intact=False,
+                    first_broken_id=link.id,
+                    reason=broken,
+                    last_id=last_id,
+                    last_hash=expected if last_id is not None else None,
+                )
+            expected = link.hash
+            last_id = link.id
+        if len(batch) < batch_size:
+            break
+        after_id = batch[-1].id
+    return AuditChainVerification(
+        checked=checked,
+        intact=True,
+        first_broken_id=None,
+        reason=None,
+        last_id=last_id,
+        last_hash=expected if last_id is not None else None,
+    )
 
 
 async def list_entries(

@@ -88,6 +88,17 @@ class CommitmentRepository:
             )
         return (await self.session.scalars(query)).all()
 
+    async def overdue_unrecorded(self, today: date, limit: int) -> Sequence[Commitment]:
+        """Tolerance cases past their supplement deadline still recorded as accepted."""
+        query = (
+            select(Commitment)
+            .where(Commitment.status == "accepted", Commitment.current_due_on < today)
+            .order_by(Commitment.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def of_subject(self, subject_id: uuid.UUID) -> Sequence[Commitment]:
         query = (
             select(Commitment)

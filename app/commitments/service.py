@@ -48,6 +48,7 @@ from app.credit_records.models import CreditRecordEntry
 from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
 from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.events.service import emit
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.restrictions.models import Restriction
 from app.rules.calendar import WorkingCalendar
@@ -74,7 +75,7 @@ from app.rules.profiles import Mode, Profile, get_profile
 from app.rules.restrictions import Situation
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
-from app.subjects.service import subject_read
+from app.subjects.service import subject_identity, subject_read
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _SIGNATURE_SKEW = timedelta(minutes=5)
@@ -351,6 +352,22 @@ async def _record_event(
         target_id=str(commitment.id),
         details={"from": source, "to": commitment.status, **details},
     )
+    await emit(
+        session,
+        type=f"commitment.{event}",
+        aggregate_type="commitment",
+        aggregate_id=str(commitment.id),
+        occurred_at=ctx.now,
+        data={
+            "commitment_id": str(commitment.id),
+            "mode": commitment.mode,
+            "matter_code": commitment.matter_code,
+            "department": commitment.department,
+            "from": source,
+            "to": commitment.status,
+            "details": details,
+        },
+    )
 
 
 async def _catch_up(session: AsyncSession, ctx: Context, commitment: Commitment) -> None:
@@ -405,6 +422,26 @@ async def _close(
         target_type="credit_record_entry",
         target_id=str(entry.id),
         details={"commitment_id": str(commitment.id), "outcome": outcome},
+    )
+    subject = await SubjectRepository(session).get(commitment.subject_id)
+    assert subject is not None
+    await emit(
+        session,
+        type="credit_record.appended",
+        aggregate_type="credit_record_entry",
+        aggregate_id=str(entry.id),
+        occurred_at=ctx.now,
+        data={
+            "entry_id": str(entry.id),
+            "subject": subject_identity(subject),
+            "commitment_id": str(commitment.id),
+            "mode": commitment.mode,
+            "matter_code": commitment.matter_code,
+            "department": commitment.department,
+            "outcome": outcome,
+            "recorded_on": ctx.today.isoformat(),
+            "citation": entry.citation,
+        },
     )
     if result.proposes is not None:
         await _propose_restriction(session, ctx, commitment, result.proposes)
@@ -501,6 +538,15 @@ async def _step(
 def _notify_terms(commitment: Commitment) -> dict[str, Any]:
     terms: dict[str, Any] = commitment.notice.get("terms", {})
     return terms
+
+
+async def record_time_transitions(session: AsyncSession, ctx: Context, batch: int = 200) -> int:
+    """Worker: record overdue tolerance cases (idempotent; rows claimed SKIP LOCKED)."""
+    rows = await CommitmentRepository(session).overdue_unrecorded(ctx.today, batch)
+    for commitment in rows:
+        await _catch_up(session, ctx, commitment)
+    await session.flush()
+    return len(rows)
 
 
 # --- creating --------------------------------------------------------------------------
@@ -894,6 +940,20 @@ async def open_verification(
         target_id=str(verification.id),
         details={"commitment_id": str(commitment.id), "method": data.method.value},
     )
+    await emit(
+        session,
+        type="verification.opened",
+        aggregate_type="verification",
+        aggregate_id=str(verification.id),
+        occurred_at=ctx.now,
+        data={
+            "verification_id": str(verification.id),
+            "commitment_id": str(commitment.id),
+            "method": data.method.value,
+            "assigned_department": assigned,
+            "due_on": verification.due_on.isoformat() if verification.due_on else None,
+        },
+    )
     return _verification_read(verification)
 
 
@@ -970,6 +1030,14 @@ async def record_verification_result(
         target_type="verification",
         target_id=str(verification.id),
         details=details,
+    )
+    await emit(
+        session,
+        type="verification.result_recorded",
+        aggregate_type="verification",
+        aggregate_id=str(verification.id),
+        occurred_at=ctx.now,
+        data={**_verification_read(verification).model_dump(mode="json")},
     )
     return _verification_read(verification)
 

@@ -16,8 +16,10 @@ from types import TracebackType
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.config import Settings
 from app.errors import ServiceUnavailable
 from app.identifiers import SubjectType
+from app.joint_punishment.breaker import CircuitBreaker, TTLCache
 from app.rules.eligibility import JointPunishmentHit
 
 # A real answer is a handful of hits; a larger body is not that service.
@@ -52,8 +54,20 @@ class _ExternalAnswer(BaseModel):
 class JointPunishmentClient:
     """One pooled ``httpx.AsyncClient`` for the life of the application."""
 
-    def __init__(self, base_url: str, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        *,
+        cache_seconds: float = 60.0,
+        breaker_failures: int = 5,
+        breaker_reset_seconds: float = 30.0,
+    ) -> None:
         self.timeout = timeout
+        self.breaker = CircuitBreaker(breaker_failures, breaker_reset_seconds)
+        self.cache: TTLCache[tuple[str, str, date], list[JointPunishmentHit]] = TTLCache(
+            cache_seconds
+        )
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
             timeout=httpx.Timeout(timeout),
@@ -82,7 +96,29 @@ class JointPunishmentClient:
     async def lookup(
         self, subject_type: SubjectType, id_number: str, as_of: date
     ) -> list[JointPunishmentHit]:
-        """Hits for one subject on ``as_of``; raises JointPunishmentUnavailable."""
+        """Hits for one subject on ``as_of``; raises JointPunishmentUnavailable.
+
+        Answers are cached for a short time; while the breaker is open the call fails at
+        once without asking the service.
+        """
+        key = (subject_type.value, id_number, as_of)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        if not self.breaker.allow():
+            raise JointPunishmentUnavailable("circuit open")
+        try:
+            hits = await self._lookup(subject_type, id_number, as_of)
+        except JointPunishmentUnavailable:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
+        self.cache.put(key, hits)
+        return hits
+
+    async def _lookup(
+        self, subject_type: SubjectType, id_number: str, as_of: date
+    ) -> list[JointPunishmentHit]:
         params = {
             "subject_type": subject_type.value,
             "id_number": id_number,
@@ -118,6 +154,14 @@ class JointPunishmentClient:
             return bytes(body)
 
 
-def client_from_settings(url: str | None, timeout: float) -> JointPunishmentClient | None:
+def client_from_settings(settings: Settings) -> JointPunishmentClient | None:
     """The application's client when an external service is configured, else None."""
-    return JointPunishmentClient(url, timeout) if url else None
+    if not settings.joint_punishment_url:
+        return None
+    return JointPunishmentClient(
+        settings.joint_punishment_url,
+        settings.joint_punishment_timeout,
+        cache_seconds=settings.joint_punishment_cache_seconds,
+        breaker_failures=settings.joint_punishment_breaker_failures,
+        breaker_reset_seconds=settings.joint_punishment_breaker_reset_seconds,
+    )

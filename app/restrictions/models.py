@@ -43,6 +43,7 @@ class Restriction(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     rectification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     deadlines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    current_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -116,6 +116,23 @@ class RestrictionRepository:
         query = select(Restriction).where(Restriction.commitment_id.in_(list(commitment_ids)))
         return (await self.session.scalars(query)).all()
 
+    async def due_for_time_transitions(self, today: date, limit: int) -> Sequence[Restriction]:
+        """Listings whose objection window lapsed, or rectified ones whose period may
+        have ended; locked, skipping rows another worker holds."""
+        query = (
+            select(Restriction)
+            .where(
+                or_(
+                    (Restriction.status == "notified") & (Restriction.current_due_on < today),
+                    (Restriction.status == "effective") & Restriction.rectified_on.is_not(None),
+                )
+            )
+            .order_by(Restriction.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def objections(self, restriction_id: uuid.UUID) -> Sequence[Objection]:
         query = (
             select(Objection)

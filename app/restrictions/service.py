@@ -26,6 +26,7 @@ from app.credit_records.repository import CreditRecordRepository
 from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
 from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.events.service import REPORTED_TYPES, emit
 from app.identifiers import SubjectType
 from app.masking import masked_identity
 from app.pagination import Page, decode_cursor, encode_cursor
@@ -87,10 +88,21 @@ from app.rules.restrictions import (
 )
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectRead
-from app.subjects.service import checked_id_number, resolve_subject, subject_read
+from app.subjects.service import (
+    checked_id_number,
+    resolve_subject,
+    subject_identity,
+    subject_read,
+)
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _R = RestrictionState
+# The deadline that governs each state (tasks and the worker read it as current_due_on).
+DUE_BY_STATE = {
+    _R.VERIFIED.value: "notice_due",
+    _R.NOTIFIED.value: "objection_due",
+    _R.UNDER_REVIEW.value: "review_due",
+}
 
 
 # --- derived state ---------------------------------------------------------------------
@@ -352,6 +364,35 @@ async def _record_event(
         target_id=str(restriction.id),
         details={"from": source, "to": restriction.status, **details},
     )
+    data: dict[str, Any] = {
+        "restriction_id": str(restriction.id),
+        "situation": restriction.situation,
+        "collecting_department": restriction.collecting_department,
+        "from": source,
+        "to": restriction.status,
+        "details": details,
+    }
+    type_ = f"restriction.{event}"
+    if type_ in REPORTED_TYPES:
+        subject = await SubjectRepository(session).get(restriction.subject_id)
+        assert subject is not None
+        data["subject"] = subject_identity(subject)
+        # Publication is recorded on its own day; the event is emitted within that step.
+        published = restriction.published_on or (ctx.today if event == "publish" else None)
+        data["published_on"] = _iso(published)
+        data["legal_basis"] = restriction.legal_basis
+    await emit(
+        session,
+        type=type_,
+        aggregate_type="restriction",
+        aggregate_id=str(restriction.id),
+        occurred_at=ctx.now,
+        data=data,
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 async def _guard_context(
@@ -396,6 +437,9 @@ async def _apply(
     source = restriction.status
     restriction.status = result.target.value
     restriction.updated_at = ctx.now
+    restriction.current_due_on = due_date(
+        restriction.deadlines, DUE_BY_STATE.get(restriction.status)
+    )
     await _record_event(
         session, principal, ctx, restriction, result.event.value, source, result.citation, details
     )
@@ -457,6 +501,9 @@ async def _step(
         )
         name = result.deadline_rule.value
         restriction.deadlines = {**restriction.deadlines, name: deadline_json(name, deadline)}
+        restriction.current_due_on = due_date(
+            restriction.deadlines, DUE_BY_STATE.get(restriction.status)
+        )
         result_details = {name: deadline.date.isoformat()}
         await record(
             session,
@@ -468,6 +515,23 @@ async def _step(
         )
     await session.flush()
     return result
+
+
+async def record_time_transitions(session: AsyncSession, ctx: Context, batch: int = 200) -> int:
+    """Worker: record lapsed objection windows and ended periods (idempotent).
+
+    Rows are claimed with ``FOR UPDATE SKIP LOCKED``: several workers never record the
+    same transition twice, and a second run finds nothing left to do.
+    """
+    rows = await RestrictionRepository(session).due_for_time_transitions(ctx.today, batch)
+    recorded = 0
+    for restriction in rows:
+        profile = await _profile_of(session, restriction, ctx.settings.profile)
+        before = restriction.status
+        await _catch_up(session, ctx, restriction, profile)
+        recorded += restriction.status != before
+    await session.flush()
+    return recorded
 
 
 # --- steps -----------------------------------------------------------------------------

@@ -72,3 +72,12 @@ def subject_read(subject: Subject) -> SubjectRead:
         name=subject.name,
         address=subject.address,
     )
+
+
+def subject_identity(subject: Subject) -> dict[str, str]:
+    """Who a report is about, for platforms entitled to it (not masked)."""
+    return {
+        "subject_type": subject.subject_type,
+        "id_number": subject.id_number,
+        "name": subject.name,
+    }

@@ -289,3 +289,30 @@ async def test_the_app_holds_one_client_when_configured_and_closes_it_at_shutdow
     async with app.router.lifespan_context(app):
         assert not held.closed
     assert held.closed
+
+
+async def test_the_breaker_stops_calls_to_a_failing_service(external: ExternalService) -> None:
+    """After the threshold the client fails at once, without another request, so the
+    credit check fails closed quickly instead of waiting on a dead service."""
+    number = "91371400MA3C5AB12Y"
+    async with JointPunishmentClient(
+        external.base_url + "/error", timeout=2.0, breaker_failures=2
+    ) as client:
+        for _ in range(2):
+            with pytest.raises(JointPunishmentUnavailable, match="consulted"):
+                await client.lookup(SubjectType.organization, number, date(2026, 9, 30))
+        before = len(external.requests)
+        with pytest.raises(JointPunishmentUnavailable) as caught:
+            await client.lookup(SubjectType.organization, number, date(2026, 9, 30))
+        assert caught.value.reason == "circuit open"
+        assert len(external.requests) == before
+
+
+async def test_answers_are_cached_for_a_short_time(external: ExternalService) -> None:
+    number = "91371400MA3C5AB12Y"
+    async with JointPunishmentClient(external.base_url + "/ok", timeout=2.0) as client:
+        before = len(external.requests)
+        first = await client.lookup(SubjectType.organization, number, date(2026, 9, 30))
+        second = await client.lookup(SubjectType.organization, number, date(2026, 9, 30))
+        assert first == second
+        assert len(external.requests) == before + 1

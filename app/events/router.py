@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.auth import Principal, Role, require_roles
+from app.clock import ClockDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.events import service
+from app.events.schemas import EventPage
+from app.webhooks.service import fan_out
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+Reader = Annotated[Principal, Depends(require_roles(Role.platform, Role.auditor))]
+
+
+@router.get(
+    "",
+    response_model=EventPage,
+    summary="The event feed, in commit order (事件流)",
+    description=(
+        "Every state change: `commitment.*`, `verification.*`, `restriction.*`, "
+        "`credit_record.appended`. Page with `after` = the last `position` seen; positions "
+        "are given in the order events commit, so a reader never misses one or sees one "
+        "twice. The same events are pushed to webhook subscriptions."
+    ),
+    responses=problem_responses(401, 403, 422),
+)
+async def read_events(
+    session: SessionDep,
+    _principal: Reader,
+    clock: ClockDep,
+    after: Annotated[int, Query(ge=0, description="Last position seen; 0 from the start.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> EventPage:
+    # Sequence what has committed, so the feed never waits for the worker.
+    events = await service.sequence(session)
+    await fan_out(session, events, clock.now())
+    return await service.feed(session, after, limit)

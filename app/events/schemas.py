@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventRead(BaseModel):
+    """One state change (事件), in commit order. `event_id` lets receivers de-duplicate."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event_id": "8c2f5e3a-1b4d-4e6f-9a0b-1c2d3e4f5a6b",
+                    "position": 42,
+                    "type": "restriction.publish",
+                    "aggregate_type": "restriction",
+                    "aggregate_id": "2b1c0d9e-8f7a-4b6c-5d4e-3f2a1b0c9d8e",
+                    "occurred_at": "2026-03-10T02:00:00Z",
+                    "data": {"from": "confirmed", "to": "effective"},
+                }
+            ]
+        }
+    )
+
+    event_id: str
+    position: int
+    type: str = Field(
+        description="`commitment.*`, `verification.*`, `restriction.*`, `credit_record.appended`."
+    )
+    aggregate_type: str
+    aggregate_id: str
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    items: list[EventRead]
+    next_after: int | None = Field(
+        description="Pass as `after` for the next call; stays the same when nothing is new."
+    )

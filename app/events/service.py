@@ -1,0 +1,103 @@
+"""The outbox: record events with the state change; sequence them into the feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.events.models import Event
+from app.events.schemas import EventPage, EventRead
+
+# One advisory lock key for the sequencer, so several workers or readers never assign
+# the same position twice ("zwfwseq" in ASCII).
+_SEQUENCER_LOCK = 0x7A7766777365
+
+
+# Events reported to the public credit information platform (DZ art. 14; LZ §5(1)4):
+# outcomes of commitments and listings that are published, lifted, repaired or removed.
+REPORTED_TYPES = frozenset(
+    {
+        "credit_record.appended",
+        "restriction.publish",
+        "restriction.repair",
+        "restriction.lift",
+        "restriction.correct_remove",
+    }
+)
+
+
+async def emit(
+    session: AsyncSession,
+    *,
+    type: str,
+    aggregate_type: str,
+    aggregate_id: str,
+    occurred_at: datetime,
+    data: dict[str, Any],
+) -> Event:
+    """Record an event in the caller's transaction: it commits or rolls back with it."""
+    event = Event(
+        type=type,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        occurred_at=occurred_at,
+        payload=data,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
+    """Give committed, unsequenced events the next feed positions, in id order.
+
+    Runs under a transaction-scoped advisory lock on PostgreSQL (SQLite has one writer).
+    Only committed rows are visible, so an event whose transaction commits later gets a
+    later position: readers paging by position see no gaps and no duplicates.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEQUENCER_LOCK})
+    pending = (
+        await session.scalars(
+            select(Event).where(Event.position.is_(None)).order_by(Event.id).limit(batch)
+        )
+    ).all()
+    if not pending:
+        return []
+    last = await session.scalar(select(func.max(Event.position)))
+    position = last or 0
+    for event in pending:
+        position += 1
+        await session.execute(update(Event).where(Event.id == event.id).values(position=position))
+        event.position = position
+    await session.flush()
+    return list(pending)
+
+
+def event_read(event: Event) -> EventRead:
+    assert event.position is not None
+    return EventRead(
+        event_id=str(event.event_id),
+        position=event.position,
+        type=event.type,
+        aggregate_type=event.aggregate_type,
+        aggregate_id=event.aggregate_id,
+        occurred_at=event.occurred_at,
+        data=event.payload,
+    )
+
+
+async def feed(session: AsyncSession, after: int, limit: int) -> EventPage:
+    rows = (
+        await session.scalars(
+            select(Event)
+            .where(Event.position.is_not(None), Event.position > after)
+            .order_by(Event.position)
+            .limit(limit)
+        )
+    ).all()
+    items = [event_read(row) for row in rows]
+    return EventPage(items=items, next_after=items[-1].position if items else after)

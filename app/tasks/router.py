@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.auth import Principal, Role, require_roles
+from app.context import ContextDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.tasks import service
+from app.tasks.schemas import TaskKind, TaskRead
+
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+
+Worker = Annotated[Principal, Depends(require_roles(Role.clerk, Role.verifier, Role.auditor))]
+
+
+@router.get(
+    "",
+    response_model=Page[TaskRead],
+    summary="Work due by department (待办)",
+    description="Listing notices to issue, objections to review, verifications to carry out "
+    "(on-site ones assigned by another agency included), reminders to send on overdue "
+    "tolerance cases, lifting requests to decide, and more; earliest due first.",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_tasks(
+    session: SessionDep,
+    _principal: Worker,
+    ctx: ContextDep,
+    department: Annotated[str | None, Query(max_length=32)] = None,
+    kind: TaskKind | None = None,
+    due_before: date | None = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[TaskRead]:
+    return await service.list_tasks(
+        session,
+        ctx,
+        department=department,
+        kind=kind,
+        due_before=due_before,
+        limit=limit,
+        cursor=cursor,
+    )

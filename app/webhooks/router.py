@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.auth import Principal, Role, require_roles
+from app.clock import ClockDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.webhooks import service
+from app.webhooks.schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["events"])
+
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+
+
+@router.post(
+    "",
+    response_model=SubscriptionRead,
+    status_code=201,
+    summary="Subscribe a receiver to events (admin)",
+    description="Deliveries are signed: `X-Zwfw-Signature: v1=<hex>` is HMAC-SHA256 of "
+    "`<X-Zwfw-Timestamp>.<body>` with the secret; `X-Zwfw-Event-Id` de-duplicates.",
+    responses=problem_responses(401, 403, 422),
+)
+async def subscribe(
+    session: SessionDep, principal: Admin, clock: ClockDep, body: SubscriptionCreate
+) -> SubscriptionRead:
+    return await service.create_subscription(session, principal, body, clock.now())
+
+
+@router.get(
+    "",
+    response_model=list[SubscriptionRead],
+    summary="List subscriptions (admin)",
+    responses=problem_responses(401, 403),
+)
+async def list_subscriptions(session: SessionDep, _principal: Admin) -> list[SubscriptionRead]:
+    return await service.list_subscriptions(session)
+
+
+@router.delete(
+    "/{subscription_id}",
+    response_model=SubscriptionRead,
+    summary="Deactivate a subscription (admin)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def unsubscribe(
+    session: SessionDep, principal: Admin, subscription_id: uuid.UUID
+) -> SubscriptionRead:
+    return await service.deactivate_subscription(session, principal, subscription_id)
+
+
+@router.get(
+    "/deliveries",
+    response_model=list[DeliveryRead],
+    summary="List deliveries, e.g. the dead-letter ones (admin)",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_deliveries(
+    session: SessionDep,
+    _principal: Admin,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DeliveryRead]:
+    return await service.list_deliveries(session, status, limit)
+
+
+@router.post(
+    "/deliveries/{delivery_id}/requeue",
+    response_model=DeliveryRead,
+    summary="Re-queue a dead-lettered delivery (admin)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def requeue(
+    session: SessionDep, principal: Admin, clock: ClockDep, delivery_id: uuid.UUID
+) -> DeliveryRead:
+    return await service.requeue(session, principal, delivery_id, clock.now())

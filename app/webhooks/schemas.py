@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+EVENT_PATTERN = r"^[a-z_]+(\.[a-z_*]+)?$|^\*$"
+
+
+class SubscriptionCreate(BaseModel):
+    """A webhook subscription (事件订阅): URL, event types and the signing secret."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "山东省政务服务平台",
+                    "url": "https://zwfw.example.gov.cn/hooks/credit",
+                    "event_types": ["commitment.*", "restriction.publish"],
+                    "secret": "a-long-random-secret-shared-with-the-receiver",
+                }
+            ]
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    url: HttpUrl
+    event_types: list[str] = Field(
+        min_length=1,
+        max_length=50,
+        description="Exact types or `prefix.*`; `*` for every event.",
+    )
+    secret: str = Field(min_length=16, max_length=200)
+
+
+class SubscriptionRead(BaseModel):
+    id: str
+    name: str
+    url: str
+    event_types: list[str]
+    active: bool
+    system: bool
+    created_at: datetime
+
+
+class DeliveryRead(BaseModel):
+    id: str
+    subscription_id: str
+    event_id: str
+    event_type: str
+    status: str = Field(description="pending, delivered or dead (dead-letter).")
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None

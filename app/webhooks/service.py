@@ -1,0 +1,287 @@
+"""Webhook subscriptions and deliveries; the public credit platform is one of them.
+
+Each sequenced event fans out to the matching active subscriptions as a delivery row.
+Workers claim due deliveries with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), post the
+event signed, and on failure retry with exponential back-off until the last attempt,
+after which the delivery is dead-lettered for an admin to re-queue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.auth import Principal
+from app.config import Settings
+from app.errors import Conflict, NotFound
+from app.events.models import Event
+from app.events.service import REPORTED_TYPES, event_read
+from app.webhooks.models import Delivery, Subscription
+from app.webhooks.schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
+from app.webhooks.signing import signature
+
+logger = logging.getLogger("app.webhooks")
+
+PLATFORM_SUBSCRIPTION = "公共信用信息平台"
+_MAX_BACKOFF = timedelta(hours=6)
+_ERROR_CHARS = 500
+
+
+def matches(pattern: str, event_type: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return pattern == event_type
+
+
+def subscription_read(row: Subscription) -> SubscriptionRead:
+    return SubscriptionRead(
+        id=str(row.id),
+        name=row.name,
+        url=row.url,
+        event_types=list(row.event_types),
+        active=row.active,
+        system=row.system,
+        created_at=row.created_at,
+    )
+
+
+async def create_subscription(
+    session: AsyncSession, principal: Principal, data: SubscriptionCreate, now: datetime
+) -> SubscriptionRead:
+    row = Subscription(
+        name=data.name,
+        url=str(data.url),
+        event_types=list(dict.fromkeys(data.event_types)),
+        secret=data.secret,
+        active=True,
+        system=False,
+        created_by=principal.sub,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="webhook.subscribe",
+        target_type="webhook_subscription",
+        target_id=str(row.id),
+        details={"url": row.url, "event_types": row.event_types},
+    )
+    return subscription_read(row)
+
+
+async def list_subscriptions(session: AsyncSession) -> list[SubscriptionRead]:
+    rows = await session.scalars(select(Subscription).order_by(Subscription.created_at))
+    return [subscription_read(row) for row in rows]
+
+
+async def deactivate_subscription(
+    session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
+) -> SubscriptionRead:
+    row = await session.get(Subscription, subscription_id)
+    if row is None:
+        raise NotFound(f"No subscription {subscription_id}.", code="subscription_not_found")
+    row.active = False
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="webhook.unsubscribe",
+        target_type="webhook_subscription",
+        target_id=str(row.id),
+    )
+    return subscription_read(row)
+
+
+async def ensure_platform_subscription(session: AsyncSession, settings: Settings) -> None:
+    """The public credit information platform receives reports (DZ art. 14) when set."""
+    if not settings.credit_platform_url or settings.credit_platform_secret is None:
+        return
+    existing = (
+        await session.scalars(select(Subscription).where(Subscription.system.is_(True)))
+    ).first()
+    secret = settings.credit_platform_secret.get_secret_value()
+    if existing is None:
+        session.add(
+            Subscription(
+                name=PLATFORM_SUBSCRIPTION,
+                url=settings.credit_platform_url,
+                event_types=sorted(REPORTED_TYPES),
+                secret=secret,
+                active=True,
+                system=True,
+                created_by="system:configuration",
+            )
+        )
+    else:
+        existing.url = settings.credit_platform_url
+        existing.secret = secret
+        existing.event_types = sorted(REPORTED_TYPES)
+        existing.active = True
+    await session.flush()
+
+
+async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime) -> int:
+    """A pending delivery for each (newly sequenced event, matching active subscription)."""
+    if not events:
+        return 0
+    subscriptions = (
+        await session.scalars(select(Subscription).where(Subscription.active.is_(True)))
+    ).all()
+    created = 0
+    for event in events:
+        for subscription in subscriptions:
+            if any(matches(p, event.type) for p in subscription.event_types):
+                session.add(
+                    Delivery(
+                        subscription_id=subscription.id,
+                        event_id=event.id,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+                created += 1
+    await session.flush()
+    return created
+
+
+def envelope(event: Event) -> bytes:
+    body = event_read(event).model_dump(mode="json")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+async def deliver_due(
+    session: AsyncSession,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    now: datetime,
+    batch: int = 50,
+) -> dict[str, int]:
+    """Claim due deliveries (skipping those another worker holds) and post them."""
+    query = (
+        select(Delivery)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    deliveries = (await session.scalars(query)).all()
+    counts = {"delivered": 0, "retried": 0, "dead": 0}
+    for delivery in deliveries:
+        event = await session.get(Event, delivery.event_id)
+        subscription = await session.get(Subscription, delivery.subscription_id)
+        assert event is not None and subscription is not None
+        outcome = await _post(client, settings, subscription, event)
+        delivery.attempts += 1
+        delivery.last_status_code = outcome.get("status")
+        delivery.last_error = outcome.get("error")
+        if outcome.get("ok"):
+            delivery.status = "delivered"
+            delivery.delivered_at = now
+            counts["delivered"] += 1
+        elif delivery.attempts >= settings.webhook_max_attempts:
+            delivery.status = "dead"
+            counts["dead"] += 1
+            logger.warning(
+                "webhook dead-lettered",
+                extra={"delivery_id": str(delivery.id), "attempts": delivery.attempts},
+            )
+        else:
+            backoff = timedelta(
+                seconds=settings.webhook_backoff_seconds * 2 ** (delivery.attempts - 1)
+            )
+            delivery.next_attempt_at = now + min(backoff, _MAX_BACKOFF)
+            counts["retried"] += 1
+    await session.flush()
+    return counts
+
+
+async def _post(
+    client: httpx.AsyncClient, settings: Settings, subscription: Subscription, event: Event
+) -> dict[str, Any]:
+    body = envelope(event)
+    timestamp = int(datetime.now().timestamp())  # noqa: DTZ005 - Unix seconds
+    headers = {
+        "Content-Type": "application/json",
+        "X-Zwfw-Event-Id": str(event.event_id),
+        "X-Zwfw-Event-Type": event.type,
+        "X-Zwfw-Timestamp": str(timestamp),
+        "X-Zwfw-Signature": signature(subscription.secret, timestamp, body),
+    }
+    try:
+        response = await client.post(
+            subscription.url, content=body, headers=headers, timeout=settings.webhook_timeout
+        )
+    except httpx.HTTPError as exc:
+        return {"ok": False, "status": None, "error": f"{type(exc).__name__}"[:_ERROR_CHARS]}
+    if 200 <= response.status_code < 300:
+        return {"ok": True, "status": response.status_code, "error": None}
+    return {"ok": False, "status": response.status_code, "error": f"HTTP {response.status_code}"}
+
+
+def delivery_read(row: Delivery, event: Event) -> DeliveryRead:
+    return DeliveryRead(
+        id=str(row.id),
+        subscription_id=str(row.subscription_id),
+        event_id=str(event.event_id),
+        event_type=event.type,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        delivered_at=row.delivered_at,
+    )
+
+
+async def list_deliveries(
+    session: AsyncSession, status: str | None, limit: int
+) -> list[DeliveryRead]:
+    query = (
+        select(Delivery, Event)
+        .join(Event, Event.id == Delivery.event_id)
+        .order_by(Delivery.created_at, Delivery.id)
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    rows = (await session.execute(query)).all()
+    return [delivery_read(delivery, event) for delivery, event in rows]
+
+
+async def requeue(
+    session: AsyncSession, principal: Principal, delivery_id: uuid.UUID, now: datetime
+) -> DeliveryRead:
+    delivery = await session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        raise NotFound(f"No delivery {delivery_id}.", code="delivery_not_found")
+    if delivery.status != "dead":
+        raise Conflict("Only a dead-lettered delivery is re-queued.", code="delivery_not_dead")
+    delivery.status = "pending"
+    delivery.attempts = 0
+    delivery.next_attempt_at = now
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="webhook.requeue",
+        target_type="webhook_delivery",
+        target_id=str(delivery.id),
+    )
+    event = await session.get(Event, delivery.event_id)
+    assert event is not None
+    return delivery_read(delivery, event)

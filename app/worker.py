@@ -1,0 +1,111 @@
+"""The worker: records the transitions time makes, sequences events, delivers webhooks.
+
+Several workers may run at once against PostgreSQL: due rows are claimed with
+``FOR UPDATE SKIP LOCKED`` and the sequencer holds an advisory lock, so no work is done
+twice. Every pass is idempotent: running it again changes nothing that is already done.
+On SQLite (the embedded default) run a single worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.clock import Clock, SystemClock
+from app.commitments import service as commitments
+from app.config import Settings
+from app.context import Context
+from app.db import Database
+from app.events.service import sequence
+from app.restrictions import service as restrictions
+from app.webhooks.service import deliver_due, ensure_platform_subscription, fan_out
+
+logger = logging.getLogger("app.worker")
+
+WORKER = commitments.SYSTEM
+
+
+@dataclass
+class PassReport:
+    commitments_overdue: int = 0
+    restrictions_changed: int = 0
+    events_sequenced: int = 0
+    deliveries_created: int = 0
+    deliveries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def idle(self) -> bool:
+        return not (
+            self.commitments_overdue
+            or self.restrictions_changed
+            or self.events_sequenced
+            or any(self.deliveries.values())
+        )
+
+
+class Worker:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        clock: Clock | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.client = client or httpx.AsyncClient()
+
+    def _context(self) -> Context:
+        return Context(WORKER, self.clock.now(), self.settings)
+
+    async def run_once(self) -> PassReport:
+        report = PassReport()
+        sessions = self.database.sessionmaker
+        async with sessions() as session, session.begin():
+            report.commitments_overdue = await commitments.record_time_transitions(
+                session, self._context()
+            )
+        async with sessions() as session, session.begin():
+            report.restrictions_changed = await restrictions.record_time_transitions(
+                session, self._context()
+            )
+        async with sessions() as session, session.begin():
+            await ensure_platform_subscription(session, self.settings)
+            events = await sequence(session)
+            report.events_sequenced = len(events)
+            report.deliveries_created = await fan_out(session, events, self.clock.now())
+        async with sessions() as session, session.begin():
+            report.deliveries = await deliver_due(
+                session, self.client, self.settings, self.clock.now()
+            )
+        return report
+
+    async def run_until_idle(self, max_passes: int = 1000) -> int:
+        """Passes until one finds nothing to do (deliveries waiting on back-off excepted)."""
+        for passes in range(1, max_passes + 1):
+            report = await self.run_once()
+            if report.idle:
+                return passes
+        return max_passes
+
+    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        logger.info("worker started", extra={"interval": self.settings.worker_interval_seconds})
+        while not stop.is_set():
+            try:
+                report = await self.run_once()
+                if not report.idle:
+                    logger.info("worker pass", extra={"report": report.__dict__})
+            except (SQLAlchemyError, OSError) as exc:
+                logger.warning("worker pass failed", extra={"error": type(exc).__name__})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.settings.worker_interval_seconds)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,106 @@
+"""Migration 0007 chains the entries written before it, in id order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.service import verify_chain
+from app.db import Database, UTCDateTime
+from app.migrate import downgrade, upgrade
+from tests.conftest import create_postgres_database, create_sqlite_database, drop_postgres_database
+
+_pre_chain_audit_log = sa.table(
+    "audit_log",
+    sa.column("recorded_at", UTCDateTime()),
+    sa.column("actor", sa.String()),
+    sa.column("roles", sa.JSON()),
+    sa.column("department", sa.String()),
+    sa.column("action", sa.String()),
+    sa.column("target_type", sa.String()),
+    sa.column("target_id", sa.String()),
+    sa.column("purpose", sa.String()),
+    sa.column("request_id", sa.String()),
+    sa.column("details", sa.JSON()),
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield create_sqlite_database(tmp_path)
+        return
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+async def _write_pre_chain_entries(url: str, count: int) -> None:
+    db = Database(url)
+    start = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                sa.insert(_pre_chain_audit_log),
+                [
+                    {
+                        "recorded_at": start + timedelta(microseconds=n * 1001),
+                        "actor": f"clerk-{n}",
+                        "roles": ["clerk"],
+                        "department": "371400-SPJ" if n % 2 else None,
+                        "action": "legacy.write",
+                        "target_type": "t",
+                        "target_id": str(n),
+                        "purpose": "旧记录" if n % 3 else None,
+                        "request_id": None,
+                        "details": {"n": n, "list": [n, "x"]} if n % 2 else None,
+                    }
+                    for n in range(count)
+                ],
+            )
+    finally:
+        await db.dispose()
+
+
+async def _verify(url: str) -> tuple[int, bool]:
+    db = Database(url)
+    try:
+        async with db.sessionmaker() as session:
+            result = await verify_chain(session, from_id=None, to_id=None)
+            return result.checked, result.intact
+    finally:
+        await db.dispose()
+
+
+async def _columns(url: str) -> set[str]:
+    db = Database(url)
+    try:
+        async with db.engine.connect() as conn:
+            return set(
+                await conn.run_sync(
+                    lambda c: {col["name"] for col in sa.inspect(c).get_columns("audit_log")}
+                )
+            )
+    finally:
+        await db.dispose()
+
+
+def test_existing_entries_are_chained_and_the_downgrade_removes_the_chain(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0006")
+    asyncio.run(_write_pre_chain_entries(empty_database, 1205))  # more than one batch
+    upgrade(empty_database, "0007")
+    assert asyncio.run(_verify(empty_database)) == (1205, True)
+
+    downgrade(empty_database, "0006")
+    assert {"prev_hash", "hash"}.isdisjoint(asyncio.run(_columns(empty_database)))
+    upgrade(empty_database, "0007")
+    assert asyncio.run(_verify(empty_database)) == (1205, True)
