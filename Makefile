@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Development secret for the embedded default only; set your own in any real deployment.
 export ZWFW_JWT_SECRET ?= dev-only-secret-change-me-0123456789abcdef
+# Development keys for personal data at rest (AES-256 and the blind index); never reuse them.
+export ZWFW_DATA_KEY ?= dev1:ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=
+export ZWFW_BLIND_INDEX_KEY ?= ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyLWJ5dGVz
 
 .PHONY: run test lint typecheck pytest openapi token clean
 

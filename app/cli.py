@@ -18,6 +18,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.main import create_app
     from app.migrate import upgrade
 
+    settings.keyring()  # personal data is encrypted: refuse to serve without the keys
     if not args.no_migrate:
         upgrade(settings.database_url)
     if args.demo:
@@ -34,6 +35,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _load_demo(settings: Settings) -> None:
+    from app import crypto
+
+    crypto.configure(settings.keyring())
     from app.calendar.seed import seed_missing_years
     from app.db import Database
     from app.demo import load_demo
@@ -47,8 +51,11 @@ async def _load_demo(settings: Settings) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from app import crypto
     from app.db import Database
     from app.worker import Worker
+
+    crypto.configure(settings.keyring())
 
     async def run() -> None:
         database = Database(settings.database_url)
@@ -64,6 +71,24 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
             await database.dispose()
 
     asyncio.run(run())
+    return 0
+
+
+def _rotate_key(args: argparse.Namespace, settings: Settings) -> int:
+    from app import crypto
+    from app.db import Database
+    from app.rotation import rotate
+
+    crypto.configure(settings.keyring())
+
+    async def run() -> dict[str, int]:
+        database = Database(settings.database_url)
+        try:
+            return await rotate(database, batch=args.batch)
+        finally:
+            await database.dispose()
+
+    sys.stdout.write(json.dumps(asyncio.run(run())) + "\n")
     return 0
 
 
@@ -127,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--once", action="store_true", help="work until nothing is left to do, then exit"
     )
     worker.set_defaults(handler=_worker)
+
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="re-encrypt personal data under the first key of ZWFW_DATA_KEY (resumable)",
+    )
+    rotate.add_argument("--batch", type=int, default=500, help="rows per committed batch")
+    rotate.set_defaults(handler=_rotate_key)
 
     migrate = commands.add_parser("migrate", help="apply migrations (default: to head)")
     migrate.add_argument("revision", nargs="?", default="head")

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.crypto import Keyring, KeyringInvalid, parse_keyring
+
 ENV_PREFIX = "ZWFW_"
 # Variables read by the test suite and tooling, not by the service itself.
 _FOREIGN_VARIABLES = frozenset({"ZWFW_TEST_POSTGRES_URL", "ZWFW_TEST_REDIS_URL"})
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     joint_punishment_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     joint_punishment_breaker_failures: int = Field(default=5, ge=1, le=100)
     joint_punishment_breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    data_key: SecretStr | None = None
+    blind_index_key: SecretStr | None = None
     credit_platform_url: str | None = None
     credit_platform_secret: SecretStr | None = None
     webhook_timeout: float = Field(default=5.0, gt=0, le=60)
@@ -123,6 +127,11 @@ class Settings(BaseSettings):
                 )
         elif not self.jwt_public_key:
             raise ValueError("ZWFW_JWT_PUBLIC_KEY (PEM) is required for RS256")
+        if self.data_key is not None or self.blind_index_key is not None:
+            try:
+                self.keyring()
+            except SettingsError as exc:
+                raise ValueError(str(exc)) from None
         if self.credit_platform_url and (
             self.credit_platform_secret is None
             or len(self.credit_platform_secret.get_secret_value()) < _MIN_PLATFORM_SECRET
@@ -132,6 +141,20 @@ class Settings(BaseSettings):
                 "is required with ZWFW_CREDIT_PLATFORM_URL"
             )
         return self
+
+    def keyring(self) -> Keyring:
+        """The data keyring; raises SettingsError when the keys are missing or invalid."""
+        if self.data_key is None or self.blind_index_key is None:
+            raise SettingsError(
+                "ZWFW_DATA_KEY and ZWFW_BLIND_INDEX_KEY are required: personal data is "
+                "stored encrypted (see README, Configuration)"
+            )
+        try:
+            return parse_keyring(
+                self.data_key.get_secret_value(), self.blind_index_key.get_secret_value()
+            )
+        except KeyringInvalid as exc:
+            raise SettingsError(str(exc)) from None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from app import health
+from app import crypto, health
 from app.audit import router as audit_router
 from app.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.calendar import router as calendar_router
@@ -113,6 +113,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    if settings.data_key is not None:
+        crypto.configure(settings.keyring())
     database = database or Database(settings.database_url)
 
     @asynccontextmanager

@@ -9,6 +9,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from app import crypto
 from app.db import create_engine
 from app.models import metadata
 
@@ -17,6 +18,21 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = metadata
+
+
+def _configure_keyring() -> None:
+    """Data migrations that encrypt need the keys; take them from settings when set."""
+    try:
+        crypto.keyring()
+    except RuntimeError:
+        from app.config import SettingsError, get_settings
+
+        try:
+            settings = get_settings()
+            if settings.data_key is not None:
+                crypto.configure(settings.keyring())
+        except SettingsError:
+            pass
 
 
 def _database_url() -> str:
@@ -72,6 +88,8 @@ def run_migrations_online() -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, _run_async()).result()
 
+
+_configure_keyring()
 
 if context.is_offline_mode():
     run_migrations_offline()

@@ -8,6 +8,7 @@ through SAVEPOINTs (SQLAlchemy's documented recipe), so every test starts clean.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from app import crypto
 from app.auth import mint_token
 from app.calendar.seed import seed_missing_years
 from app.clock import FixedClock
@@ -30,6 +32,8 @@ from app.main import create_app
 from app.migrate import upgrade
 
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+TEST_DATA_KEY = "t1:" + base64.b64encode(b"test-data-key-of-exactly-32-byte").decode()
+TEST_INDEX_KEY = base64.b64encode(b"test-blind-index-key-32-bytes-long").decode()
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -76,6 +80,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "jwt_secret": TEST_SECRET,
+        "data_key": TEST_DATA_KEY,
+        "blind_index_key": TEST_INDEX_KEY,
         # Tests send hundreds of requests a minute as one principal; the rate-limit
         # tests set their own small limit.
         "rate_limit": "100000/minute",
@@ -86,6 +92,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 
 def prepare_database(url: str) -> None:
     """Migrate to head and load the calendar, as `zwfw-credit serve` does at start."""
+    crypto.configure(make_settings(url).keyring())
     upgrade(url)
 
     async def seed() -> None:

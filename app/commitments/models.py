@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import EncryptedText
 from app.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
 
 
@@ -33,7 +34,7 @@ class Commitment(Base):
     notice: Mapped[dict[str, Any]] = mapped_column(JSON)
     affirmations: Mapped[dict[str, bool]] = mapped_column(JSON)
     missing_materials: Mapped[list[str]] = mapped_column(JSON)
-    signed_by: Mapped[str] = mapped_column(String(200))
+    signed_by: Mapped[str] = mapped_column(EncryptedText)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     exempt_from_verification: Mapped[bool] = mapped_column(Boolean)
     deadlines: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -62,7 +62,7 @@ class CommitmentRepository:
             query = query.where(Commitment.department == department)
         if subject_id_number is not None:
             query = query.join(Subject, Subject.id == Commitment.subject_id).where(
-                Subject.id_number == subject_id_number
+                Subject.identifier_any_type(subject_id_number)
             )
         if status == "overdue":
             # A passed supplement deadline makes a case overdue even before it is recorded.

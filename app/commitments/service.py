@@ -75,7 +75,7 @@ from app.rules.profiles import Mode, Profile, get_profile
 from app.rules.restrictions import Situation
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
-from app.subjects.service import subject_identity, subject_read
+from app.subjects.service import subject_read
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _SIGNATURE_SKEW = timedelta(minutes=5)
@@ -423,8 +423,6 @@ async def _close(
         target_id=str(entry.id),
         details={"commitment_id": str(commitment.id), "outcome": outcome},
     )
-    subject = await SubjectRepository(session).get(commitment.subject_id)
-    assert subject is not None
     await emit(
         session,
         type="credit_record.appended",
@@ -433,7 +431,7 @@ async def _close(
         occurred_at=ctx.now,
         data={
             "entry_id": str(entry.id),
-            "subject": subject_identity(subject),
+            "subject_id": str(commitment.subject_id),
             "commitment_id": str(commitment.id),
             "mode": commitment.mode,
             "matter_code": commitment.matter_code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
 from app.events.schemas import EventPage, EventRead
+from app.subjects.repository import SubjectRepository
+from app.subjects.service import subject_identity
 
 # One advisory lock key for the sequencer, so several workers or readers never assign
 # the same position twice ("zwfwseq" in ASCII).
@@ -77,8 +80,16 @@ async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
     return list(pending)
 
 
-def event_read(event: Event) -> EventRead:
+async def event_read(session: AsyncSession, event: Event) -> EventRead:
+    """The event as published: reports carry who they are about, read from the subject
+    (stored encrypted) rather than from the outbox row."""
     assert event.position is not None
+    data = dict(event.payload)
+    subject_id = data.get("subject_id")
+    if event.type in REPORTED_TYPES and isinstance(subject_id, str):
+        subject = await SubjectRepository(session).get(uuid.UUID(subject_id))
+        if subject is not None:
+            data["subject"] = subject_identity(subject)
     return EventRead(
         event_id=str(event.event_id),
         position=event.position,
@@ -86,7 +97,7 @@ def event_read(event: Event) -> EventRead:
         aggregate_type=event.aggregate_type,
         aggregate_id=event.aggregate_id,
         occurred_at=event.occurred_at,
-        data=event.payload,
+        data=data,
     )
 
 
@@ -99,5 +110,5 @@ async def feed(session: AsyncSession, after: int, limit: int) -> EventPage:
             .limit(limit)
         )
     ).all()
-    items = [event_read(row) for row in rows]
+    items = [await event_read(session, row) for row in rows]
     return EventPage(items=items, next_after=items[-1].position if items else after)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import EncryptedText
 from app.db import Base, UTCDateTime, new_id, utcnow
 
 
@@ -27,16 +28,17 @@ class JointPunishmentEntry(Base):
     """联合惩戒对象名单条目: a subject on a national joint punishment list (LZ §3).
 
     The entry is active on day D when ``listed_on <= D`` and (``expires_on`` is null or
-    ``D <= expires_on``); a null ``expires_on`` is open-ended. ``id_number`` is stored
-    normalised (upper case, no spaces or hyphens).
+    ``D <= expires_on``); a null ``expires_on`` is open-ended. ``id_number`` (normalised)
+    and ``name`` are stored encrypted; lookups go through the blind ``id_number_index``.
     """
 
     __tablename__ = "joint_punishment_entries"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     subject_type: Mapped[str] = mapped_column(String(16))
-    id_number: Mapped[str] = mapped_column(String(18))
-    name: Mapped[str | None] = mapped_column(String(200))
+    id_number: Mapped[str] = mapped_column(EncryptedText)
+    id_number_index: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(EncryptedText)
     list_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(200))
     listed_on: Mapped[date] = mapped_column(Date)
@@ -44,4 +46,6 @@ class JointPunishmentEntry(Base):
     import_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("joint_punishment_imports.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_joint_punishment_entries_id_number", "id_number", "subject_type"),)
+    __table_args__ = (
+        Index("ix_joint_punishment_entries_id_number_index", "id_number_index", "subject_type"),
+    )

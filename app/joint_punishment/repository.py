@@ -9,6 +9,7 @@ from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.subjects.models import identifier_index
 
 _ENTRIES = cast(Table, JointPunishmentEntry.__table__)
 
@@ -35,7 +36,7 @@ class JointPunishmentRepository:
         parties = [
             and_(
                 JointPunishmentEntry.subject_type == subject_type,
-                JointPunishmentEntry.id_number == id_number,
+                JointPunishmentEntry.id_number_index == identifier_index(subject_type, id_number),
             )
             for subject_type, id_number in dict.fromkeys(keys)
         ]

@@ -43,6 +43,7 @@ from app.joint_punishment.schemas import (
     RejectedRow,
 )
 from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
+from app.subjects.models import identifier_index
 
 logger = logging.getLogger("app.joint_punishment")
 
@@ -67,6 +68,7 @@ class _Importer:
                 "id": new_id(),
                 "subject_type": row.subject_type.value,
                 "id_number": row.id_number,
+                "id_number_index": identifier_index(row.subject_type.value, row.id_number),
                 "name": row.name,
                 "list_name": row.list_name,
                 "source": row.source,

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import EncryptedText
 from app.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
 
 
@@ -27,7 +28,7 @@ class Restriction(Base):
     facts: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)
     legal_documents: Mapped[list[str]] = mapped_column(JSON)
-    address: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(EncryptedText)
     collecting_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     commitment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     occurred_on: Mapped[date | None] = mapped_column(Date)

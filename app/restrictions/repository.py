@@ -104,7 +104,7 @@ class RestrictionRepository:
             query = query.where(Restriction.status == status)
         if subject_id_number is not None:
             query = query.join(Subject, Subject.id == Restriction.subject_id).where(
-                Subject.id_number == subject_id_number
+                Subject.identifier_any_type(subject_id_number)
             )
         if after is not None:
             query = query.where(Restriction.id > after)

@@ -91,7 +91,6 @@ from app.subjects.schemas import SubjectRead
 from app.subjects.service import (
     checked_id_number,
     resolve_subject,
-    subject_identity,
     subject_read,
 )
 
@@ -374,9 +373,9 @@ async def _record_event(
     }
     type_ = f"restriction.{event}"
     if type_ in REPORTED_TYPES:
-        subject = await SubjectRepository(session).get(restriction.subject_id)
-        assert subject is not None
-        data["subject"] = subject_identity(subject)
+        # Who it is about is added when the event is read or delivered: no citizen
+        # identity is stored in clear in the outbox.
+        data["subject_id"] = str(restriction.subject_id)
         # Publication is recorded on its own day; the event is emitted within that step.
         published = restriction.published_on or (ctx.today if event == "publish" else None)
         data["published_on"] = _iso(published)

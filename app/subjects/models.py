@@ -3,26 +3,123 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint, Uuid
+from sqlalchemy import ColumnElement, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import EncryptedText, blind_index, keyring
 from app.db import Base, UTCDateTime, new_id, utcnow
+
+PERSON = "person"
+
+
+def identifier_index(subject_type: str, id_number: str) -> str:
+    return blind_index(f"id:{subject_type}", id_number)
+
+
+def name_index(name: str) -> str:
+    return blind_index("name", name.strip())
 
 
 class Subject(Base):
     """申请人 or 代理人: a person (居民身份证号码) or an organisation (统一社会信用代码).
 
-    ``id_number`` is stored normalised (upper case, no spaces).
+    A person's ID number, name and address are stored encrypted (app.crypto) with blind
+    indexes for exact lookups; an organisation's code, name and address are public by law
+    and stay in clear. Use the ``id_number``, ``name`` and ``address`` properties; query
+    with :meth:`identifier_is` and :meth:`name_is`.
     """
 
     __tablename__ = "subjects"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     subject_type: Mapped[str] = mapped_column(String(16))
-    id_number: Mapped[str] = mapped_column(String(18))
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str | None] = mapped_column(String(500))
+    id_number_clear: Mapped[str | None] = mapped_column("id_number", String(18))
+    id_number_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    id_number_index: Mapped[str] = mapped_column(String(64))
+    name_clear: Mapped[str | None] = mapped_column("name", String(200))
+    name_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    name_index: Mapped[str] = mapped_column(String(64), index=True)
+    address_clear: Mapped[str | None] = mapped_column("address", String(500))
+    address_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    key_id: Mapped[str | None] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("subject_type", "id_number"),)
+    __table_args__ = (UniqueConstraint("subject_type", "id_number_index"),)
+
+    @classmethod
+    def build(
+        cls, subject_type: str, id_number: str, name: str, address: str | None, now: datetime
+    ) -> Subject:
+        subject = cls(
+            subject_type=subject_type,
+            id_number_index=identifier_index(subject_type, id_number),
+            created_at=now,
+            updated_at=now,
+        )
+        if subject_type == PERSON:
+            subject.id_number_secret = id_number
+            subject.key_id = keyring().active_id
+        else:
+            subject.id_number_clear = id_number
+        subject.name = name
+        subject.address = address
+        return subject
+
+    @property
+    def private(self) -> bool:
+        return self.subject_type == PERSON
+
+    @property
+    def id_number(self) -> str:
+        value = self.id_number_secret if self.private else self.id_number_clear
+        assert value is not None
+        return value
+
+    @property
+    def name(self) -> str:
+        value = self.name_secret if self.private else self.name_clear
+        return value or ""
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.name_index = name_index(value)
+        if self.private:
+            self.name_secret, self.name_clear = value, None
+        else:
+            self.name_clear, self.name_secret = value, None
+
+    @property
+    def address(self) -> str | None:
+        return self.address_secret if self.private else self.address_clear
+
+    @address.setter
+    def address(self, value: str | None) -> None:
+        if self.private:
+            self.address_secret, self.address_clear = value, None
+        else:
+            self.address_clear, self.address_secret = value, None
+
+    @classmethod
+    def identifier_is(cls, subject_type: str, id_number: str) -> ColumnElement[bool]:
+        return (cls.subject_type == subject_type) & (
+            cls.id_number_index == identifier_index(subject_type, id_number)
+        )
+
+    @classmethod
+    def identifier_any_type(cls, id_number: str) -> ColumnElement[bool]:
+        """The identifier of a person or an organisation (the caller gave no type)."""
+        return cls.identifier_is(PERSON, id_number) | cls.identifier_is("organization", id_number)
+
+    @classmethod
+    def name_is(cls, name: str) -> ColumnElement[bool]:
+        return cls.name_index == name_index(name)
+
+
+def subject_row(
+    subject_type: str, id_number: str, name: str, address: str | None, now: datetime
+) -> dict[str, object]:
+    """The column values of a new subject, for bulk inserts through SQLAlchemy Core."""
+    subject = Subject.build(subject_type, id_number, name, address, now)
+    subject.id = new_id()
+    return {attr.key: getattr(subject, attr.key) for attr in Subject.__mapper__.column_attrs}

@@ -17,9 +17,7 @@ class SubjectRepository:
         return await self.session.get(Subject, subject_id)
 
     async def get_by_identifier(self, subject_type: str, id_number: str) -> Subject | None:
-        query = select(Subject).where(
-            Subject.subject_type == subject_type, Subject.id_number == id_number
-        )
+        query = select(Subject).where(Subject.identifier_is(subject_type, id_number))
         return (await self.session.scalars(query)).one_or_none()
 
     async def get_many(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Subject]:
@@ -32,9 +30,9 @@ class SubjectRepository:
         """Exact matches on the (normalised) identifier and/or the name."""
         query = select(Subject)
         if id_number is not None:
-            query = query.where(Subject.id_number == id_number)
+            query = query.where(Subject.identifier_any_type(id_number))
         if name is not None:
-            query = query.where(Subject.name == name)
+            query = query.where(Subject.name_is(name))
         return (await self.session.scalars(query.limit(100))).all()
 
     def add(self, subject: Subject) -> None:

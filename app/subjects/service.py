@@ -46,14 +46,7 @@ async def resolve_subject(
     subject = await repository.get_by_identifier(data.subject_type.value, id_number)
     now = utcnow()
     if subject is None:
-        subject = Subject(
-            subject_type=data.subject_type.value,
-            id_number=id_number,
-            name=data.name,
-            address=data.address,
-            created_at=now,
-            updated_at=now,
-        )
+        subject = Subject.build(data.subject_type.value, id_number, data.name, data.address, now)
         repository.add(subject)
         await session.flush()
         return ResolvedSubject(subject, warnings)

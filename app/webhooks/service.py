@@ -159,8 +159,8 @@ async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime)
     return created
 
 
-def envelope(event: Event) -> bytes:
-    body = event_read(event).model_dump(mode="json")
+async def envelope(session: AsyncSession, event: Event) -> bytes:
+    body = (await event_read(session, event)).model_dump(mode="json")
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -185,7 +185,7 @@ async def deliver_due(
         event = await session.get(Event, delivery.event_id)
         subscription = await session.get(Subscription, delivery.subscription_id)
         assert event is not None and subscription is not None
-        outcome = await _post(client, settings, subscription, event)
+        outcome = await _post(client, settings, subscription, event, await envelope(session, event))
         delivery.attempts += 1
         delivery.last_status_code = outcome.get("status")
         delivery.last_error = outcome.get("error")
@@ -211,9 +211,12 @@ async def deliver_due(
 
 
 async def _post(
-    client: httpx.AsyncClient, settings: Settings, subscription: Subscription, event: Event
+    client: httpx.AsyncClient,
+    settings: Settings,
+    subscription: Subscription,
+    event: Event,
+    body: bytes,
 ) -> dict[str, Any]:
-    body = envelope(event)
     timestamp = int(datetime.now().timestamp())  # noqa: DTZ005 - Unix seconds
     headers = {
         "Content-Type": "application/json",

@@ -175,7 +175,9 @@ async def test_joint_punishment_hit(client: httpx.AsyncClient, auth: TokenFactor
 
 
 async def _publish_listing(session: AsyncSession, id_number: str, published_on: date) -> None:
-    subject = (await session.scalars(select(Subject).where(Subject.id_number == id_number))).one()
+    subject = (
+        await session.scalars(select(Subject).where(Subject.identifier_any_type(id_number)))
+    ).one()
     session.add(
         Restriction(
             subject_id=subject.id,

@@ -20,9 +20,11 @@ from app.clock import FixedClock
 from app.db import Database
 from app.main import create_app
 from app.restrictions.models import Restriction
-from app.subjects.models import Subject
+from app.subjects.models import Subject, subject_row
 from tests.conftest import (
     DEFAULT_NOW,
+    TEST_DATA_KEY,
+    TEST_INDEX_KEY,
     TEST_SECRET,
     TokenFactory,
     create_postgres_database,
@@ -133,16 +135,7 @@ async def test_two_workers_over_a_thousand_due_items_do_each_once(
     await _catalog(client, auth)
     now = datetime.now(UTC)
     subjects = [
-        {
-            "id": uuid.uuid4(),
-            "subject_type": "organization",
-            "id_number": f"W{n:017d}",
-            "name": f"企业{n}",
-            "address": None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for n in range(1000)
+        subject_row("organization", f"W{n:017d}", f"企业{n}", None, now) for n in range(1000)
     ]
     due = {
         "date": "2026-01-09",
@@ -180,7 +173,13 @@ async def test_two_workers_over_a_thousand_due_items_do_each_once(
         await session.execute(insert(Restriction), listings)
         await session.commit()
 
-    env = {**os.environ, "ZWFW_DATABASE_URL": own_postgres, "ZWFW_JWT_SECRET": TEST_SECRET}
+    env = {
+        **os.environ,
+        "ZWFW_DATABASE_URL": own_postgres,
+        "ZWFW_JWT_SECRET": TEST_SECRET,
+        "ZWFW_DATA_KEY": TEST_DATA_KEY,
+        "ZWFW_BLIND_INDEX_KEY": TEST_INDEX_KEY,
+    }
     workers = [
         await asyncio.create_subprocess_exec(
             sys.executable,

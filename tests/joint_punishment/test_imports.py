@@ -43,7 +43,7 @@ async def _entries(session: AsyncSession, import_id: str) -> list[JointPunishmen
     statement = (
         select(JointPunishmentEntry)
         .where(JointPunishmentEntry.import_id == uuid.UUID(import_id))
-        .order_by(JointPunishmentEntry.id_number)
+        .order_by(JointPunishmentEntry.subject_type, JointPunishmentEntry.listed_on)
     )
     return list((await session.scalars(statement)).all())
 
@@ -71,7 +71,7 @@ async def test_a_csv_import_stores_valid_rows_with_quoted_fields(
     assert result["rejected_rows_truncated"] is False
     assert response.headers["location"] == f"{IMPORTS}/{result['import_id']}"
 
-    person, org = await _entries(session, result["import_id"])
+    org, person = await _entries(session, result["import_id"])
     # Stored normalised: upper case, no spaces.
     assert (org.id_number, org.subject_type) == (ORG, "organization")
     assert org.name == "某某食品有限公司, 济南分公司"
