@@ -35,7 +35,7 @@ def _keyring() -> crypto.Keyring:
         ) from None
 
 
-def _rewrite(table: sa.Table, change: Callable[[Any], dict[str, Any] | None]) -> None:
+def _rewrite(table: sa.TableClause, change: Callable[[Any], dict[str, Any] | None]) -> None:
     """Apply ``change`` to every row of ``table``, in primary-key order and batches."""
     connection = op.get_bind()
     key = table.c.id
@@ -54,7 +54,7 @@ def _rewrite(table: sa.Table, change: Callable[[Any], dict[str, Any] | None]) ->
         last = rows[-1].id
 
 
-def _subjects() -> sa.Table:
+def _subjects() -> sa.TableClause:
     return sa.table(
         "subjects",
         sa.column("id", sa.Uuid()),
@@ -71,7 +71,7 @@ def _subjects() -> sa.Table:
     )
 
 
-def _entries() -> sa.Table:
+def _entries() -> sa.TableClause:
     return sa.table(
         "joint_punishment_entries",
         sa.column("id", sa.Uuid()),
@@ -82,7 +82,7 @@ def _entries() -> sa.Table:
     )
 
 
-def _simple(name: str, column: str) -> sa.Table:
+def _simple(name: str, column: str) -> sa.TableClause:
     return sa.table(name, sa.column("id", sa.Uuid()), sa.column(column, sa.Text()))
 
 
