@@ -7,6 +7,7 @@ Claims: ``sub`` (the person or service account), ``roles`` (list), ``department`
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -43,6 +44,12 @@ class Principal:
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)
 
+
+# Who the current HTTP request is answered to: ANONYMOUS when a request starts, the
+# principal once authenticated (masking reads it). Outside a request — the worker
+# reporting to the credit platform — it is None: internal use.
+viewer_var: ContextVar[Principal | None] = ContextVar("viewer", default=None)
+ANONYMOUS = Principal(sub="anonymous", roles=frozenset(), department=None)
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -121,6 +128,7 @@ async def current_principal(
     settings: Settings = request.app.state.settings
     principal = decode_token(credentials.credentials, settings)
     request.state.principal = principal
+    viewer_var.set(principal)
     return principal
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.auth import CurrentPrincipal, Principal
+from app.auth import ANONYMOUS, CurrentPrincipal, Principal
 from app.clock import ClockDep
 from app.config import Settings
 
@@ -32,8 +32,6 @@ async def current_context(
 
 
 ContextDep = Annotated[Context, Depends(current_context)]
-
-ANONYMOUS = Principal(sub="anonymous", roles=frozenset(), department=None)
 
 
 async def public_context(request: Request, clock: ClockDep) -> Context:

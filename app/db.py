@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from app.errors import UnprocessableEntity
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -33,6 +35,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# The largest integer a column holds (BIGINT; SQLite's INTEGER is 64-bit too).
+MAX_BIGINT = 2**63 - 1
 # An auto-incrementing 64-bit key on PostgreSQL; SQLite only auto-increments INTEGER.
 BigIntKey = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -91,12 +95,45 @@ def _prepare_sqlite(engine: AsyncEngine, url: str) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _refuse_unstorable(value: Any) -> None:
+    """Refuse what no column can hold, the same on both databases, as a 422.
+
+    PostgreSQL rejects text with NUL (U+0000) and SQLite keeps it; an integer past 64 bits
+    overflows either driver. Whatever the request field it came from, it is the
+    client's value, not a fault of the service.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise UnprocessableEntity(
+                "Text may not contain the NUL character (U+0000).", code="nul_character"
+            )
+    elif isinstance(value, int):
+        if not -MAX_BIGINT - 1 <= value <= MAX_BIGINT:
+            raise UnprocessableEntity(
+                "A number is outside the 64-bit integer range.", code="number_out_of_range"
+            )
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_unstorable(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_unstorable(item)
+
+
+def _check_parameters(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    _refuse_unstorable(parameters)
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url)
         _prepare_sqlite(engine, url)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    event.listen(engine.sync_engine, "before_cursor_execute", _check_parameters)
+    return engine
 
 
 class Database:

@@ -201,6 +201,7 @@ def _request_id(request: Request) -> str | None:
 
 
 _HTTP_CODES = {
+    400: "malformed_body",  # FastAPI answers 400 to a body it cannot decode
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",

@@ -31,6 +31,7 @@ from app.logs import configure_logging
 from app.metrics import Metrics, MetricsMiddleware
 from app.metrics import router as metrics_router
 from app.middleware import RequestContextMiddleware
+from app.openapi import install_openapi
 from app.profiles import router as profiles_router
 from app.rate_limit import RateLimiter, RateLimitMiddleware
 from app.restrictions import router as restrictions_router
@@ -194,4 +195,5 @@ def create_app(
     app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)
+    install_openapi(app)
     return app

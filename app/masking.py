@@ -5,7 +5,14 @@ Organisation names and USCCs are public by law and shown in full.
 
 from __future__ import annotations
 
+from app.auth import Role, viewer_var
 from app.identifiers import SubjectType
+
+# Roles whose work needs a person's identity in full (window, platform, verification,
+# supervision, catalog administration). Auditors review actions, not people.
+FULL_IDENTITY_ROLES = frozenset(
+    {Role.clerk, Role.platform, Role.verifier, Role.regulator, Role.admin}
+)
 
 _MASK = "*"
 
@@ -31,3 +38,15 @@ def masked_identity(subject_type: str, name: str, id_number: str) -> tuple[str, 
     if subject_type == SubjectType.person:
         return mask_name(name), mask_resident_id(id_number)
     return name, id_number
+
+
+def viewer_needs_identity() -> bool:
+    viewer = viewer_var.get()
+    return viewer is None or viewer.has_any(FULL_IDENTITY_ROLES)
+
+
+def present_identity(subject_type: str, name: str, id_number: str) -> tuple[str, str]:
+    """The name and number as the current viewer may see them."""
+    if viewer_needs_identity():
+        return name, id_number
+    return masked_identity(subject_type, name, id_number)

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.auth import ANONYMOUS, viewer_var
 from app.errors import problem_response
 from app.logs import request_id_var
 
@@ -39,6 +40,7 @@ class RequestContextMiddleware:
             return
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        viewer_token = viewer_var.set(ANONYMOUS)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": None}
@@ -74,3 +76,4 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            viewer_var.reset(viewer_token)

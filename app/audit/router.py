@@ -2,18 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.audit import service
 from app.audit.schemas import AuditChainVerification, AuditEntryRead
-from app.auth import Principal, Role, require_roles
-from app.db import SessionDep
+from app.authz import Authorized
+from app.db import MAX_BIGINT, SessionDep
 from app.errors import problem_responses
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/audit-log", tags=["audit"])
-
-Auditor = Annotated[Principal, Depends(require_roles(Role.auditor))]
 
 
 @router.get(
@@ -25,7 +23,7 @@ Auditor = Annotated[Principal, Depends(require_roles(Role.auditor))]
 )
 async def list_audit_entries(
     session: SessionDep,
-    _principal: Auditor,
+    _principal: Authorized,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     target_type: Annotated[str | None, Query(max_length=64)] = None,
@@ -60,12 +58,14 @@ async def list_audit_entries(
 )
 async def verify_audit_chain(
     session: SessionDep,
-    _principal: Auditor,
+    _principal: Authorized,
     from_id: Annotated[
-        int | None, Query(ge=1, description="First entry id to check (default: the first).")
+        int | None,
+        Query(ge=1, le=MAX_BIGINT, description="First entry id to check (default: the first)."),
     ] = None,
     to_id: Annotated[
-        int | None, Query(ge=1, description="Last entry id to check (default: the newest).")
+        int | None,
+        Query(ge=1, le=MAX_BIGINT, description="Last entry id to check (default: the newest)."),
     ] = None,
 ) -> AuditChainVerification:
     return await service.verify_chain(session, from_id=from_id, to_id=to_id)

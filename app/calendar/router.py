@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.calendar import service
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
 from app.db import SessionDep
@@ -14,7 +14,6 @@ from app.rules.periods import Unit
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 Year = Annotated[int, Path(ge=1949, le=2199, description="Calendar year, e.g. 2026.")]
 MAX_AMOUNT = 3660
 
@@ -63,11 +62,14 @@ async def get_calendar_year(session: SessionDep, year: Year) -> CalendarYearRead
         "the year, no date may be both, and make-up working days fall on Saturday or Sunday. "
         "Send `If-Match` with the current `version` to guard against a concurrent change."
     ),
-    responses=problem_responses(401, 403, 412, 422),
+    responses={
+        201: {"model": CalendarYearRead, "description": "Loaded: the year had no calendar yet."},
+        **problem_responses(401, 403, 412, 422),
+    },
 )
 async def put_calendar_year(
     session: SessionDep,
-    principal: Admin,
+    principal: Authorized,
     year: Year,
     body: CalendarYearWrite,
     response: Response,

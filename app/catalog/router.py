@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Header, Path
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.catalog import service
 from app.catalog.schemas import MATTER_CODE_PATTERN, MatterCreate, MatterRead, MatterUpdate
 from app.clock import ClockDep
@@ -15,7 +15,6 @@ from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 router = APIRouter(prefix="/api/v1/matters", tags=["catalog"])
 public_router = APIRouter(prefix="/api/v1/public/matters", tags=["catalog"])
 
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 Code = Annotated[str, Path(pattern=MATTER_CODE_PATTERN, examples=["SPJ-FOOD-001"])]
 IfMatch = Annotated[
     str | None, Header(max_length=64, description="The matter's current `version`.")
@@ -34,7 +33,7 @@ IfMatch = Annotated[
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_matter(
-    session: SessionDep, principal: Admin, clock: ClockDep, body: MatterCreate
+    session: SessionDep, principal: Authorized, clock: ClockDep, body: MatterCreate
 ) -> MatterRead:
     return await service.create_matter(session, principal, body, clock.now())
 
@@ -47,7 +46,7 @@ async def create_matter(
 )
 async def list_matters(
     session: SessionDep,
-    _principal: Admin,
+    _principal: Authorized,
     clock: ClockDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
@@ -62,7 +61,7 @@ async def list_matters(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_matter(
-    session: SessionDep, _principal: Admin, clock: ClockDep, code: Code
+    session: SessionDep, _principal: Authorized, clock: ClockDep, code: Code
 ) -> MatterRead:
     return await service.current_matter(session, code, clock.now(), public=False)
 
@@ -73,7 +72,9 @@ async def read_matter(
     summary="A matter's version history (admin)",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def matter_versions(session: SessionDep, _principal: Admin, code: Code) -> list[MatterRead]:
+async def matter_versions(
+    session: SessionDep, _principal: Authorized, code: Code
+) -> list[MatterRead]:
     return await service.matter_history(session, code)
 
 
@@ -87,7 +88,7 @@ async def matter_versions(session: SessionDep, _principal: Admin, code: Code) ->
 )
 async def update_matter(
     session: SessionDep,
-    principal: Admin,
+    principal: Authorized,
     clock: ClockDep,
     code: Code,
     body: MatterUpdate,
@@ -104,7 +105,11 @@ async def update_matter(
     responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def withdraw_matter(
-    session: SessionDep, principal: Admin, clock: ClockDep, code: Code, if_match: IfMatch = None
+    session: SessionDep,
+    principal: Authorized,
+    clock: ClockDep,
+    code: Code,
+    if_match: IfMatch = None,
 ) -> MatterRead:
     return await service.withdraw_matter(session, principal, code, if_match, clock.now())
 

@@ -4,10 +4,11 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
-from app.auth import Principal, Role, require_roles
+from app.auth import Principal
+from app.authz import Authorized
 from app.clock import ClockDep
 from app.commitments import documents, service
 from app.commitments.schemas import (
@@ -32,15 +33,6 @@ from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"])
 verifications_router = APIRouter(prefix="/api/v1/verifications", tags=["commitments"])
 
-Clerk = Annotated[Principal, Depends(require_roles(Role.clerk))]
-ClerkOrPlatform = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
-ClerkOrVerifier = Annotated[Principal, Depends(require_roles(Role.clerk, Role.verifier))]
-Verifier = Annotated[Principal, Depends(require_roles(Role.verifier))]
-Regulator = Annotated[Principal, Depends(require_roles(Role.regulator))]
-Reader = Annotated[
-    Principal,
-    Depends(require_roles(Role.clerk, Role.platform, Role.verifier, Role.regulator, Role.auditor)),
-]
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP_RESPONSES = problem_responses(401, 403, 404, 409, 412, 422)
 PDF: dict[int | str, dict[str, Any]] = {
@@ -68,7 +60,7 @@ def _context(request: Request, principal: Principal, clock: ClockDep) -> Context
 async def create_commitment(
     request: Request,
     session: SessionDep,
-    principal: ClerkOrPlatform,
+    principal: Authorized,
     clock: ClockDep,
     body: CommitmentCreate,
 ) -> CommitmentRead:
@@ -86,7 +78,7 @@ async def create_commitment(
 async def list_commitments(
     request: Request,
     session: SessionDep,
-    principal: Reader,
+    principal: Authorized,
     clock: ClockDep,
     subject: Annotated[str | None, Query(max_length=18, description="USCC or citizen ID.")] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
@@ -116,7 +108,7 @@ async def list_commitments(
 async def read_commitment(
     request: Request,
     session: SessionDep,
-    principal: Reader,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> CommitmentRead:
@@ -133,7 +125,7 @@ async def read_commitment(
 async def notice_pdf(
     request: Request,
     session: SessionDep,
-    principal: Reader,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> Response:
@@ -151,7 +143,7 @@ async def notice_pdf(
 async def letter_pdf(
     request: Request,
     session: SessionDep,
-    principal: Reader,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> Response:
@@ -170,7 +162,7 @@ async def letter_pdf(
 async def record_supplement(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: SupplementCreate,
@@ -191,7 +183,7 @@ async def record_supplement(
 async def record_decision(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: NoteCreate,
@@ -212,7 +204,7 @@ async def record_decision(
 async def send_reminder(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReminderCreate,
@@ -232,7 +224,7 @@ async def send_reminder(
 async def withdraw(
     request: Request,
     session: SessionDep,
-    principal: ClerkOrPlatform,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReasonCreate,
@@ -252,7 +244,7 @@ async def withdraw(
 async def terminate(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReasonCreate,
@@ -271,7 +263,7 @@ async def terminate(
 async def record_rectification(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: NoteCreate,
@@ -291,7 +283,7 @@ async def record_rectification(
 async def revoke(
     request: Request,
     session: SessionDep,
-    principal: Clerk,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: RevocationCreate,
@@ -311,7 +303,7 @@ async def revoke(
 async def open_verification(
     request: Request,
     session: SessionDep,
-    principal: ClerkOrVerifier,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: VerificationCreate,
@@ -330,7 +322,7 @@ async def open_verification(
 async def supervision_feedback(
     request: Request,
     session: SessionDep,
-    principal: Regulator,
+    principal: Authorized,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: SupervisionFeedbackCreate,
@@ -350,7 +342,7 @@ async def supervision_feedback(
 async def record_verification_result(
     request: Request,
     session: SessionDep,
-    principal: Verifier,
+    principal: Authorized,
     clock: ClockDep,
     verification_id: uuid.UUID,
     body: VerificationResultCreate,

@@ -1073,6 +1073,22 @@ async def record_supervision_feedback(
 # --- lists -----------------------------------------------------------------------------
 
 
+def _search_position(after: object) -> tuple[datetime, uuid.UUID] | None:
+    """The (created_at, id) a cursor points after; anything else is an invalid cursor."""
+    if after is None:
+        return None
+    invalid = UnprocessableEntity("The cursor is not valid.", code="invalid_cursor")
+    if not (isinstance(after, list) and len(after) == 2 and all(isinstance(v, str) for v in after)):
+        raise invalid
+    try:
+        created, last_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
+    except ValueError:
+        raise invalid from None
+    if created.tzinfo is None:
+        raise invalid
+    return created, last_id
+
+
 async def list_commitments(
     session: AsyncSession,
     ctx: Context,
@@ -1090,16 +1106,14 @@ async def list_commitments(
             raise Forbidden("Commitments are listed by department.", code="department_forbidden")
         department = ctx.principal.department
     position = decode_cursor(cursor) if cursor else {}
-    after = position.get("after")
-    if after is not None and not isinstance(after, list):
-        raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor")
+    after = _search_position(position.get("after"))
     rows = await CommitmentRepository(session).search(
         department=department,
         subject_id_number=subject,
         status=status,
         due_before=due_before,
         today=ctx.today,
-        after=(datetime.fromisoformat(after[0]), uuid.UUID(after[1])) if after else None,
+        after=after,
         limit=limit + 1,
     )
     subjects = {

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.clock import ClockDep
 from app.config import Settings
 from app.consents import service
@@ -14,9 +13,6 @@ from app.db import SessionDep
 from app.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1/consents", tags=["consents"])
-
-Recorder = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
-Reader = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform, Role.auditor))]
 
 
 @router.post(
@@ -32,7 +28,11 @@ Reader = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform, R
     responses=problem_responses(401, 403, 422),
 )
 async def record_consent(
-    request: Request, session: SessionDep, principal: Recorder, clock: ClockDep, body: ConsentCreate
+    request: Request,
+    session: SessionDep,
+    principal: Authorized,
+    clock: ClockDep,
+    body: ConsentCreate,
 ) -> ConsentRead:
     settings: Settings = request.app.state.settings
     return await service.record_consent(session, principal, body, clock.now(), settings)
@@ -45,7 +45,7 @@ async def record_consent(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_consent(
-    session: SessionDep, _principal: Reader, consent_id: uuid.UUID
+    session: SessionDep, _principal: Authorized, consent_id: uuid.UUID
 ) -> ConsentRead:
     return await service.consent_read(session, await service.get_consent(session, consent_id))
 
@@ -59,7 +59,7 @@ async def read_consent(
 )
 async def revoke_consent(
     session: SessionDep,
-    principal: Recorder,
+    principal: Authorized,
     clock: ClockDep,
     consent_id: uuid.UUID,
     body: ConsentRevocation,

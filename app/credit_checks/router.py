@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.clock import ClockDep
 from app.credit_checks import service
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead
@@ -14,9 +13,6 @@ from app.errors import problem_responses
 from app.joint_punishment.dependencies import JointPunishmentClientDep
 
 router = APIRouter(prefix="/api/v1/credit-checks", tags=["credit-checks"])
-
-Checker = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
-Reader = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform, Role.auditor))]
 
 
 @router.post(
@@ -36,7 +32,7 @@ Reader = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform, R
 async def run_credit_check(
     request: Request,
     session: SessionDep,
-    principal: Checker,
+    principal: Authorized,
     clock: ClockDep,
     joint_punishment: JointPunishmentClientDep,
     body: CreditCheckCreate,
@@ -54,6 +50,6 @@ async def run_credit_check(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_credit_check(
-    session: SessionDep, principal: Reader, check_id: uuid.UUID
+    session: SessionDep, principal: Authorized, check_id: uuid.UUID
 ) -> CreditCheckRead:
     return await service.read_credit_check(session, principal, check_id)

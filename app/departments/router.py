@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 
-from app.auth import CurrentPrincipal, Principal, Role, require_roles
+from app.authz import Authorized
 from app.db import SessionDep
 from app.departments import service
 from app.departments.schemas import (
@@ -18,7 +18,6 @@ from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
 
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 Code = Annotated[str, Path(pattern=DEPARTMENT_CODE_PATTERN, examples=["371400-SPJ"])]
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 
@@ -31,7 +30,7 @@ IfMatch = Annotated[str | None, Header(max_length=64, description="The current `
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_department(
-    request: Request, session: SessionDep, principal: Admin, body: DepartmentCreate
+    request: Request, session: SessionDep, principal: Authorized, body: DepartmentCreate
 ) -> DepartmentRead:
     default_profile: str = request.app.state.settings.profile
     return await service.create_department(session, principal, body, default_profile)
@@ -45,7 +44,7 @@ async def create_department(
 )
 async def list_departments(
     session: SessionDep,
-    _principal: CurrentPrincipal,
+    _principal: Authorized,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[DepartmentRead]:
@@ -59,7 +58,7 @@ async def list_departments(
     responses=problem_responses(401, 404, 422),
 )
 async def read_department(
-    session: SessionDep, _principal: CurrentPrincipal, code: Code
+    session: SessionDep, _principal: Authorized, code: Code
 ) -> DepartmentRead:
     return DepartmentRead.model_validate(await service.get_department(session, code))
 
@@ -72,7 +71,7 @@ async def read_department(
 )
 async def update_department(
     session: SessionDep,
-    principal: Admin,
+    principal: Authorized,
     code: Code,
     body: DepartmentUpdate,
     response: Response,

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.clock import ClockDep, legal_today
 from app.config import Settings
 from app.db import SessionDep
@@ -16,7 +16,6 @@ from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishm
 
 router = APIRouter(prefix="/api/v1/joint-punishment", tags=["joint-punishment"])
 
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 ImportId = Annotated[uuid.UUID, Path(description="The import's id.")]
 
 _CSV_EXAMPLE = (
@@ -63,7 +62,11 @@ _IMPORT_BODY = {
     openapi_extra=_IMPORT_BODY,
 )
 async def import_joint_punishment_entries(
-    session: SessionDep, principal: Admin, clock: ClockDep, request: Request, response: Response
+    session: SessionDep,
+    principal: Authorized,
+    clock: ClockDep,
+    request: Request,
+    response: Response,
 ) -> JointPunishmentImportResult:
     settings: Settings = request.app.state.settings
     result = await service.import_entries(
@@ -85,6 +88,6 @@ async def import_joint_punishment_entries(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def get_joint_punishment_import(
-    session: SessionDep, _principal: Admin, import_id: ImportId
+    session: SessionDep, _principal: Authorized, import_id: ImportId
 ) -> JointPunishmentImportRead:
     return await service.get_import(session, import_id)

@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.context import ContextDep, PublicContextDep
 from app.db import SessionDep
 from app.errors import problem_responses
@@ -36,13 +36,6 @@ public_router = APIRouter(prefix="/api/v1/public/restrictions", tags=["restricti
 subjects_router = APIRouter(prefix="/api/v1/subjects", tags=["restrictions"])
 supervision_router = APIRouter(prefix="/api/v1/supervision", tags=["restrictions"])
 
-Clerk = Annotated[Principal, Depends(require_roles(Role.clerk))]
-ClerkOrPlatform = Annotated[Principal, Depends(require_roles(Role.clerk, Role.platform))]
-ClerkOrAuditor = Annotated[Principal, Depends(require_roles(Role.clerk, Role.auditor))]
-ProfileReader = Annotated[
-    Principal, Depends(require_roles(Role.clerk, Role.platform, Role.regulator))
-]
-Regulator = Annotated[Principal, Depends(require_roles(Role.regulator))]
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)
 PDF: dict[int | str, dict[str, Any]] = {
@@ -60,7 +53,7 @@ PDF: dict[int | str, dict[str, Any]] = {
     responses=problem_responses(401, 403, 409, 422),
 )
 async def collect(
-    session: SessionDep, _principal: Clerk, ctx: ContextDep, body: RestrictionCreate
+    session: SessionDep, _principal: Authorized, ctx: ContextDep, body: RestrictionCreate
 ) -> RestrictionRead:
     return await service.collect(session, ctx, body)
 
@@ -73,7 +66,7 @@ async def collect(
 )
 async def list_restrictions(
     session: SessionDep,
-    _principal: ClerkOrAuditor,
+    _principal: Authorized,
     ctx: ContextDep,
     status: Annotated[str | None, Query(max_length=32)] = None,
     subject: Annotated[str | None, Query(max_length=40)] = None,
@@ -97,7 +90,7 @@ async def list_restrictions(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_restriction(
-    session: SessionDep, _principal: Clerk, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep, _principal: Authorized, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> RestrictionRead:
     return await service.read_restriction(session, ctx, restriction_id)
 
@@ -105,7 +98,7 @@ async def read_restriction(
 def _simple_step(event: Event, summary: str, description: str) -> Any:
     async def step(
         session: SessionDep,
-        _principal: Clerk,
+        _principal: Authorized,
         ctx: ContextDep,
         restriction_id: uuid.UUID,
         if_match: IfMatch = None,
@@ -160,7 +153,7 @@ _simple_step(
 )
 async def issue_notice(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: NoticeIssue,
@@ -176,7 +169,7 @@ async def issue_notice(
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
 )
 async def notice_pdf(
-    session: SessionDep, _principal: Clerk, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep, _principal: Authorized, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> Response:
     content = await documents.notice_pdf(session, ctx, restriction_id)
     return Response(content, media_type="application/pdf")
@@ -191,7 +184,7 @@ async def notice_pdf(
 )
 async def record_receipt(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: ReceiptCreate,
@@ -210,7 +203,7 @@ async def record_receipt(
 )
 async def file_objection(
     session: SessionDep,
-    _principal: ClerkOrPlatform,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: ObjectionCreate,
@@ -228,7 +221,7 @@ async def file_objection(
 )
 async def review_objection(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     objection_id: uuid.UUID,
@@ -250,7 +243,7 @@ async def review_objection(
 )
 async def record_rectification(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: RectificationCreate,
@@ -269,7 +262,7 @@ async def record_rectification(
 )
 async def request_lifting(
     session: SessionDep,
-    _principal: ClerkOrPlatform,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: LiftingRequestCreate,
@@ -285,7 +278,7 @@ async def request_lifting(
 )
 async def decide_lifting(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     request_id: uuid.UUID,
@@ -305,7 +298,7 @@ async def decide_lifting(
 )
 async def correct(
     session: SessionDep,
-    _principal: Clerk,
+    _principal: Authorized,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: CorrectionCreate,
@@ -351,7 +344,7 @@ async def public_restrictions(
 )
 async def credit_profile(
     session: SessionDep,
-    _principal: ProfileReader,
+    _principal: Authorized,
     ctx: ContextDep,
     subject_type: SubjectType,
     id_number: Annotated[str, Path(min_length=1, max_length=40)],
@@ -369,7 +362,7 @@ async def credit_profile(
 )
 async def supervision_targets(
     session: SessionDep,
-    _principal: Regulator,
+    _principal: Authorized,
     ctx: ContextDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from app.identifiers import SubjectType
+from app.masking import masked_identity, viewer_needs_identity
 
 _PERSON: dict[str, Any] = {
     "subject_type": "person",
@@ -37,9 +44,22 @@ class SubjectIn(BaseModel):
 
 
 class SubjectRead(BaseModel):
+    """申请人. A person's name and ID number are masked, and the address withheld, for a
+    caller whose role does not need them (app.masking); organisations are public."""
+
     model_config = ConfigDict(json_schema_extra={"examples": [_ORGANIZATION]})
 
     subject_type: SubjectType
     id_number: str
     name: str
     address: str | None = None
+
+    @model_serializer(mode="wrap")
+    def mask_for_viewer(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.subject_type is SubjectType.person and not viewer_needs_identity():
+            data["name"], data["id_number"] = masked_identity(
+                self.subject_type, self.name, self.id_number
+            )
+            data["address"] = None
+        return data

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import utcnow
 from app.errors import FieldError, UnprocessableEntity
 from app.identifiers import CheckedIdentifier, InvalidIdentifier, SubjectType, check_identifier
+from app.masking import present_identity
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -68,9 +69,6 @@ def subject_read(subject: Subject) -> SubjectRead:
 
 
 def subject_identity(subject: Subject) -> dict[str, str]:
-    """Who a report is about, for platforms entitled to it (not masked)."""
-    return {
-        "subject_type": subject.subject_type,
-        "id_number": subject.id_number,
-        "name": subject.name,
-    }
+    """Who a report is about, as the current viewer may see it (app.masking)."""
+    name, id_number = present_identity(subject.subject_type, subject.name, subject.id_number)
+    return {"subject_type": subject.subject_type, "id_number": id_number, "name": name}

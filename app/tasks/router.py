@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.context import ContextDep
 from app.db import SessionDep
 from app.errors import problem_responses
@@ -14,8 +14,6 @@ from app.tasks import service
 from app.tasks.schemas import TaskKind, TaskRead
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
-
-Worker = Annotated[Principal, Depends(require_roles(Role.clerk, Role.verifier, Role.auditor))]
 
 
 @router.get(
@@ -29,7 +27,7 @@ Worker = Annotated[Principal, Depends(require_roles(Role.clerk, Role.verifier, R
 )
 async def list_tasks(
     session: SessionDep,
-    _principal: Worker,
+    _principal: Authorized,
     ctx: ContextDep,
     department: Annotated[str | None, Query(max_length=32)] = None,
     kind: TaskKind | None = None,

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth import Principal, Role, require_roles
+from app.authz import Authorized
 from app.clock import ClockDep
 from app.db import SessionDep
 from app.errors import problem_responses
@@ -13,8 +13,6 @@ from app.webhooks import service
 from app.webhooks.schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["events"])
-
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 
 @router.post(
@@ -27,7 +25,7 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
     responses=problem_responses(401, 403, 422),
 )
 async def subscribe(
-    session: SessionDep, principal: Admin, clock: ClockDep, body: SubscriptionCreate
+    session: SessionDep, principal: Authorized, clock: ClockDep, body: SubscriptionCreate
 ) -> SubscriptionRead:
     return await service.create_subscription(session, principal, body, clock.now())
 
@@ -38,7 +36,7 @@ async def subscribe(
     summary="List subscriptions (admin)",
     responses=problem_responses(401, 403),
 )
-async def list_subscriptions(session: SessionDep, _principal: Admin) -> list[SubscriptionRead]:
+async def list_subscriptions(session: SessionDep, _principal: Authorized) -> list[SubscriptionRead]:
     return await service.list_subscriptions(session)
 
 
@@ -49,7 +47,7 @@ async def list_subscriptions(session: SessionDep, _principal: Admin) -> list[Sub
     responses=problem_responses(401, 403, 404, 422),
 )
 async def unsubscribe(
-    session: SessionDep, principal: Admin, subscription_id: uuid.UUID
+    session: SessionDep, principal: Authorized, subscription_id: uuid.UUID
 ) -> SubscriptionRead:
     return await service.deactivate_subscription(session, principal, subscription_id)
 
@@ -62,7 +60,7 @@ async def unsubscribe(
 )
 async def list_deliveries(
     session: SessionDep,
-    _principal: Admin,
+    _principal: Authorized,
     status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryRead]:
@@ -76,6 +74,6 @@ async def list_deliveries(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def requeue(
-    session: SessionDep, principal: Admin, clock: ClockDep, delivery_id: uuid.UUID
+    session: SessionDep, principal: Authorized, clock: ClockDep, delivery_id: uuid.UUID
 ) -> DeliveryRead:
     return await service.requeue(session, principal, delivery_id, clock.now())

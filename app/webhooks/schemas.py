@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 EVENT_PATTERN = r"^[a-z_]+(\.[a-z_*]+)?$|^\*$"
+# The column holds 2,000 characters of the URL as normalised (an IDN host grows as punycode).
+MAX_URL_LENGTH = 2000
 
 
 class SubscriptionCreate(BaseModel):
@@ -25,13 +27,20 @@ class SubscriptionCreate(BaseModel):
     )
 
     name: str = Field(min_length=1, max_length=200)
-    url: HttpUrl
+    url: HttpUrl = Field(description=f"At most {MAX_URL_LENGTH} characters.")
     event_types: list[str] = Field(
         min_length=1,
         max_length=50,
         description="Exact types or `prefix.*`; `*` for every event.",
     )
     secret: str = Field(min_length=16, max_length=200)
+
+    @field_validator("url")
+    @classmethod
+    def _url_fits(cls, url: HttpUrl) -> HttpUrl:
+        if len(str(url)) > MAX_URL_LENGTH:
+            raise ValueError(f"the URL is longer than {MAX_URL_LENGTH} characters")
+        return url
 
 
 class SubscriptionRead(BaseModel):
