@@ -295,8 +295,20 @@ async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _overflow(request: Request, exc: Exception) -> JSONResponse:
+    # Arithmetic past what the types hold (a date after 9999) from an input a route did
+    # not bound: the input's fault, never a server error.
+    return problem_response(
+        422,
+        "value_out_of_range",
+        "A value computed from the request falls outside the supported range.",
+        request_id=_request_id(request),
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OverflowError, _overflow)
     for error in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
         app.add_exception_handler(error, _database_error)
     app.add_exception_handler(StaleDataError, _stale_data)

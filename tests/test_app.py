@@ -85,6 +85,41 @@ async def test_bad_cursor_is_a_422_problem(client: httpx.AsyncClient, auth: Toke
     assert_problem(response, 422, "invalid_cursor")
 
 
+async def test_an_undecodable_body_is_a_400_problem(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    response = await client.post(
+        "/api/v1/consents",
+        content=b'{"purpose": "\xff\xfe"}',
+        headers={**auth("clerk"), "Content-Type": "application/json"},
+    )
+    assert_problem(response, 400, "malformed_body")
+
+
+async def test_text_with_a_nul_character_is_a_422_problem(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    # PostgreSQL cannot store U+0000 and SQLite can: both answer the same.
+    response = await client.get(AUDIT, params={"actor": "a\x00b"}, headers=auth("auditor"))
+    assert_problem(response, 422, "nul_character")
+
+
+async def test_a_number_past_64_bits_is_a_422_problem(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    raw = json.dumps({"after": 2**64}).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = await client.get(AUDIT, params={"cursor": cursor}, headers=auth("auditor"))
+    assert_problem(response, 422, "number_out_of_range")
+    # Where the number is a parameter, its bound is declared and checked first.
+    feed = await client.get("/api/v1/events", params={"after": 2**63}, headers=auth("platform"))
+    assert_problem(feed, 422, "validation_failed")
+    chain = await client.get(
+        f"{AUDIT}/verification", params={"from_id": 2**63}, headers=auth("auditor")
+    )
+    assert_problem(chain, 422, "validation_failed")
+
+
 async def test_unhandled_error_is_a_500_problem_without_internals(
     app_harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:

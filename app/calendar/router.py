@@ -9,13 +9,16 @@ from app.authz import Authorized
 from app.calendar import service
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
 from app.db import SessionDep
-from app.errors import problem_responses
+from app.errors import FieldError, UnprocessableEntity, problem_responses
 from app.rules.periods import Unit
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
 Year = Annotated[int, Path(ge=1949, le=2199, description="Calendar year, e.g. 2026.")]
 MAX_AMOUNT = 3660
+# Legal dates this service can meaningfully count from (the calendar covers 1949-2199).
+EARLIEST = date(1949, 10, 1)
+LATEST = date(2199, 12, 31)
 
 
 @router.get(
@@ -33,13 +36,27 @@ MAX_AMOUNT = 3660
 )
 async def get_deadline(
     session: SessionDep,
-    start: Annotated[date, Query(description="Day D, not counted.", examples=["2026-09-30"])],
+    start: Annotated[
+        date,
+        Query(
+            description=f"Day D, not counted; between {EARLIEST} and {LATEST}.",
+            examples=["2026-09-30"],
+        ),
+    ],
     amount: Annotated[int, Query(ge=0, le=MAX_AMOUNT, examples=[3])],
     unit: Annotated[Unit, Query(examples=["working_days"])],
     roll_forward: Annotated[
         bool, Query(description="For `days`: move a last day off to the next working day.")
     ] = True,
 ) -> DeadlineRead:
+    if not EARLIEST <= start <= LATEST:
+        raise UnprocessableEntity(
+            f"start must lie between {EARLIEST} and {LATEST}.",
+            code="date_out_of_range",
+            errors=[
+                FieldError(field="query.start", code="date_out_of_range", message="out of range")
+            ],
+        )
     return await service.deadline(session, start, amount, unit, roll_forward=roll_forward)
 
 

@@ -217,6 +217,9 @@ def _text(
     if len(value) > max_length:
         errors.append(RowError(field, "too_long", f"at most {max_length} characters"))
         return None
+    if "\x00" in value:
+        errors.append(RowError(field, "nul_character", "must not contain the NUL character"))
+        return None
     return value
 
 

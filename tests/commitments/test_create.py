@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -207,3 +209,19 @@ async def test_lists_are_department_scoped_and_filtered(
         url, params={"department": "371400-SPJ"}, headers=auth("clerk", department="370305-XZSP")
     )
     assert forbidden.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "after",
+    [[1], ["x", "y"], ["2026-09-30T02:00:00", "00000000-0000-0000-0000-000000000000"], "x", 7],
+)
+async def test_a_malformed_cursor_is_a_422_problem(
+    client: httpx.AsyncClient, auth: TokenFactory, after: object
+) -> None:
+    raw = json.dumps({"after": after}).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = await client.get(
+        "/api/v1/commitments", params={"cursor": cursor}, headers=auth("clerk")
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_cursor"

@@ -153,3 +153,13 @@ async def test_the_credit_platform_receives_reports(
         assert report["type"] == "credit_record.appended"
         assert report["data"]["outcome"] == "withdrawn"
         assert report["data"]["subject"]["id_number"] == ORG["id_number"]
+
+
+async def test_a_webhook_url_longer_than_the_column_is_a_422(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    url = "https://receiver.example/" + "a" * 1990
+    body = {"name": "省平台", "url": url, "event_types": ["*"], "secret": SECRET}
+    response = await client.post("/api/v1/webhooks", json=body, headers=auth("admin"))
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["body.url"]

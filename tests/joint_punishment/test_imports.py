@@ -250,6 +250,33 @@ async def test_an_overlong_or_undecodable_line_is_rejected_and_the_rest_imported
     }
 
 
+async def test_a_field_with_a_nul_character_rejects_its_row_only(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    rows = [
+        ["organization", ORG, "", "失信联合惩戒对象", "国家发展改革委", "2026-01-01", ""],
+        ["organization", ORG, "某\x00公司", "失信联合惩戒对象", "国家发展改革委", "2026-01-01", ""],
+    ]
+    csv_response = await client.post(
+        IMPORTS, content=csv_body(rows), headers={**CSV, **auth("admin")}
+    )
+    line = {key: None for key in ("name", "expires_on")} | {
+        "subject_type": "person",
+        "id_number": PERSON,
+        "list_name": "失信被执行人",
+        "source": "最高人民法院\x00",
+        "listed_on": "2026-01-01",
+    }
+    ndjson_response = await client.post(
+        IMPORTS, content=json.dumps(line) + "\n", headers={**NDJSON, **auth("admin")}
+    )
+    assert csv_response.status_code == 201, csv_response.text
+    assert ndjson_response.status_code == 201, ndjson_response.text
+    assert _errors(csv_response.json()) == {3: {("name", "nul_character")}}
+    assert _errors(ndjson_response.json()) == {1: {("source", "nul_character")}}
+    assert csv_response.json()["accepted"] == 1
+
+
 async def test_at_most_1000_rejected_rows_are_listed(
     client: httpx.AsyncClient, auth: TokenFactory
 ) -> None:
