@@ -47,7 +47,7 @@ from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records.models import CreditRecordEntry
 from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
-from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.events.service import emit
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.restrictions.models import Restriction
@@ -76,6 +76,7 @@ from app.rules.restrictions import Situation
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
+from app.transitions import refusal
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _SIGNATURE_SKEW = timedelta(minutes=5)
@@ -259,21 +260,6 @@ async def _load_for_agency(
 
 
 # --- transitions -----------------------------------------------------------------------
-
-
-def _refusal(exc: GuardFailed | TransitionNotAllowed) -> AppError:
-    if isinstance(exc, TransitionNotAllowed):
-        return Conflict(
-            f"Event {exc.event!r} is not allowed in status {exc.state!r}.",
-            code="transition_not_allowed",
-            extra={"status": exc.state, "event": exc.event},
-        )
-    code = "transition_not_allowed" if exc.code in _CLOSED_STEP_REFUSALS else exc.code
-    return Conflict(
-        f"{exc.message} ({exc.citation.label})",
-        code=code,
-        extra={"reason": exc.code, "citation": exc.citation.label},
-    )
 
 
 def _guard_context(commitment: Commitment, today: date, **facts: Any) -> GuardContext:
@@ -500,7 +486,7 @@ async def _step(
             machine, commitment.status, event, _guard_context(commitment, ctx.today, **facts)
         )
     except (GuardFailed, TransitionNotAllowed) as exc:
-        raise _refusal(exc) from None
+        raise refusal(exc, _CLOSED_STEP_REFUSALS) from None
     source = commitment.status
     commitment.status = result.target
     commitment.updated_at = ctx.now

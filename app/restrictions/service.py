@@ -25,7 +25,7 @@ from app.context import Context
 from app.credit_records.repository import CreditRecordRepository
 from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
-from app.errors import AppError, Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.events.service import REPORTED_TYPES, emit
 from app.identifiers import SubjectType
 from app.masking import masked_identity
@@ -93,6 +93,7 @@ from app.subjects.service import (
     resolve_subject,
     subject_read,
 )
+from app.transitions import refusal
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _R = RestrictionState
@@ -318,20 +319,6 @@ async def read_restriction(
 # --- transitions -----------------------------------------------------------------------
 
 
-def _refusal(exc: GuardFailed | TransitionNotAllowed) -> AppError:
-    if isinstance(exc, TransitionNotAllowed):
-        return Conflict(
-            f"Event {exc.event!r} is not allowed in status {exc.state!r}.",
-            code="transition_not_allowed",
-            extra={"status": exc.state, "event": exc.event},
-        )
-    return Conflict(
-        f"{exc.message} ({exc.citation.label})",
-        code=exc.code,
-        extra={"reason": exc.code, "citation": exc.citation.label},
-    )
-
-
 async def _record_event(
     session: AsyncSession,
     principal: Principal,
@@ -432,7 +419,7 @@ async def _apply(
             await _guard_context(session, restriction, ctx.today, profile),
         )
     except (GuardFailed, TransitionNotAllowed) as exc:
-        raise _refusal(exc) from None
+        raise refusal(exc) from None
     source = restriction.status
     restriction.status = result.target.value
     restriction.updated_at = ctx.now
