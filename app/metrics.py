@@ -70,12 +70,7 @@ class Metrics:
         self.events_pending.labels("unsequenced").set(unsequenced or 0)
         self.events_pending.labels("deliveries").set(pending or 0)
         self.deliveries_failed.set(dead or 0)
-        overdue: dict[str, int] = {}
-        for _kind, department, _resource, _id, due in await TaskRepository(session).tasks(
-            None, today
-        ):
-            if due is not None and today > due:
-                overdue[department] = overdue.get(department, 0) + 1
+        overdue = await TaskRepository(session).overdue_by_department(today)
         self.tasks_overdue.clear()
         for department, count in overdue.items():
             self.tasks_overdue.labels(department).set(count)

@@ -89,3 +89,31 @@ async def test_tasks_are_paged_and_scoped(
         headers=auth("clerk", department="370305-XZSP"),
     )
     assert other.status_code == 403
+
+
+async def test_paging_one_by_one_gives_the_whole_list_in_order(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    at(clock, "2026-03-02")
+    for subject in (ORG, PERSON):
+        listing = await collect(client, auth, subject)
+        await step(client, auth, f"/api/v1/restrictions/{listing['id']}/verification")
+    await commitment(client, auth, "notify_commit", signed_at="2026-03-02T10:00:00+08:00")
+    await commitment(client, auth, "tolerance", signed_at="2026-03-02T10:00:00+08:00")
+    at(clock, "2026-03-20")
+    everything = await _tasks(client, auth("clerk"))
+    assert len(everything) >= 4
+    dues = [t["due_on"] or "9999-12-31" for t in everything]
+    assert dues == sorted(dues)
+    paged: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": "1", **({"cursor": cursor} if cursor else {})}
+        page = await ok(
+            await client.get("/api/v1/tasks", params=params, headers=auth("clerk")), 200
+        )
+        paged += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert paged == everything
