@@ -1,0 +1,1 @@
+"""Performance benchmark of the hot paths (``make bench``); see README.md."""
