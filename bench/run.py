@@ -2,10 +2,10 @@
 
     python -m bench.run
 
-For each scale (``BENCH_SCALES``, default ``small large``): seed the database or reuse
-it (bench/seed.py), serve the app with uvicorn on a loopback port and drive each
-measured route with wrk at fixed concurrency, sampling the app's memory; then the work
-floor (bench/floor.py) with the same credit checks. The framework ceiling
+For each scale (``BENCH_SCALES``, default ``small large``) seed the database or reuse it
+(bench/seed.py); serve the app with uvicorn on a loopback port per scale and drive each
+measured route with wrk at fixed concurrency, at each scale in turn, sampling the app's
+memory; then the work floor (bench/floor.py) with the same credit checks. The framework ceiling
 (bench/ceiling.py) is measured once. At the largest scale the statements of every
 measured route are explained (bench/plans.py) and a joint-punishment list is imported
 through the API as one streamed body. Writes ``bench/RESULTS.md`` and
@@ -13,7 +13,8 @@ through the API as one streamed body. Writes ``bench/RESULTS.md`` and
 
 Knobs (environment): ``BENCH_SCALES``, ``BENCH_DURATION`` (seconds per route, 20),
 ``BENCH_WARMUP`` (5), ``BENCH_CONNECTIONS`` (32), ``BENCH_THREADS`` (2),
-``BENCH_IMPORT_ROWS`` (1,000,000; 0 skips), ``BENCH_PORT`` (8101, three ports from it),
+``BENCH_IMPORT_ROWS`` (1,000,000; 0 skips), ``BENCH_PORT`` (8101: the app per scale from
+there, the floors from +10, the ceiling at +20),
 and the scale sizes of bench/common.py.
 """
 
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -546,8 +547,9 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
         f"- PostgreSQL {postgres.get('version')}: shared_buffers {postgres.get('shared_buffers')}"
         f", synchronous_commit {postgres.get('synchronous_commit')}, "
         f"work_mem {postgres.get('work_mem')} (server defaults, not tuned)",
-        "- Load averages (1 min) at the start of each part: "
-        + ", ".join(f"{k} {v}" for k, v in report.load_average.items()),
+        f"- Load average (1 min): {report.load_average.get('start', '?')} at the start, at "
+        f"most {max((float(v) for v in report.load_average.values()), default=0.0):.2f} at "
+        "the start of a measurement",
         "",
         "## Data",
         "",
@@ -762,29 +764,49 @@ def main() -> None:
 
     say("framework ceiling")
     ceiling_file = write_requests("ceiling", routes.ceiling_targets())
-    with serving("ceiling", PORT + 2, None) as server:
+    with serving("ceiling", PORT + 20, None) as server:
         report.measurements.append(measure(server, routes.CEILING, "-", ceiling_file, None))
 
+    files: dict[str, dict[str, Path]] = {}
     for name in scales:
         sc = scale(name)
         seeded, seconds = asyncio.run(seed.ensure(sc))
         report.seeds[name] = {"seeded": seeded, "seconds": seconds}
-        report.load_average[name] = _load_average()
         configure_in_process(sc.database)
         targets = routes.load_targets(sc.database)
-        files = {
+        files[name] = {
             route: write_requests(f"{sc.database}-{route}", [t for t in targets if t.name == route])
             for route in routes.ROUTES
         }
-        floor_file = write_requests(f"{sc.database}-floor", routes.floor_targets(sc.database))
-        say(f"app @ {name}")
-        with serving("api", PORT, sc.database) as server:
-            for route in routes.ROUTES:
-                report.measurements.append(measure(server, route, name, files[route], sc.database))
-            report.api_peak_rss_mb = max(report.api_peak_rss_mb, server.sampler.peak)
-        say(f"work floor @ {name}")
-        with serving("floor", PORT + 1, sc.database) as server:
-            report.measurements.append(measure(server, routes.FLOOR, name, floor_file, sc.database))
+        files[name][routes.FLOOR] = write_requests(
+            f"{sc.database}-floor", routes.floor_targets(sc.database)
+        )
+
+    # One server per scale, all up at once; each route is measured at every scale in
+    # turn, so a slow drift of the shared machine falls on both sides of a ratio alike.
+    for kind, measured, offset in (("api", routes.ROUTES, 0), ("floor", (routes.FLOOR,), 10)):
+        say(f"{'app' if kind == 'api' else 'work floor'} @ {', '.join(scales)}")
+        with ExitStack() as stack:
+            servers = {
+                name: stack.enter_context(serving(kind, PORT + offset + i, scale(name).database))
+                for i, name in enumerate(scales)
+            }
+            # First every server sees every route once (connections opened, statements
+            # prepared, caches warm), so the first measurement is not the odd one out.
+            for route in measured:
+                for name in scales:
+                    wrk(servers[name].url, files[name][route], WARMUP)
+            for route in measured:
+                for name in scales:
+                    report.load_average[f"{route} @ {name}"] = _load_average()
+                    report.measurements.append(
+                        measure(
+                            servers[name], route, name, files[name][route], scale(name).database
+                        )
+                    )
+            if kind == "api":
+                peaks = [server.sampler.peak for server in servers.values()]
+                report.api_peak_rss_mb = max(report.api_peak_rss_mb, *peaks)
 
     last = scales[-1]
     say(f"query plans @ {last}")

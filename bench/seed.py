@@ -65,8 +65,16 @@ SURNAMES = (
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉海燕鹏辉"
 ORG_CITIES = ("德州市", "临淄区", "德城区", "淄博市", "陵城区", "齐河县")
 ORG_WORDS = ("鑫源", "华泰", "瑞丰", "德润", "恒信", "齐鲁", "泰和", "永盛", "佳美", "宏达")
-ORG_TRADES = ("食品有限公司", "餐饮管理有限公司", "建筑工程有限公司", "医药连锁有限公司")
-ORG_TRADES += ("物流有限公司", "商贸有限公司", "诊所", "运输有限公司")
+ORG_TRADES = (
+    "食品有限公司",
+    "餐饮管理有限公司",
+    "建筑工程有限公司",
+    "医药连锁有限公司",
+    "物流有限公司",
+    "商贸有限公司",
+    "诊所",
+    "运输有限公司",
+)
 STREETS = ("新湖大街", "天衢路", "东风路", "三八路", "齐都路", "临淄大道", "解放路")
 LIST_NAMES = (
     ("失信被执行人", "最高人民法院"),
@@ -232,7 +240,7 @@ class ModelRows:
         self.columns: list[str] = []
         self.required: set[str] = set()
         self.converters: list[Callable[[Any], Any] | None] = []
-        bind_dialect = dialect()
+        bind_dialect = dialect()  # type: ignore[no-untyped-call]
         for attr in model.__mapper__.column_attrs:
             column = attr.columns[0]
             self.keys.append(attr.key)
