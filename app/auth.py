@@ -6,6 +6,8 @@ Claims: ``sub`` (the person or service account), ``roles`` (list), ``department`
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -66,7 +68,30 @@ def _verification_key(settings: Settings) -> str:
     return settings.jwt_secret.get_secret_value()
 
 
+# Tokens already verified, with their expiry: a client sends the same token with every
+# request, and the rate limiter and the authentication both read it. The key includes
+# the algorithm and the verification key, so a token is never trusted under another key.
+VERIFIED_TOKENS_MAX = 4096
+_verified: OrderedDict[tuple[str, str, str], tuple[Principal, float]] = OrderedDict()
+
+
 def decode_token(token: str, settings: Settings) -> Principal:
+    """The principal a signed, unexpired token names; 401 otherwise."""
+    key = (settings.jwt_algorithm, _verification_key(settings), token)
+    known = _verified.get(key)
+    if known is not None:
+        principal, expires_at = known
+        if time.time() < expires_at:
+            return principal
+        del _verified[key]
+    principal, expires_at = _decode(token, settings)
+    _verified[key] = (principal, expires_at)
+    if len(_verified) > VERIFIED_TOKENS_MAX:
+        _verified.popitem(last=False)
+    return principal
+
+
+def _decode(token: str, settings: Settings) -> tuple[Principal, float]:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -85,11 +110,12 @@ def decode_token(token: str, settings: Settings) -> Principal:
     department = claims.get("department")
     if department is not None and not isinstance(department, str):
         raise NotAuthenticated("The department claim must be a string.", code="token_invalid")
-    return Principal(
+    principal = Principal(
         sub=str(claims["sub"]),
         roles=frozenset(Role(r) for r in raw_roles if r in known),
         department=department,
     )
+    return principal, float(claims["exp"])
 
 
 def mint_token(

@@ -35,7 +35,8 @@ def legal_today(clock: Clock, tz: ZoneInfo) -> date:
     return clock.now().astimezone(tz).date()
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
+    """Async, so FastAPI calls it in the event loop rather than on a worker thread."""
     clock: Clock = request.app.state.clock
     return clock
 

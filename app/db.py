@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -131,9 +132,23 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         _prepare_sqlite(engine, url)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+        event.listen(engine.sync_engine, "checkout", _replace_closed_connection)
     event.listen(engine.sync_engine, "before_cursor_execute", _check_parameters)
     return engine
+
+
+def _replace_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Hand out no pooled connection the server has closed (restart, failover, idle kill).
+
+    asyncpg marks a connection closed as soon as the server ends it, so this costs no
+    round trip, unlike a ping on every checkout. The pool replaces the connection (and,
+    when the server is down, the request fails with 503 ``database_unavailable``). A
+    connection that breaks while in use is invalidated by the error it raises.
+    """
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if driver is not None and driver.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 class Database:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import jwt
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -165,6 +168,33 @@ def _token(secret: str, **claims: object) -> dict[str, str]:
 async def test_expired_token_is_401(client: httpx.AsyncClient) -> None:
     expired = _token(TEST_SECRET, exp=datetime.now(UTC) - timedelta(seconds=5))
     assert_problem(await client.get(AUDIT, headers=expired), 401, "token_expired")
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires(
+    client: httpx.AsyncClient,
+) -> None:
+    # Expires at the next whole second (JWT times are whole seconds) and a second later.
+    expires = int(time.time()) + 2
+    token = _token(TEST_SECRET, exp=expires)
+    assert (await client.get(AUDIT, headers=token)).status_code == 200
+    assert (await client.get(AUDIT, headers=token)).status_code == 200
+    await asyncio.sleep(max(0.0, expires - time.time()) + 0.05)
+    assert_problem(await client.get(AUDIT, headers=token), 401, "token_expired")
+
+
+async def test_a_token_accepted_under_one_secret_is_refused_under_another(
+    client: httpx.AsyncClient, app_harness: Harness
+) -> None:
+    token = _token(TEST_SECRET)
+    assert (await client.get(AUDIT, headers=token)).status_code == 200
+    other = app_harness.settings.model_copy(
+        update={"jwt_secret": SecretStr("another-secret-of-enough-length-0123456789")}
+    )
+    app = create_app(other, database=app_harness.database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as elsewhere:
+        assert_problem(await elsewhere.get(AUDIT, headers=token), 401, "token_invalid")
+    await app.state.rate_limiter.aclose()
 
 
 async def test_wrongly_signed_token_is_401(client: httpx.AsyncClient) -> None:

@@ -234,6 +234,32 @@ async def test_the_service_answers_503_while_the_database_is_down_and_recovers(
     assert listed.status_code == 404
 
 
+async def test_pooled_connections_the_server_ended_are_replaced_without_a_failed_request(
+    cluster: Cluster, service: Service
+) -> None:
+    # Several requests at once, so the pool holds more than one idle connection.
+    warm = await asyncio.gather(*(service.client.get("/api/v1/public/matters") for _ in range(4)))
+    assert [r.status_code for r in warm] == [200] * 4
+    pooled = service.database.engine.pool.checkedin()  # type: ignore[attr-defined]
+    assert pooled >= 1
+    admin = await asyncpg.connect(
+        f"postgresql://postgres@127.0.0.1:{cluster.port}/postgres", timeout=10
+    )
+    try:
+        ended = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            DATABASE,
+        )
+    finally:
+        await admin.close()
+    assert ended >= pooled
+    await asyncio.sleep(0.2)  # the server's goodbye reaches the idle sockets
+
+    after = [await service.client.get("/api/v1/public/matters") for _ in range(pooled + 1)]
+    assert [r.status_code for r in after] == [200] * (pooled + 1), [r.text for r in after]
+
+
 async def test_a_connection_lost_before_the_commit_is_a_503_and_nothing_is_kept(
     service: Service,
 ) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import Matter, MatterVersion
+from app.departments.models import Department
 
 
 class CatalogRepository:
@@ -32,6 +33,21 @@ class CatalogRepository:
             .limit(1)
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def current_version_and_agency_profile(
+        self, code: str, at: datetime
+    ) -> tuple[MatterVersion | None, str | None]:
+        """The version in effect at ``at`` and the profile its agency applies (None when
+        the agency is not a known department), in one round trip."""
+        query = (
+            select(MatterVersion, Department.profile)
+            .outerjoin(Department, Department.code == MatterVersion.agency_code)
+            .where(MatterVersion.matter_code == code, MatterVersion.effective_from <= at)
+            .order_by(MatterVersion.version.desc())
+            .limit(1)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     async def latest_version(self, code: str) -> MatterVersion | None:
         query = (

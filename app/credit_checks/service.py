@@ -18,7 +18,6 @@ from app.consents.service import consent_record
 from app.credit_checks.models import CreditCheck
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
-from app.departments.repository import DepartmentRepository
 from app.departments.service import profile_of
 from app.errors import Forbidden, NotFound, UnprocessableEntity
 from app.identifiers import SubjectType
@@ -33,7 +32,7 @@ from app.rules.eligibility import (
     check_eligibility,
     credit_check_valid_until,
 )
-from app.rules.profiles import Mode, Profile, get_profile
+from app.rules.profiles import Mode, get_profile
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import resolve_subject, subject_read
 
@@ -88,17 +87,6 @@ async def _check_read(
     )
 
 
-async def _profile_for_matter(
-    session: AsyncSession, agency_code: str | None, principal: Principal, settings: Settings
-) -> Profile:
-    """The agency's profile decides; without a catalog entry, the caller's department's."""
-    if agency_code is not None:
-        agency = await DepartmentRepository(session).get(agency_code)
-        if agency is not None:
-            return get_profile(agency.profile)
-    return await profile_of(session, principal.department, settings.profile)
-
-
 async def run_credit_check(
     session: AsyncSession,
     principal: Principal,
@@ -113,9 +101,14 @@ async def run_credit_check(
     if agent is not None and agent.subject.id == subject.subject.id:
         raise UnprocessableEntity("The agent is the applicant.", code="agent_is_subject")
 
-    version = await CatalogRepository(session).current_version(data.matter_code, now)
-    profile = await _profile_for_matter(
-        session, version.agency_code if version else None, principal, settings
+    version, agency_profile = await CatalogRepository(session).current_version_and_agency_profile(
+        data.matter_code, now
+    )
+    # The agency's profile decides; without a catalog entry, the caller's department's.
+    profile = (
+        get_profile(agency_profile)
+        if agency_profile is not None
+        else await profile_of(session, principal.department, settings.profile)
     )
 
     consent = await ConsentRepository(session).get(data.consent_id) if data.consent_id else None

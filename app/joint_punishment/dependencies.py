@@ -9,8 +9,9 @@ from fastapi import Depends, Request
 from app.joint_punishment.adapter import JointPunishmentClient
 
 
-def get_joint_punishment_client(request: Request) -> JointPunishmentClient | None:
-    """The application's client, or None when no external service is configured."""
+async def get_joint_punishment_client(request: Request) -> JointPunishmentClient | None:
+    """The application's client, or None when no external service is configured (async:
+    called in the event loop, not on a worker thread)."""
     client: JointPunishmentClient | None = getattr(
         request.app.state, "joint_punishment_client", None
     )

@@ -285,7 +285,7 @@ async def test_the_app_holds_one_client_when_configured_and_closes_it_at_shutdow
     assert held.timeout == 1.5
 
     scope = {"type": "http", "app": app, "headers": [], "method": "GET", "path": "/"}
-    assert get_joint_punishment_client(Request(scope)) is held
+    assert await get_joint_punishment_client(Request(scope)) is held
     async with app.router.lifespan_context(app):
         assert not held.closed
     assert held.closed
