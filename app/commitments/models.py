@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.crypto import EncryptedText
@@ -49,7 +49,14 @@ class Commitment(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
-        Index("ix_commitments_department_status", "department", "status"),
+        Index(
+            "ix_commitments_department_status_due_on",
+            "department",
+            "status",
+            "current_due_on",
+            "id",
+        ),
+        Index("ix_commitments_status_due_on", "status", "current_due_on", "id"),
         Index("ix_commitments_current_due_on", "current_due_on"),
     )
 
@@ -100,3 +107,28 @@ class Verification(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index(
+            "ix_verifications_open_due_on",
+            "due_on",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_verifications_open_assigned",
+            "assigned_department",
+            "due_on",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_verifications_open_assisting",
+            "assisting_department",
+            "due_on",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.crypto import EncryptedText
@@ -53,7 +53,14 @@ class Restriction(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         Index("ix_restrictions_subject_published", "subject_id", "published_on"),
-        Index("ix_restrictions_status", "status"),
+        Index("ix_restrictions_status_due_on", "status", "current_due_on", "id"),
+        Index(
+            "ix_restrictions_department_status_due_on",
+            "collecting_department",
+            "status",
+            "current_due_on",
+            "id",
+        ),
     )
 
 
@@ -91,6 +98,16 @@ class LiftingRequest(Base):
     reasons: Mapped[str | None] = mapped_column(Text)
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index(
+            "ix_restriction_lifting_requests_undecided",
+            "decision_due",
+            "id",
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
+    )
 
 
 class Correction(Base):
