@@ -1,7 +1,8 @@
-"""The worker: records the transitions time makes, sequences events, delivers webhooks.
+"""The worker: records the transitions time makes, chains the audit log, sequences
+events, delivers webhooks.
 
 Several workers may run at once against PostgreSQL: due rows are claimed with
-``FOR UPDATE SKIP LOCKED`` and the sequencer holds an advisory lock, so no work is done
+``FOR UPDATE SKIP LOCKED`` and the chainer and the sequencer hold advisory locks, so no work is done
 twice. Every pass is idempotent: running it again changes nothing that is already done.
 On SQLite (the embedded default) run a single worker.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.audit.service import chain_pending
 from app.clock import Clock, SystemClock
 from app.commitments import service as commitments
 from app.config import Settings
@@ -37,11 +39,13 @@ class PassReport:
     events_sequenced: int = 0
     deliveries_created: int = 0
     deliveries: dict[str, int] = field(default_factory=dict)
+    audit_chained: int = 0
 
     @property
     def idle(self) -> bool:
         return not (
-            self.commitments_overdue
+            self.audit_chained
+            or self.commitments_overdue
             or self.restrictions_changed
             or self.events_sequenced
             or any(self.deliveries.values())
@@ -84,6 +88,9 @@ class Worker:
             report.deliveries = await deliver_due(
                 session, self.client, self.settings, self.clock.now()
             )
+        # Last, so the audit entries of this pass's own changes are chained in it too.
+        async with sessions() as session, session.begin():
+            report.audit_chained = await chain_pending(session)
         return report
 
     async def run_until_idle(self, max_passes: int = 1000) -> int:

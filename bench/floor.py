@@ -3,9 +3,9 @@
 ``POST /credit-checks`` takes the body of ``POST /api/v1/credit-checks`` and, in one
 transaction, performs the statements the service sends for it (as recorded by
 ``python -m bench.plans``): find the subject by identifier, the matter version in
-effect, the agency's department, the consent, the subject's published listings and
-active joint-punishment entries; insert the credit check; lock the audit chain, read
-its head and append the audit entry. No rules, no validation beyond what the SQL
+effect with its agency's profile, the consent, the dates of the subject's published
+listings and its active joint-punishment entries; insert the credit check and the audit
+entry (chained after commit, by the worker). No rules, no validation beyond what the SQL
 needs, no response model: what is left is the database work and the framework.
 """
 
@@ -24,24 +24,18 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.audit.chain import GENESIS_HASH, ChainContent, entry_hash
-from app.audit.repository import CHAIN_LOCK_KEY
-
 SUBJECT = (
     "SELECT id, subject_type, id_number, id_number_secret, id_number_index, name, "
     "name_secret, name_index, address, address_secret, key_id, created_at, updated_at "
     "FROM subjects WHERE subject_type = $1 AND id_number_index = $2"
 )
 MATTER_VERSION = (
-    "SELECT id, matter_code, version, effective_from, status, name, agency_code, "
-    "regulator_code, onsite_verifier_code, excluded_categories, legal_basis, "
-    "legal_liability, verification_power, other_notice, modes, created_by, created_at "
-    "FROM matter_versions WHERE matter_code = $1 AND effective_from <= $2 "
-    "ORDER BY version DESC LIMIT 1"
-)
-DEPARTMENT = (
-    "SELECT code, name, region_code, profile, contact_phone, created_at, updated_at, version "
-    "FROM departments WHERE code = $1"
+    "SELECT v.id, v.matter_code, v.version, v.effective_from, v.status, v.name, "
+    "v.agency_code, v.regulator_code, v.onsite_verifier_code, v.excluded_categories, "
+    "v.legal_basis, v.legal_liability, v.verification_power, v.other_notice, v.modes, "
+    "v.created_by, v.created_at, d.profile FROM matter_versions v "
+    "LEFT OUTER JOIN departments d ON d.code = v.agency_code "
+    "WHERE v.matter_code = $1 AND v.effective_from <= $2 ORDER BY v.version DESC LIMIT 1"
 )
 CONSENT = (
     "SELECT id, subject_id, purpose, scope, method, granted_at, expires_on, evidence_ref, "
@@ -49,16 +43,12 @@ CONSENT = (
     "FROM consents WHERE id = $1"
 )
 LISTINGS = (
-    "SELECT id, subject_id, status, situation, source_channel, facts, legal_basis, "
-    "legal_documents, address, collecting_department, commitment_id, occurred_on, "
-    "verified_on, notice_issued_on, notice_method, notice_late, notice_received_on, "
-    "confirmed_on, published_on, rectified_on, lifted_on, withdrawn_on, rectification, "
-    "deadlines, current_due_on, created_by, created_at, updated_at, version "
-    "FROM restrictions WHERE subject_id = ANY($1::uuid[]) AND published_on IS NOT NULL"
+    "SELECT id, subject_id, situation, published_on, rectified_on, lifted_on, withdrawn_on, "
+    "occurred_on FROM restrictions WHERE subject_id = ANY($1::uuid[]) "
+    "AND published_on IS NOT NULL"
 )
 JOINT_PUNISHMENT = (
-    "SELECT id, subject_type, id_number, id_number_index, name, list_name, source, "
-    "listed_on, expires_on, import_id, created_at FROM joint_punishment_entries "
+    "SELECT subject_type, id_number_index, list_name, source FROM joint_punishment_entries "
     "WHERE subject_type = $1 AND id_number_index = $2 AND listed_on <= $3 "
     "AND (expires_on IS NULL OR expires_on >= $3) ORDER BY listed_on, list_name, id"
 )
@@ -68,14 +58,12 @@ INSERT_CHECK = (
     "checked_on, valid_until, requested_by, department, created_at) VALUES "
     "($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, '[]', $10, $11, $12, $13, $14, $15, $11)"
 )
-LOCK_CHAIN = "SELECT pg_advisory_xact_lock($1)"
-CHAIN_HEAD = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
 INSERT_AUDIT = (
     "INSERT INTO audit_log (recorded_at, actor, roles, department, action, target_type, "
-    "target_id, purpose, request_id, details, prev_hash, hash) VALUES "
-    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id"
+    "target_id, purpose, request_id, details) VALUES "
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
 )
-STATEMENTS = 10
+STATEMENTS = 7
 TZ = ZoneInfo(os.environ.get("ZWFW_TIMEZONE", "Asia/Shanghai"))
 
 
@@ -122,7 +110,7 @@ async def credit_check(request: Request) -> JSONResponse:
             return JSONResponse({"detail": "unknown subject"}, status_code=404)
         version = await conn.fetchrow(MATTER_VERSION, body["matter_code"], now)
         agency = version["agency_code"] if version else None
-        department = await conn.fetchrow(DEPARTMENT, agency) if agency else None
+        profile = version["profile"] if version else None
         consent = await conn.fetchrow(CONSENT, consent_id)
         listings = await conn.fetch(LISTINGS, [subject["id"]])
         hits = await conn.fetch(JOINT_PUNISHMENT, subject_type, index, today)
@@ -139,40 +127,24 @@ async def credit_check(request: Request) -> JSONResponse:
             consent_id if consent else None,
             result,
             json.dumps([body["mode"]] if result == "pass" else []),
-            department["profile"] if department else "shandong-combined",
+            profile or "shandong-combined",
             now,
             today,
             today + timedelta(days=1),
             "floor",
             agency,
         )
-        await conn.execute(LOCK_CHAIN, CHAIN_LOCK_KEY)
-        prev_hash = await conn.fetchval(CHAIN_HEAD) or GENESIS_HASH
-        content = ChainContent(
-            recorded_at=datetime.now(UTC),
-            actor="floor",
-            roles=["clerk"],
-            department=agency,
-            action="credit_check.create",
-            target_type="credit_check",
-            target_id=str(check_id),
-            purpose="credit_facilitation",
-            request_id=uuid.uuid4().hex,
-            details={"subject_id": str(subject["id"]), "result": result},
-        )
         await conn.fetchval(
             INSERT_AUDIT,
-            content.recorded_at,
-            content.actor,
-            json.dumps(content.roles),
-            content.department,
-            content.action,
-            content.target_type,
-            content.target_id,
-            content.purpose,
-            content.request_id,
-            json.dumps(content.details),
-            prev_hash,
-            entry_hash(content, prev_hash),
+            datetime.now(UTC),
+            "floor",
+            json.dumps(["clerk"]),
+            agency,
+            "credit_check.create",
+            "credit_check",
+            str(check_id),
+            "credit_facilitation",
+            uuid.uuid4().hex,
+            json.dumps({"subject_id": str(subject["id"]), "result": result}),
         )
     return JSONResponse({"id": str(check_id), "result": result}, status_code=201)

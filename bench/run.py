@@ -678,11 +678,7 @@ def _limit_lines(report: Report) -> list[str]:
             )
         if m.lock_waiting >= 1:
             kinds = ", ".join(m.lock_kinds) or "lock"
-            what = " — the audit chain's append lock" if "advisory" in m.lock_kinds else ""
-            notes.append(
-                f"{m.lock_waiting:.0f} backends on average wait on a lock ({kinds}){what}, "
-                "held until commit"
-            )
+            notes.append(f"{m.lock_waiting:.0f} backends on average wait on a lock ({kinds})")
         if m.idle_in_transaction >= 4:
             notes.append(
                 f"{m.idle_in_transaction:.0f} transactions on average stay open while the app "

@@ -3,13 +3,16 @@
     python -m bench.serve api|floor|ceiling --port 8101
 
 ``api`` is what ``zwfw-credit serve --no-migrate`` runs (``create_app`` with the settings
-from the environment); all three run in one process with uvloop and httptools, no
+from the environment), plus the audit chainer of the worker every
+``worker_interval_seconds``, so the cost of chaining the audit entries the load writes is
+counted in the API process. All three run in one process with uvloop and httptools, no
 access log from uvicorn, proxy headers trusted from loopback.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from typing import Any
 
 import uvicorn
@@ -44,6 +47,35 @@ def build(kind: str) -> Any:
     return ceiling_app
 
 
+def run(app: Any, kind: str, port: int) -> None:
+    if kind != "api":
+        uvicorn.run(app, port=port, **UVICORN_SETTINGS)
+        return
+    import uvloop
+
+    uvloop.run(_serve_with_chainer(app, port))
+
+
+async def _serve_with_chainer(app: Any, port: int) -> None:
+    from app.audit.service import chain_pending
+
+    settings = {k: v for k, v in UVICORN_SETTINGS.items() if k != "workers"}
+    server = uvicorn.Server(uvicorn.Config(app, port=port, **settings))
+
+    async def chain_forever() -> None:
+        interval = app.state.settings.worker_interval_seconds
+        while True:
+            await asyncio.sleep(interval)
+            async with app.state.database.sessionmaker() as session, session.begin():
+                await chain_pending(session)
+
+    chainer = asyncio.create_task(chain_forever())
+    try:
+        await server.serve()
+    finally:
+        chainer.cancel()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=("api", "floor", "ceiling"))
@@ -52,14 +84,14 @@ def main() -> None:
     args = parser.parse_args()
     app = build(args.kind)
     if not args.profile:
-        uvicorn.run(app, port=args.port, **UVICORN_SETTINGS)
+        run(app, args.kind, args.port)
         return
     import cProfile
 
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        uvicorn.run(app, port=args.port, **UVICORN_SETTINGS)
+        run(app, args.kind, args.port)
     finally:
         profiler.disable()
         profiler.dump_stats(args.profile)

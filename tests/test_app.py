@@ -118,7 +118,7 @@ async def test_a_number_past_64_bits_is_a_422_problem(
     feed = await client.get("/api/v1/events", params={"after": 2**63}, headers=auth("platform"))
     assert_problem(feed, 422, "validation_failed")
     chain = await client.get(
-        f"{AUDIT}/verification", params={"from_id": 2**63}, headers=auth("auditor")
+        f"{AUDIT}/verification", params={"from_position": 2**63}, headers=auth("auditor")
     )
     assert_problem(chain, 422, "validation_failed")
 

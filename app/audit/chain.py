@@ -1,7 +1,8 @@
 """The audit log's hash chain (防篡改哈希链): pure functions, no I/O.
 
-Every entry carries ``prev_hash`` (the ``hash`` of the entry before it in ``id`` order,
-or :data:`GENESIS_HASH` for the first entry) and its own ``hash``::
+Every chained entry carries ``position`` (its place in the chain), ``prev_hash`` (the
+``hash`` of the entry at the position before it, or :data:`GENESIS_HASH` for the first
+entry) and its own ``hash``::
 
     hash = lowercase hex SHA-256 of the UTF-8 bytes of canonical_json(entry)
 
@@ -21,11 +22,11 @@ serialised with keys sorted at every level, no insignificant whitespace
   ``json`` module writes them).
 
 It is exactly ``json.dumps(obj, sort_keys=True, separators=(",", ":"),
-ensure_ascii=False)`` in Python. The ``id`` is not hashed: the order is fixed by the
-links, and a verifier walking the log in ``id`` order sees any reordering as a broken
-link. Editing any hashed field of an entry changes its hash (``hash_mismatch``);
-deleting or inserting an entry breaks the link of the entry after it
-(``chain_broken``). Removing entries from the end cannot be seen from the chain
+ensure_ascii=False)`` in Python. Neither ``id`` nor ``position`` is hashed: the order
+is fixed by the links, and a verifier walking the chain in ``position`` order sees any
+reordering as a broken link. Editing any hashed field of an entry changes its hash
+(``hash_mismatch``); deleting or inserting an entry breaks the link of the entry after
+it (``chain_broken``). Removing entries from the end cannot be seen from the chain
 alone: compare the head (``last_hash``) with a copy kept elsewhere.
 """
 
@@ -100,9 +101,10 @@ def entry_hash(content: ChainContent, prev_hash: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChainLink:
-    """One stored entry as the verifier reads it."""
+    """One stored entry as the verifier reads it (a chained one: position set)."""
 
     id: int
+    position: int
     prev_hash: str
     hash: str
     content: ChainContent

@@ -18,7 +18,10 @@ router = APIRouter(prefix="/api/v1/audit-log", tags=["audit"])
     "",
     response_model=Page[AuditEntryRead],
     summary="List audit entries (审计日志)",
-    description="Append-only audit entries in write order, oldest first. Auditors only.",
+    description=(
+        "Append-only audit entries in write order, oldest first, with their place in the "
+        "hash chain (entries committed since the last pass are chained first). Auditors only."
+    ),
     responses=problem_responses(401, 403, 422),
 )
 async def list_audit_entries(
@@ -47,25 +50,26 @@ async def list_audit_entries(
     response_model=AuditChainVerification,
     summary="Verify the audit log's hash chain (审计日志防篡改校验)",
     description=(
-        "Re-computes every entry's hash in id order, from `from_id` to `to_id` (both "
-        "optional, inclusive), and checks that each `prev_hash` is the `hash` of the entry "
-        "before it. Stops at the first entry that does not verify: `hash_mismatch` when "
-        "its content was changed, `chain_broken` when an entry before it was deleted or "
-        "inserted. The canonical form that is hashed is documented in `app/audit/chain.py`. "
-        "Auditors only."
+        "First chains the entries committed since the last pass, then re-computes every "
+        "entry's hash in chain order, from position `from_position` to `to_position` "
+        "(both optional, inclusive), and checks that each `prev_hash` is the `hash` of "
+        "the link before it. Stops at the first entry that does not verify: "
+        "`hash_mismatch` when its content was changed, `chain_broken` when an entry "
+        "before it was deleted or inserted. The canonical form that is hashed is "
+        "documented in `app/audit/chain.py`. Auditors only."
     ),
     responses=problem_responses(401, 403, 422, 429, 503),
 )
 async def verify_audit_chain(
     session: SessionDep,
     _principal: Authorized,
-    from_id: Annotated[
+    from_position: Annotated[
         int | None,
-        Query(ge=1, le=MAX_BIGINT, description="First entry id to check (default: the first)."),
+        Query(ge=1, le=MAX_BIGINT, description="First position to check (default: the first)."),
     ] = None,
-    to_id: Annotated[
+    to_position: Annotated[
         int | None,
-        Query(ge=1, le=MAX_BIGINT, description="Last entry id to check (default: the newest)."),
+        Query(ge=1, le=MAX_BIGINT, description="Last position to check (default: the newest)."),
     ] = None,
 ) -> AuditChainVerification:
-    return await service.verify_chain(session, from_id=from_id, to_id=to_id)
+    return await service.verify_chain(session, from_position=from_position, to_position=to_position)

@@ -27,6 +27,7 @@ class AuditEntryRead(BaseModel):
                     "purpose": "食品经营许可 容缺受理",
                     "request_id": "5f0c3d0e8a4b4f3c9d1e2f3a4b5c6d7e",
                     "details": {"consent_id": "a1f0…"},
+                    "position": 41,
                     "prev_hash": "9f2c…",
                     "hash": "4b7e…",
                 }
@@ -45,11 +46,24 @@ class AuditEntryRead(BaseModel):
     purpose: str | None
     request_id: str | None
     details: dict[str, Any] | None
-    prev_hash: str = Field(
-        description="`hash` of the entry before this one (64 zeros for the first entry)."
+    position: int | None = Field(
+        description=(
+            "Place in the hash chain (哈希链位置); null until the entry is chained, which "
+            "happens after its transaction commits (the worker chains on every pass, and "
+            "reading the log chains first)."
+        )
     )
-    hash: str = Field(
-        description="SHA-256 (hex) of this entry's canonical JSON with `prev_hash` (哈希链)."
+    prev_hash: str | None = Field(
+        description=(
+            "`hash` of the entry at the position before this one (64 zeros for the first); "
+            "null until chained."
+        )
+    )
+    hash: str | None = Field(
+        description=(
+            "SHA-256 (hex) of this entry's canonical JSON with `prev_hash` (哈希链); "
+            "null until chained."
+        )
     )
 
 
@@ -63,17 +77,23 @@ class AuditChainVerification(BaseModel):
                     "checked": 1200,
                     "intact": True,
                     "first_broken_id": None,
+                    "first_broken_position": None,
                     "reason": None,
-                    "last_id": 1200,
+                    "last_id": 1203,
+                    "last_position": 1200,
                     "last_hash": "4b7e1c0d9a8f…",
+                    "unchained": 0,
                 },
                 {
                     "checked": 42,
                     "intact": False,
-                    "first_broken_id": 42,
+                    "first_broken_id": 44,
+                    "first_broken_position": 42,
                     "reason": "hash_mismatch",
-                    "last_id": 41,
+                    "last_id": 43,
+                    "last_position": 41,
                     "last_hash": "9f2c5a7b3e10…",
+                    "unchained": 0,
                 },
             ]
         }
@@ -84,14 +104,24 @@ class AuditChainVerification(BaseModel):
     first_broken_id: int | None = Field(
         description="Id of the first entry that did not verify; null when intact."
     )
+    first_broken_position: int | None = Field(
+        description="Its position in the chain; null when intact."
+    )
     reason: ChainBreak | None = Field(
         description=(
             "`hash_mismatch`: the entry's content was changed after it was written. "
-            "`chain_broken`: its `prev_hash` is not the `hash` of the entry before it "
+            "`chain_broken`: its `prev_hash` is not the `hash` of the link before it "
             "(an entry was deleted or inserted)."
         )
     )
     last_id: int | None = Field(description="Id of the last entry that verified.")
+    last_position: int | None = Field(description="Its position in the chain.")
     last_hash: str | None = Field(
         description="`hash` of that entry: compare it with a copy kept outside the database."
+    )
+    unchained: int = Field(
+        description=(
+            "Entries written but not yet in the chain when the check ended (their "
+            "transactions committed while it ran); they are chained on the next pass."
+        )
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.chain import GENESIS_HASH, ChainContent, check_link, entry_hash
+from app.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, check_link, entry_hash
 from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
 from app.auth import Principal
@@ -18,6 +18,7 @@ from app.pagination import Page, decode_cursor, encode_cursor
 from .schemas import AuditChainVerification, AuditEntryRead
 
 VERIFY_BATCH_SIZE = 500
+CHAIN_BATCH_SIZE = 1000
 
 
 async def record(
@@ -30,17 +31,13 @@ async def record(
     purpose: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an audit entry in the caller's transaction (it commits or rolls back with it).
+    """Add an audit entry to the caller's transaction (it commits or rolls back with it).
 
-    The entry is chained to the current head of the log (``app.audit.chain``). Appends
-    are serialised until the transaction ends, so call this after the change it records:
-    the caller's own changes are flushed first, before the chain is locked.
+    The entry is written unchained, so no write waits for another to commit; the chainer
+    (:func:`chain_pending`) links it into the hash chain once it is committed. The worker
+    chains on every pass, and reading or verifying the log chains first.
     """
-    repository = AuditRepository(session)
-    await session.flush()
-    await repository.lock_chain()
-    prev_hash = await repository.last_hash() or GENESIS_HASH
-    content = ChainContent(
+    entry = AuditEntry(
         recorded_at=utcnow(),
         actor=principal.sub,
         roles=sorted(role.value for role in principal.roles),
@@ -52,73 +49,89 @@ async def record(
         request_id=request_id_var.get(),
         details=details,
     )
-    entry = AuditEntry(
-        recorded_at=content.recorded_at,
-        actor=content.actor,
-        roles=content.roles,
-        department=content.department,
-        action=content.action,
-        target_type=content.target_type,
-        target_id=content.target_id,
-        purpose=content.purpose,
-        request_id=content.request_id,
-        details=content.details,
-        prev_hash=prev_hash,
-        hash=entry_hash(content, prev_hash),
-    )
-    repository.add(entry)
-    await session.flush()
+    AuditRepository(session).add(entry)
     return entry
+
+
+async def chain_pending(session: AsyncSession, batch_size: int = CHAIN_BATCH_SIZE) -> int:
+    """Link every committed, unchained entry into the hash chain, in id order.
+
+    Runs under the chain's lock until the caller's transaction ends: commit soon after.
+    Each entry gets the next position, ``prev_hash`` = the hash at the position before
+    it, and its own hash. An entry committed after a later id was chained is simply
+    linked later: the chain's order is its positions. Returns how many were linked.
+    """
+    repository = AuditRepository(session)
+    await repository.lock_chain()
+    head = await repository.head()
+    position, prev_hash = head if head is not None else (0, GENESIS_HASH)
+    linked = 0
+    while True:
+        rows = await repository.unchained(batch_size)
+        links = []
+        for entry_id, content in rows:
+            position += 1
+            digest = entry_hash(content, prev_hash)
+            links.append((entry_id, position, prev_hash, digest))
+            prev_hash = digest
+        if links:
+            await repository.link(links)
+        linked += len(links)
+        if len(rows) < batch_size:
+            return linked
 
 
 async def verify_chain(
     session: AsyncSession,
     *,
-    from_id: int | None,
-    to_id: int | None,
+    from_position: int | None,
+    to_position: int | None,
     batch_size: int = VERIFY_BATCH_SIZE,
 ) -> AuditChainVerification:
-    """Re-walk the entries ``from_id..to_id`` in id order, a batch at a time.
+    """Chain what is pending, then re-walk positions ``from..to`` in order, a batch at a time.
 
     Stops at the first entry whose link or content does not match. The first entry of
-    the range is checked against the entry before it (or the genesis value).
+    the range is checked against the link before it (or the genesis value).
     """
-    if from_id is not None and to_id is not None and from_id > to_id:
-        raise UnprocessableEntity("from_id must not be greater than to_id.", code="invalid_range")
+    if from_position is not None and to_position is not None and from_position > to_position:
+        raise UnprocessableEntity(
+            "from_position must not be greater than to_position.", code="invalid_range"
+        )
+    await chain_pending(session)
     repository = AuditRepository(session)
     expected = GENESIS_HASH
-    after_id: int | None = None
-    if from_id is not None:
-        expected = await repository.hash_before(from_id) or GENESIS_HASH
-        after_id = from_id - 1
+    after: int | None = None
+    if from_position is not None:
+        expected = await repository.hash_before(from_position) or GENESIS_HASH
+        after = from_position - 1
     checked = 0
-    last_id: int | None = None
-    while True:
-        batch = await repository.chain_batch(after_id=after_id, to_id=to_id, limit=batch_size)
+    last: ChainLink | None = None
+    broken: tuple[ChainLink, ChainBreak] | None = None
+    while broken is None:
+        batch = await repository.chain_batch(
+            after_position=after, to_position=to_position, limit=batch_size
+        )
         for link in batch:
             checked += 1
-            broken = check_link(link, expected)
-            if broken is not None:
-                return AuditChainVerification(
-                    checked=checked,
-                    intact=False,
-                    first_broken_id=link.id,
-                    reason=broken,
-                    last_id=last_id,
-                    last_hash=expected if last_id is not None else None,
-                )
+            reason = check_link(link, expected)
+            if reason is not None:
+                broken = (link, reason)
+                break
             expected = link.hash
-            last_id = link.id
+            last = link
         if len(batch) < batch_size:
             break
-        after_id = batch[-1].id
+        after = batch[-1].position
     return AuditChainVerification(
         checked=checked,
-        intact=True,
-        first_broken_id=None,
-        reason=None,
-        last_id=last_id,
-        last_hash=expected if last_id is not None else None,
+        intact=broken is None,
+        first_broken_id=broken[0].id if broken else None,
+        first_broken_position=broken[0].position if broken else None,
+        reason=broken[1] if broken else None,
+        last_id=last.id if last else None,
+        last_position=last.position if last else None,
+        last_hash=last.hash if last else None,
+        unchained=await repository.count_unchained(),
     )
 
 
@@ -139,6 +152,7 @@ async def list_entries(
         if not isinstance(after, int):
             raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor")
         after_id = after
+    await chain_pending(session)
     rows = await AuditRepository(session).list_after(
         after_id=after_id,
         limit=limit + 1,

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.chain import GENESIS_HASH, ChainContent, canonical_json, entry_hash
 from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
-from app.audit.service import record, verify_chain
+from app.audit.service import chain_pending, record, verify_chain
 from app.auth import Principal, Role
 from tests.conftest import TokenFactory
 from tests.test_app import assert_problem
@@ -38,11 +38,16 @@ async def _append(session: AsyncSession, count: int) -> list[AuditEntry]:
         for n in range(count)
     ]
     await session.commit()
+    assert all(entry.position is None and entry.hash is None for entry in entries)
+    await chain_pending(session)
+    await session.commit()
+    for entry in entries:
+        await session.refresh(entry)
     return entries
 
 
 async def _verify(
-    client: httpx.AsyncClient, auth: TokenFactory, **params: int
+    client: httpx.AsyncClient, auth: TokenFactory, **params: int | None
 ) -> dict[str, object]:
     response = await client.get(VERIFY, params=params, headers=auth("auditor"))
     assert response.status_code == 200, response.text
@@ -74,13 +79,18 @@ def test_the_canonical_form_is_the_documented_one() -> None:
 
 
 async def test_each_entry_is_chained_to_the_one_before(session: AsyncSession) -> None:
-    head_before = await AuditRepository(session).last_hash()
+    await chain_pending(session)
+    head_before = await AuditRepository(session).head()
     entries = await _append(session, 3)
-    assert entries[0].prev_hash == (head_before or GENESIS_HASH)
+    if head_before is None:
+        assert (entries[0].position, entries[0].prev_hash) == (1, GENESIS_HASH)
+    else:
+        assert (entries[0].position, entries[0].prev_hash) == (head_before[0] + 1, head_before[1])
     for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
+        assert after.position == (before.position or 0) + 1
     for entry in entries:
-        await session.refresh(entry)  # as stored and read back
+        assert entry.prev_hash is not None
         content = ChainContent(
             recorded_at=entry.recorded_at,
             actor=entry.actor,
@@ -100,17 +110,22 @@ async def test_an_intact_chain_verifies(
     client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession
 ) -> None:
     entries = await _append(session, 3)
-    body = await _verify(client, auth, from_id=entries[0].id)
+    body = await _verify(client, auth, from_position=entries[0].position)
     assert body == {
         "checked": 3,
         "intact": True,
         "first_broken_id": None,
+        "first_broken_position": None,
         "reason": None,
         "last_id": entries[-1].id,
+        "last_position": entries[-1].position,
         "last_hash": entries[-1].hash,
+        "unchained": 0,
     }
     # A range in the middle is checked against the entry before it.
-    middle = await _verify(client, auth, from_id=entries[1].id, to_id=entries[1].id)
+    middle = await _verify(
+        client, auth, from_position=entries[1].position, to_position=entries[1].position
+    )
     assert (middle["checked"], middle["intact"], middle["last_id"]) == (1, True, entries[1].id)
 
 
@@ -122,14 +137,17 @@ async def test_an_edited_entry_is_reported_at_its_id(
         text("UPDATE audit_log SET purpose = :purpose WHERE id = :id"),
         {"purpose": "something else", "id": entries[1].id},
     )
-    body = await _verify(client, auth, from_id=entries[0].id)
+    body = await _verify(client, auth, from_position=entries[0].position)
     assert body == {
         "checked": 2,
         "intact": False,
         "first_broken_id": entries[1].id,
+        "first_broken_position": entries[1].position,
         "reason": "hash_mismatch",
         "last_id": entries[0].id,
+        "last_position": entries[0].position,
         "last_hash": entries[0].hash,
+        "unchained": 0,
     }
 
 
@@ -141,7 +159,7 @@ async def test_an_edited_detail_is_reported_too(
         text("UPDATE audit_log SET details = :details WHERE id = :id"),
         {"details": '{"n": 99}', "id": entries[0].id},
     )
-    body = await _verify(client, auth, from_id=entries[0].id)
+    body = await _verify(client, auth, from_position=entries[0].position)
     assert (body["first_broken_id"], body["reason"]) == (entries[0].id, "hash_mismatch")
 
 
@@ -150,14 +168,17 @@ async def test_a_deleted_entry_breaks_the_chain_at_the_next_id(
 ) -> None:
     entries = await _append(session, 3)
     await session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": entries[1].id})
-    body = await _verify(client, auth, from_id=entries[0].id)
+    body = await _verify(client, auth, from_position=entries[0].position)
     assert body == {
         "checked": 2,
         "intact": False,
         "first_broken_id": entries[2].id,
+        "first_broken_position": entries[2].position,
         "reason": "chain_broken",
         "last_id": entries[0].id,
+        "last_position": entries[0].position,
         "last_hash": entries[0].hash,
+        "unchained": 0,
     }
 
 
@@ -167,6 +188,7 @@ async def test_a_rehashed_entry_breaks_the_link_of_the_next(
     """Editing an entry and recomputing its hash still shows at the entry after it."""
     entries = await _append(session, 3)
     edited = entries[1]
+    assert edited.prev_hash is not None
     content = ChainContent(
         recorded_at=edited.recorded_at,
         actor="mallory",
@@ -183,7 +205,7 @@ async def test_a_rehashed_entry_breaks_the_link_of_the_next(
         text("UPDATE audit_log SET actor = 'mallory', hash = :hash WHERE id = :id"),
         {"hash": entry_hash(content, edited.prev_hash), "id": edited.id},
     )
-    body = await _verify(client, auth, from_id=entries[0].id)
+    body = await _verify(client, auth, from_position=entries[0].position)
     assert (body["first_broken_id"], body["reason"]) == (entries[2].id, "chain_broken")
 
 
@@ -191,19 +213,19 @@ async def test_verification_walks_in_batches_across_their_boundaries(
     session: AsyncSession,
 ) -> None:
     entries = await _append(session, 5)
-    first = entries[0].id
-    result = await verify_chain(session, from_id=first, to_id=None, batch_size=2)
+    first = entries[0].position
+    result = await verify_chain(session, from_position=first, to_position=None, batch_size=2)
     assert (result.checked, result.intact, result.last_id) == (5, True, entries[-1].id)
 
     await session.execute(
         text("UPDATE audit_log SET target_id = 'x' WHERE id = :id"), {"id": entries[3].id}
     )
-    result = await verify_chain(session, from_id=first, to_id=None, batch_size=2)
+    result = await verify_chain(session, from_position=first, to_position=None, batch_size=2)
     assert (result.checked, result.first_broken_id) == (4, entries[3].id)
 
 
 async def test_a_second_entry_on_the_same_head_is_refused(session: AsyncSession) -> None:
-    """The unique prev_hash: even without the append lock, the chain cannot fork."""
+    """The unique prev_hash: even without the chainer's lock, the chain cannot fork."""
     entries = await _append(session, 1)
     fork = AuditEntry(
         recorded_at=entries[0].recorded_at,
@@ -228,9 +250,11 @@ async def test_a_second_entry_on_the_same_head_is_refused(session: AsyncSession)
 async def test_verification_range_and_roles_are_checked(
     client: httpx.AsyncClient, auth: TokenFactory
 ) -> None:
-    response = await client.get(VERIFY, params={"from_id": 5, "to_id": 4}, headers=auth("auditor"))
+    response = await client.get(
+        VERIFY, params={"from_position": 5, "to_position": 4}, headers=auth("auditor")
+    )
     assert_problem(response, 422, "invalid_range")
-    response = await client.get(VERIFY, params={"from_id": 0}, headers=auth("auditor"))
+    response = await client.get(VERIFY, params={"from_position": 0}, headers=auth("auditor"))
     assert_problem(response, 422, "validation_failed")
     assert_problem(await client.get(VERIFY, headers=auth("clerk")), 403, "role_forbidden")
     assert_problem(await client.get(VERIFY), 401, "not_authenticated")
@@ -239,12 +263,55 @@ async def test_verification_range_and_roles_are_checked(
 async def test_an_empty_range_verifies_with_nothing_checked(
     client: httpx.AsyncClient, auth: TokenFactory
 ) -> None:
-    body = await _verify(client, auth, from_id=2**40)
+    body = await _verify(client, auth, from_position=2**40)
     assert body == {
         "checked": 0,
         "intact": True,
         "first_broken_id": None,
+        "first_broken_position": None,
         "reason": None,
         "last_id": None,
+        "last_position": None,
         "last_hash": None,
+        "unchained": 0,
     }
+
+
+async def test_an_entry_is_written_unchained_and_chained_after_commit(
+    session: AsyncSession,
+) -> None:
+    entry = await record(session, CLERK, action="t", target_type="t", target_id="1")
+    await session.flush()
+    stored = await session.scalar(select(AuditEntry.position).where(AuditEntry.id == entry.id))
+    assert stored is None and entry.hash is None and entry.prev_hash is None
+    assert await chain_pending(session) >= 1
+    await session.refresh(entry)
+    assert entry.position is not None and entry.hash is not None
+    assert await chain_pending(session) == 0  # nothing left: chaining is idempotent
+
+
+async def test_an_entry_committed_after_a_later_one_was_chained_is_linked_after_it(
+    session: AsyncSession,
+) -> None:
+    """The chain's order is its positions, not the ids (which commits may overtake)."""
+    await chain_pending(session)
+    early = await record(session, CLERK, action="t", target_type="t", target_id="early")
+    late = await record(session, CLERK, action="t", target_type="t", target_id="late")
+    await session.flush()
+    assert early.id < late.id
+    # As if ``early``'s transaction had not committed yet when the chainer ran.
+    await session.execute(
+        text("UPDATE audit_log SET position = -1 WHERE id = :id"), {"id": early.id}
+    )
+    assert await chain_pending(session) == 1
+    await session.execute(
+        text("UPDATE audit_log SET position = NULL WHERE id = :id"), {"id": early.id}
+    )
+    assert await chain_pending(session) == 1
+    await session.refresh(early)
+    await session.refresh(late)
+    assert early.position is not None and late.position is not None
+    assert early.position == late.position + 1
+    assert early.prev_hash == late.hash
+    result = await verify_chain(session, from_position=late.position, to_position=None)
+    assert (result.intact, result.checked, result.last_id) == (True, 2, early.id)

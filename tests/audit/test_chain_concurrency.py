@@ -1,4 +1,5 @@
-"""Twenty transactions append at once: one chain, no fork (PostgreSQL, real commits)."""
+"""Twenty transactions append at once while three chainers run: one chain, no fork, no
+gap (PostgreSQL, real commits)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.service import record, verify_chain
+from app.audit.service import chain_pending, record, verify_chain
 from app.auth import Principal, Role
 from app.db import Database
 from tests.conftest import create_postgres_database, drop_postgres_database, prepare_database
 
 APPENDERS = 20
+CHAINERS = 3
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,10 @@ async def database(own_postgres: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-async def test_concurrent_appends_form_one_unbroken_chain(database: Database) -> None:
+async def test_concurrent_appends_and_chainers_form_one_unbroken_chain(
+    database: Database,
+) -> None:
+    """Writers append without waiting for each other; chainers run among them."""
     start = asyncio.Event()
 
     async def append(n: int) -> None:
@@ -45,13 +50,28 @@ async def test_concurrent_appends_form_one_unbroken_chain(database: Database) ->
             await record(
                 session, principal, action="chain.concurrent", target_type="t", target_id=str(n)
             )
-            await asyncio.sleep(0.005)  # keep the transaction open while others queue
+            await asyncio.sleep(0.005 * (n % 4))  # commits in another order than the ids
             await session.commit()
 
-    tasks = [asyncio.create_task(append(n)) for n in range(APPENDERS)]
+    async def chain() -> int:
+        async with database.sessionmaker() as session:
+            await start.wait()
+            linked = 0
+            for _ in range(5):
+                linked += await chain_pending(session)
+                await session.commit()
+                await asyncio.sleep(0.003)
+            return linked
+
+    appenders = [asyncio.create_task(append(n)) for n in range(APPENDERS)]
+    chainers = [asyncio.create_task(chain()) for _ in range(CHAINERS)]
     await asyncio.sleep(0.05)
     start.set()
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*appenders)
+    linked = sum(await asyncio.gather(*chainers))
+    async with database.sessionmaker() as session:
+        linked += await chain_pending(session)
+        await session.commit()
 
     async with database.sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(AuditEntry))
@@ -60,9 +80,20 @@ async def test_concurrent_appends_form_one_unbroken_chain(database: Database) ->
             .select_from(AuditEntry)
             .where(AuditEntry.action == "chain.concurrent")
         )
-        hashes = await session.scalar(select(func.count(func.distinct(AuditEntry.prev_hash))))
-        result = await verify_chain(session, from_id=None, to_id=None, batch_size=7)
+        links = await session.scalar(select(func.count(func.distinct(AuditEntry.prev_hash))))
+        positions = (
+            await session.execute(
+                select(
+                    func.min(AuditEntry.position),
+                    func.max(AuditEntry.position),
+                    func.count(AuditEntry.position),
+                )
+            )
+        ).one()
+        result = await verify_chain(session, from_position=None, to_position=None, batch_size=7)
     assert appended == APPENDERS
-    assert hashes == total
+    assert linked == total  # each entry linked once, by one chainer (the seed wrote some)
+    assert links == total
+    assert tuple(positions) == (1, total, total)  # no gap, no repeat
     assert result.intact, result
-    assert result.checked == total
+    assert (result.checked, result.unchained) == (total, 0)
