@@ -3,12 +3,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, CommitmentEvent, Verification
 from app.subjects.models import Subject
+
+
+class CommitmentSummary(NamedTuple):
+    id: uuid.UUID
+    matter_code: str
+    mode: str
+    status: str
+    department: str
 
 
 class CommitmentRepository:
@@ -99,13 +108,21 @@ class CommitmentRepository:
         )
         return (await self.session.scalars(query)).all()
 
-    async def of_subject(self, subject_id: uuid.UUID) -> Sequence[Commitment]:
+    async def summaries_of_subject(self, subject_id: uuid.UUID) -> list[CommitmentSummary]:
+        """What a credit profile shows of each commitment (no whole rows, nothing
+        decrypted), oldest first."""
         query = (
-            select(Commitment)
+            select(
+                Commitment.id,
+                Commitment.matter_code,
+                Commitment.mode,
+                Commitment.status,
+                Commitment.department,
+            )
             .where(Commitment.subject_id == subject_id)
             .order_by(Commitment.created_at, Commitment.id)
         )
-        return (await self.session.scalars(query)).all()
+        return [CommitmentSummary(*row) for row in await self.session.execute(query)]
 
     async def open_commitments(self) -> Sequence[Commitment]:
         """Commitments not yet closed (an outcome sets ``closed_on``)."""

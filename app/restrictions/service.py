@@ -955,12 +955,23 @@ async def _effective_views(
 ) -> list[tuple[Restriction, ListingView]]:
     """Candidates that are effective today, with their views (restart rule included)."""
     subject_ids = {row.subject_id for row in candidates}
-    histories = [
-        history_of(row) for row in await RestrictionRepository(session).published_of(subject_ids)
-    ]
+    published = await RestrictionRepository(session).published_of(subject_ids)
+    return await _views_of(session, candidates, published, today, default)
+
+
+async def _views_of(
+    session: AsyncSession,
+    candidates: Sequence[Restriction],
+    published: Sequence[Restriction],
+    today: date,
+    default: str,
+) -> list[tuple[Restriction, ListingView]]:
+    """The candidates effective today, given every published listing of their subjects."""
+    if not candidates:
+        return []
     by_subject: dict[str, list[ListingHistory]] = {}
-    for history in histories:
-        by_subject.setdefault(history.subject_key, []).append(history)
+    for row in published:
+        by_subject.setdefault(str(row.subject_id), []).append(history_of(row))
     profiles = await _department_profiles(session, {r.collecting_department for r in candidates})
     result = []
     for row in candidates:
@@ -971,6 +982,17 @@ async def _effective_views(
         if view.effective:
             result.append((row, view))
     return result
+
+
+def _may_be_effective(row: Restriction, today: date) -> bool:
+    """The filter of ``RestrictionRepository.effective_candidates``, on a row in hand."""
+    return (
+        row.status == _R.EFFECTIVE
+        and row.published_on is not None
+        and row.published_on <= today
+        and (row.withdrawn_on is None or row.withdrawn_on > today)
+        and (row.lifted_on is None or row.lifted_on > today)
+    )
 
 
 async def public_list(
@@ -1055,17 +1077,18 @@ async def credit_profile(
             credit_record=[],
         )
     profile = get_profile(ctx.settings.profile)
-    listings = await _subject_listings(session, subject.id)
-    summary = subject_restriction_on(listings, ctx.today, profile=profile)
-    rows = await RestrictionRepository(session).effective_candidates(
-        ctx.today, subject_ids=[subject.id]
+    # Every published listing of the subject, read once: its history decides the summary,
+    # and the effective ones among them are the candidates for the listing effects.
+    published = sorted(
+        await RestrictionRepository(session).published_of([subject.id]), key=lambda r: r.id
     )
+    listings = [history_of(row) for row in published]
+    summary = subject_restriction_on(listings, ctx.today, profile=profile)
+    candidates = [row for row in published if _may_be_effective(row, ctx.today)]
     own = ctx.principal.department
-    effects = [
-        _effect(row, view, own)
-        for row, view in await _effective_views(session, rows, ctx.today, ctx.settings.profile)
-    ]
-    commitments = await CommitmentRepository(session).of_subject(subject.id)
+    views = await _views_of(session, candidates, published, ctx.today, ctx.settings.profile)
+    effects = [_effect(row, view, own) for row, view in views]
+    commitments = await CommitmentRepository(session).summaries_of_subject(subject.id)
     entries = await CreditRecordRepository(session).of_subject(subject.id)
     return CreditProfileRead(
         subject=subject_read(subject),
