@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,9 @@ from app.rules.restrictions import ListingHistory, Situation
 from app.subjects.models import Subject
 
 
-def history_of(row: Restriction) -> ListingHistory:
+def history_of(row: Any) -> ListingHistory:
+    """The dated history of one listing, from its ``Restriction`` or from a row of those
+    columns."""
     return ListingHistory(
         listing_id=str(row.id),
         subject_key=str(row.subject_id),
@@ -63,19 +66,7 @@ class RestrictionRepository:
             Restriction.published_on.is_not(None),
         )
         return [
-            (
-                ListingHistory(
-                    listing_id=str(row.id),
-                    subject_key=str(row.subject_id),
-                    published_on=row.published_on,
-                    rectified_on=row.rectified_on,
-                    lifted_on=row.lifted_on,
-                    withdrawn_on=row.withdrawn_on,
-                    occurred_on=row.occurred_on,
-                ),
-                Situation(row.situation),
-            )
-            for row in await self.session.execute(query)
+            (history_of(row), Situation(row.situation)) for row in await self.session.execute(query)
         ]
 
     async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
