@@ -4,11 +4,23 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import Matter, MatterVersion
 from app.departments.models import Department
+
+# Built once (the credit check's hot path): no statement construction per request.
+_VERSION_AND_AGENCY_PROFILE = (
+    select(MatterVersion, Department.profile)
+    .outerjoin(Department, Department.code == MatterVersion.agency_code)
+    .where(
+        MatterVersion.matter_code == bindparam("matter_code"),
+        MatterVersion.effective_from <= bindparam("at"),
+    )
+    .order_by(MatterVersion.version.desc())
+    .limit(1)
+)
 
 
 class CatalogRepository:
@@ -39,14 +51,8 @@ class CatalogRepository:
     ) -> tuple[MatterVersion | None, str | None]:
         """The version in effect at ``at`` and the profile its agency applies (None when
         the agency is not a known department), in one round trip."""
-        query = (
-            select(MatterVersion, Department.profile)
-            .outerjoin(Department, Department.code == MatterVersion.agency_code)
-            .where(MatterVersion.matter_code == code, MatterVersion.effective_from <= at)
-            .order_by(MatterVersion.version.desc())
-            .limit(1)
-        )
-        row = (await self.session.execute(query)).one_or_none()
+        parameters = {"matter_code": code, "at": at}
+        row = (await self.session.execute(_VERSION_AND_AGENCY_PROFILE, parameters)).one_or_none()
         return (row[0], row[1]) if row is not None else (None, None)
 
     async def latest_version(self, code: str) -> MatterVersion | None:

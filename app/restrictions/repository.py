@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.restrictions.models import (
@@ -33,6 +33,22 @@ def history_of(row: Any) -> ListingHistory:
     )
 
 
+# Built once (the credit check's hot path): no statement construction per request.
+_PUBLISHED_HISTORIES = select(
+    Restriction.id,
+    Restriction.subject_id,
+    Restriction.situation,
+    Restriction.published_on,
+    Restriction.rectified_on,
+    Restriction.lifted_on,
+    Restriction.withdrawn_on,
+    Restriction.occurred_on,
+).where(
+    Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
+    Restriction.published_on.is_not(None),
+)
+
+
 class RestrictionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -52,22 +68,8 @@ class RestrictionRepository:
         columns the rules read: no whole rows for the hot path of a credit check)."""
         if not subject_ids:
             return []
-        query = select(
-            Restriction.id,
-            Restriction.subject_id,
-            Restriction.situation,
-            Restriction.published_on,
-            Restriction.rectified_on,
-            Restriction.lifted_on,
-            Restriction.withdrawn_on,
-            Restriction.occurred_on,
-        ).where(
-            Restriction.subject_id.in_(list(subject_ids)),
-            Restriction.published_on.is_not(None),
-        )
-        return [
-            (history_of(row), Situation(row.situation)) for row in await self.session.execute(query)
-        ]
+        rows = await self.session.execute(_PUBLISHED_HISTORIES, {"subject_ids": list(subject_ids)})
+        return [(history_of(row), Situation(row.situation)) for row in rows]
 
     async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
         if not subject_ids:

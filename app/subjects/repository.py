@@ -3,10 +3,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.subjects.models import Subject
+from app.subjects.models import Subject, identifier_index
+
+# Built once: a statement on the hot path of every credit check is not rebuilt (and its
+# cache key not recomputed) per request.
+_BY_IDENTIFIER = select(Subject).where(
+    Subject.subject_type == bindparam("subject_type"),
+    Subject.id_number_index == bindparam("id_number_index"),
+)
 
 
 class SubjectRepository:
@@ -17,8 +24,11 @@ class SubjectRepository:
         return await self.session.get(Subject, subject_id)
 
     async def get_by_identifier(self, subject_type: str, id_number: str) -> Subject | None:
-        query = select(Subject).where(Subject.identifier_is(subject_type, id_number))
-        return (await self.session.scalars(query)).one_or_none()
+        parameters = {
+            "subject_type": subject_type,
+            "id_number_index": identifier_index(subject_type, id_number),
+        }
+        return (await self.session.scalars(_BY_IDENTIFIER, parameters)).one_or_none()
 
     async def get_many(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Subject]:
         if not subject_ids:
