@@ -15,12 +15,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
+    Date,
     Integer,
     Select,
     String,
+    Uuid,
+    bindparam,
     func,
     join,
     literal_column,
@@ -91,22 +96,22 @@ class TaskRepository:
         after: Key | None = None,
         limit: int,
     ) -> list[Row]:
-        arms = [
-            arm
-            for source in _sources(department, today)
-            if kind is None or source.kind is kind
-            for arm in _arms(source, due_before=due_before, after=after, limit=limit)
-        ]
-        if not arms:
+        cursor = None if after is None else (after[0] == NO_DUE, after[1])
+        query = _page_statement(department is not None, kind, due_before is not None, cursor)
+        if query is None:
             return []
-        tasks = union_all(*arms).subquery("tasks")
-        query = (
-            select(tasks)
-            .order_by(tasks.c.due_on.asc().nulls_last(), tasks.c.rank, tasks.c.id)
-            .limit(limit)
-        )
+        parameters: dict[str, Any] = {
+            "department": department,
+            "today": today,
+            "due_before": due_before,
+            "limit": limit,
+        }
+        if after is not None:
+            parameters["after_due"], parameters["after_id"] = after[0], uuid.UUID(after[2])
         rows: list[Row] = []
-        for rank, department_code, resource_id, due_on in await self.session.execute(query):
+        for rank, department_code, resource_id, due_on in await self.session.execute(
+            query, parameters
+        ):
             task_kind = _KINDS[rank]
             resource = _RESOURCE[task_kind]
             rows.append((task_kind, department_code, resource, str(resource_id), due_on))
@@ -114,45 +119,82 @@ class TaskRepository:
 
     async def overdue_by_department(self, today: date) -> dict[str, int]:
         """Tasks past their due day, counted per department (for metrics)."""
-        counted = union_all(
-            *(
-                source.select(source.department, func.count())
-                .where(source.due < today)
-                .group_by(source.department)
-                for source in _sources(None, today)
-            )
-        )
         counts: dict[str, int] = {}
-        for department_code, count in (await self.session.execute(counted)).all():
+        rows = await self.session.execute(_overdue_statement(), {"today": today})
+        for department_code, count in rows.all():
             counts[department_code] = counts.get(department_code, 0) + count
         return counts
 
 
-def _arms(
-    source: _Source, *, due_before: date | None, after: Key | None, limit: int
-) -> list[Select[Any]]:
+# The values of a page are bound parameters, so each shape of page (one department or
+# all, which kind, whether a due day bounds it, where the cursor stands) is one statement
+# built once and compiled once.
+_DEPARTMENT = bindparam("department", type_=String)
+_TODAY = bindparam("today", type_=Date)
+_DUE_BEFORE = bindparam("due_before", type_=Date)
+_AFTER_DUE = bindparam("after_due", type_=Date)
+_AFTER_ID = bindparam("after_id", type_=Uuid)
+_LIMIT = bindparam("limit", type_=Integer)
+
+
+@lru_cache(maxsize=512)
+def _page_statement(
+    one_department: bool,
+    kind: TaskKind | None,
+    bounded: bool,
+    cursor: tuple[bool, str] | None,
+) -> Select[Any] | None:
+    """The page for one shape; ``cursor`` is (among the undated tasks, its kind)."""
+    arms = [
+        arm
+        for source in _sources(one_department)
+        if kind is None or source.kind is kind
+        for arm in _arms(source, bounded=bounded, cursor=cursor)
+    ]
+    if not arms:
+        return None
+    tasks = union_all(*arms).subquery("tasks")
+    return (
+        select(tasks)
+        .order_by(tasks.c.due_on.asc().nulls_last(), tasks.c.rank, tasks.c.id)
+        .limit(_LIMIT)
+    )
+
+
+@lru_cache(maxsize=1)
+def _overdue_statement() -> CompoundSelect[Any]:
+    return union_all(
+        *(
+            source.select(source.department, func.count())
+            .where(source.due < _TODAY)
+            .group_by(source.department)
+            for source in _sources(False)
+        )
+    )
+
+
+def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) -> list[Select[Any]]:
     """The dated and the undated rows of ``source`` after the cursor, each a limited
     read in index order."""
-    read_dated, read_undated = True, source.undated and due_before is None
-    dated: list[Any] = [] if due_before is None else [source.due <= due_before]
+    read_dated, read_undated = True, source.undated and not bounded
+    dated: list[Any] = [source.due <= _DUE_BEFORE] if bounded else []
     undated: list[Any] = [source.due.is_(None)]
-    if after is not None:
-        after_due, after_kind, after_text = after
-        after_id = uuid.UUID(after_text)
+    if cursor is not None:
+        among_undated, after_kind = cursor
         kind = source.kind.value
-        if after_due == NO_DUE:
+        if among_undated:
             # The cursor is among the undated tasks: every dated one came before it.
             read_dated = False
             if kind < after_kind:
                 read_undated = False
             elif kind == after_kind:
-                undated.append(source.id > after_id)
+                undated.append(source.id > _AFTER_ID)
         elif kind > after_kind:
-            dated.append(source.due >= after_due)
+            dated.append(source.due >= _AFTER_DUE)
         elif kind == after_kind:
-            dated.append(tuple_(source.due, source.id) > (after_due, after_id))
+            dated.append(tuple_(source.due, source.id) > tuple_(_AFTER_DUE, _AFTER_ID))
         else:
-            dated.append(source.due > after_due)
+            dated.append(source.due > _AFTER_DUE)
     if source.undated and not dated:
         dated.append(source.due.is_not(None))
     columns = (
@@ -169,7 +211,7 @@ def _arms(
             source.select(*columns)
             .where(*conditions)
             .order_by(source.due, source.id)
-            .limit(limit)
+            .limit(_LIMIT)
             .subquery()
         )
         for read, conditions in ((read_dated, dated), (read_undated, undated))
@@ -177,11 +219,11 @@ def _arms(
     ]
 
 
-def _sources(department: str | None, today: date) -> list[_Source]:
-    """Every task kind's sources, for one department or (``None``) for all."""
+def _sources(one_department: bool) -> list[_Source]:
+    """Every task kind's sources, for the bound department or for all."""
 
     def of(column: Any) -> tuple[Any, ...]:
-        return () if department is None else (column == department,)
+        return (column == _DEPARTMENT,) if one_department else ()
 
     def restrictions(kind: TaskKind, status: str) -> _Source:
         return _Source(
@@ -202,7 +244,7 @@ def _sources(department: str | None, today: date) -> list[_Source]:
             undated=undated,
         )
 
-    past_due = Commitment.current_due_on < today
+    past_due = Commitment.current_due_on < _TODAY
     sources = [
         restrictions(TaskKind.take_up_proposal, "proposed"),
         restrictions(TaskKind.issue_listing_notice, "verified"),
@@ -225,11 +267,11 @@ def _sources(department: str | None, today: date) -> list[_Source]:
         commitments(TaskKind.decide_commitment, "supplemented"),
         commitments(TaskKind.follow_rectification, "rectification_ordered"),
     ]
-    sources += _verifications(department)
+    sources += _verifications(one_department)
     return sources
 
 
-def _verifications(department: str | None) -> Sequence[_Source]:
+def _verifications(one_department: bool) -> Sequence[_Source]:
     """Open verifications are the assigned department's work and, for on-site ones, the
     assisting department's; each is listed once, under the assigned department."""
 
@@ -242,12 +284,12 @@ def _verifications(department: str | None) -> Sequence[_Source]:
             (Verification.status == _OPEN, *conditions),
         )
 
-    if department is None:
+    if not one_department:
         return [source()]
     return [
-        source(Verification.assigned_department == department),
+        source(Verification.assigned_department == _DEPARTMENT),
         source(
-            Verification.assisting_department == department,
-            Verification.assigned_department != department,
+            Verification.assisting_department == _DEPARTMENT,
+            Verification.assigned_department != _DEPARTMENT,
         ),
     ]
