@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,10 +43,13 @@ class Keyring:
     index_key: bytes
 
     def encrypt(self, plaintext: str) -> str:
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.active_id]).encrypt(nonce, plaintext.encode(), _AAD)
-        token = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
-        return f"{PREFIX}:{self.active_id}:{token}"
+        return _seal(AESGCM(self.keys[self.active_id]), self.active_id, plaintext)
+
+    def encryptor(self) -> Callable[[str], str]:
+        """:meth:`encrypt` for many values: the active key's cipher is set up once."""
+        cipher = AESGCM(self.keys[self.active_id])
+        key_id = self.active_id
+        return lambda plaintext: _seal(cipher, key_id, plaintext)
 
     def decrypt(self, value: str) -> str:
         prefix, key_id, token = value.split(":", 2)
@@ -57,6 +61,26 @@ class Keyring:
 
     def blind_index(self, kind: str, value: str) -> str:
         return hmac.new(self.index_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def blind_indexer(self, kind: str) -> Callable[[str], str]:
+        """:meth:`blind_index` of one kind for many values: the key and the kind are
+        absorbed once (HMAC reads its message as a stream, so the digests are the same)."""
+        prepared = hmac.new(self.index_key, f"{kind}:".encode(), hashlib.sha256)
+
+        def index(value: str) -> str:
+            mac = prepared.copy()
+            mac.update(value.encode())
+            return mac.hexdigest()
+
+        return index
+
+
+def _seal(cipher: AESGCM, key_id: str, plaintext: str) -> str:
+    """The stored form of ``plaintext``: ``zw1:<key id>:<base64url(nonce || sealed)>``."""
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = cipher.encrypt(nonce, plaintext.encode(), _AAD)
+    token = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+    return f"{PREFIX}:{key_id}:{token}"
 
 
 def key_id_of(value: str | None) -> str | None:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import islice
 
 from app.identifiers import InvalidIdentifier, SubjectType, check_identifier, normalize
 from app.joint_punishment.errors import ImportHeaderInvalid, ImportMediaTypeUnsupported
@@ -33,6 +34,8 @@ MAX_LINE_BYTES = 16 * 1024
 
 _BOM = b"\xef\xbb\xbf"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SUBJECT_TYPES = {member.value: member for member in SubjectType}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ImportFormat(StrEnum):
@@ -117,29 +120,32 @@ def _decode(raw: bytes, number: int) -> Line:
 async def read_lines(
     chunks: AsyncIterable[bytes], *, max_line_bytes: int = MAX_LINE_BYTES
 ) -> AsyncIterator[Line]:
-    """Split a byte stream into numbered lines, holding at most one line in memory."""
+    """Split a byte stream into numbered lines, holding one chunk and the line it ends in
+    the middle of (up to ``max_line_bytes`` of it) in memory."""
     pending = bytearray()
     overlong = False
     number = 0
     async for chunk in chunks:
-        view = memoryview(chunk)
-        start = 0
-        while True:
-            newline = chunk.find(b"\n", start)
-            if newline < 0:
-                break
+        lines = chunk.split(b"\n")
+        rest = lines.pop()
+        if lines:
+            # The first line goes on from the chunks before.
             number += 1
-            if not overlong:
-                pending += view[start:newline]
-            if overlong or len(pending) > max_line_bytes:
+            first = lines[0]
+            if overlong or len(pending) + len(first) > max_line_bytes:
                 yield Line(number, "", _TOO_LONG)
             else:
-                yield _decode(bytes(pending), number)
+                yield _decode(bytes(pending) + first if pending else first, number)
             pending.clear()
             overlong = False
-            start = newline + 1
+            for raw in islice(lines, 1, None):
+                number += 1
+                if len(raw) > max_line_bytes:
+                    yield Line(number, "", _TOO_LONG)
+                else:
+                    yield _decode(raw, number)
         if not overlong:
-            pending += view[start:]
+            pending += rest
             if len(pending) > max_line_bytes:
                 overlong = True
                 pending.clear()
@@ -172,16 +178,56 @@ def parse_csv_header(text: str) -> dict[str, int]:
     return {name: position for position, name in enumerate(names)}
 
 
-def parse_csv_row(text: str, columns: Mapping[str, int]) -> dict[str, str | None] | RowError:
-    try:
-        fields = next(csv.reader([text], strict=True))
-    except csv.Error as exc:
-        return RowError("line", "csv_malformed", f"the line is not valid CSV: {exc}")
-    if len(fields) != len(columns):
-        return RowError(
-            "line", "column_count", f"expected {len(columns)} fields, found {len(fields)}"
-        )
-    return {name: fields[position] for name, position in columns.items()}
+class _OneLine:
+    """The input of a long-lived csv reader: the line last given, once per ``next``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+
+    def __iter__(self) -> _OneLine:
+        return self
+
+    def __next__(self) -> str:
+        text = self.text
+        if text is None:
+            raise StopIteration
+        self.text = None
+        return text
+
+
+class CsvRowParser:
+    """Splits each data line of a CSV body into its fields by column name.
+
+    One strict csv reader serves the whole body, fed a line at a time, so a quoted field
+    cannot run on into the next line. A line without a quote or a carriage return (nearly
+    every line) is split on commas instead: that is exactly what the reader makes of it,
+    at a fraction of the cost.
+    """
+
+    def __init__(self, columns: Mapping[str, int]) -> None:
+        self._columns = tuple(columns.items())
+        self._count = len(self._columns)
+        self._input = _OneLine()
+        self._reader = csv.reader(self._input, strict=True)
+
+    def parse(self, text: str) -> dict[str, str | None] | RowError:
+        if text and '"' not in text and "\r" not in text:
+            fields = text.split(",")
+        else:
+            self._input.text = text
+            try:
+                fields = next(self._reader)
+            except csv.Error as exc:
+                return RowError("line", "csv_malformed", f"the line is not valid CSV: {exc}")
+            finally:
+                self._input.text = None
+        if len(fields) != self._count:
+            return RowError(
+                "line", "column_count", f"expected {self._count} fields, found {len(fields)}"
+            )
+        return {name: fields[position] for name, position in self._columns}
 
 
 def parse_json_row(text: str) -> dict[str, str | None] | list[RowError]:
@@ -196,13 +242,21 @@ def parse_json_row(text: str) -> dict[str, str | None] | list[RowError]:
         for key in value
         if key not in COLUMNS
     ]
+    # A \u escape can make a lone surrogate, which no UTF-8 column can store.
+    escaped = "\\u" in text
     values: dict[str, str | None] = {}
     for key in COLUMNS:
         item = value.get(key)
-        if item is None or isinstance(item, str):
-            values[key] = item
-        else:
+        if item is not None and not isinstance(item, str):
             errors.append(RowError(key, "not_a_string", "must be a string or null"))
+        elif escaped and item is not None and _SURROGATE.search(item):
+            errors.append(
+                RowError(
+                    key, "invalid_encoding", "must not contain a lone surrogate (\\ud800-\\udfff)"
+                )
+            )
+        else:
+            values[key] = item
     return errors or values
 
 
@@ -244,9 +298,8 @@ def validate_row(values: Mapping[str, str | None], today: date) -> EntryRow | li
     subject_type: SubjectType | None = None
     raw_type = _text(values, "subject_type", errors, TEXT_MAX_LENGTH)
     if raw_type is not None:
-        try:
-            subject_type = SubjectType(raw_type)
-        except ValueError:
+        subject_type = _SUBJECT_TYPES.get(raw_type)
+        if subject_type is None:
             errors.append(
                 RowError("subject_type", "invalid_subject_type", "must be person or organization")
             )

@@ -2,16 +2,70 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import Any, cast
+from datetime import date, datetime
+from functools import cache
+from typing import NamedTuple, cast
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.crypto import keyring
+from app.db import new_id
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.subjects.models import identifier_index
 
 _ENTRIES = cast(Table, JointPunishmentEntry.__table__)
+
+
+# An entry to write: (subject_type, id_number, id_number_index, name, list_name, source,
+# listed_on, expires_on), ``id_number`` and ``name`` in clear. A plain tuple of plain
+# values: the garbage collector stops tracking it, so a batch held in memory costs its
+# collections nothing.
+NewEntry = tuple[str, str, str, str | None, str, str, date, date | None]
+_NEW_ENTRY_COLUMNS = (
+    "subject_type",
+    "id_number",
+    "id_number_index",
+    "name",
+    "list_name",
+    "source",
+    "listed_on",
+    "expires_on",
+)
+
+
+class ActiveHit(NamedTuple):
+    """One active entry, as a credit check needs it."""
+
+    subject_type: str
+    id_number_index: str
+    list_name: str
+    source: str
+
+
+@cache
+def _active_hits_statement(parties: int) -> Select[str, str, str, str]:
+    """Active entries of ``parties`` (type, blind index) pairs, bound as ``type_<n>`` and
+    ``index_<n>``, on ``as_of``; built once per number of parties (one or two: the
+    applicant and the agent), so a credit check does not rebuild it."""
+    entry = JointPunishmentEntry
+    return (
+        select(entry.subject_type, entry.id_number_index, entry.list_name, entry.source)
+        .where(
+            or_(
+                *(
+                    and_(
+                        entry.subject_type == bindparam(f"type_{n}"),
+                        entry.id_number_index == bindparam(f"index_{n}"),
+                    )
+                    for n in range(parties)
+                )
+            ),
+            entry.listed_on <= bindparam("as_of"),
+            or_(entry.expires_on.is_(None), entry.expires_on >= bindparam("as_of")),
+        )
+        .order_by(entry.listed_on, entry.list_name, entry.id)
+    )
 
 
 class JointPunishmentRepository:
@@ -24,38 +78,82 @@ class JointPunishmentRepository:
     def add_import(self, row: JointPunishmentImport) -> None:
         self.session.add(row)
 
-    async def insert_entries(self, rows: Sequence[dict[str, Any]]) -> None:
-        """One executemany INSERT through Core: no ORM objects, so memory stays flat."""
-        if rows:
-            await self.session.execute(insert(_ENTRIES), rows)
+    async def insert_entries(
+        self, import_id: uuid.UUID, created_at: datetime, rows: Sequence[NewEntry]
+    ) -> None:
+        """Write a batch of new entries of one import in the session's transaction, each
+        with a new id, without ORM objects.
 
-    async def list_active_for(
+        PostgreSQL takes them by binary COPY; other databases by one executemany INSERT
+        through Core. COPY bypasses the column types, so ``id_number`` and ``name`` are
+        sealed here into the form :class:`~app.crypto.EncryptedText` stores, with the same
+        active key (``created_at`` is timezone-aware: stored in UTC, as ``UTCDateTime``
+        stores it).
+        """
+        if not rows:
+            return
+        connection = await self.session.connection()
+        if connection.dialect.name != "postgresql":
+            values = [
+                {
+                    "id": new_id(),
+                    **dict(zip(_NEW_ENTRY_COLUMNS, row, strict=True)),
+                    "import_id": import_id,
+                    "created_at": created_at,
+                }
+                for row in rows
+            ]
+            await self.session.execute(insert(_ENTRIES), values)
+            return
+        driver = (await connection.get_raw_connection()).driver_connection
+        # The import row is flushed first, so the transaction has begun; a COPY outside it
+        # would commit on its own.
+        if driver is None or not driver.is_in_transaction():
+            raise RuntimeError("joint punishment entries are copied only inside a transaction")
+        encrypt = keyring().encryptor()
+        await driver.copy_records_to_table(
+            _ENTRIES.name,
+            columns=("id", *_NEW_ENTRY_COLUMNS, "import_id", "created_at"),
+            records=(
+                (
+                    new_id(),
+                    subject_type,
+                    encrypt(id_number),
+                    id_number_index,
+                    None if name is None else encrypt(name),
+                    list_name,
+                    source,
+                    listed_on,
+                    expires_on,
+                    import_id,
+                    created_at,
+                )
+                for (
+                    subject_type,
+                    id_number,
+                    id_number_index,
+                    name,
+                    list_name,
+                    source,
+                    listed_on,
+                    expires_on,
+                ) in rows
+            ),
+        )
+
+    async def active_hits_for(
         self, keys: Iterable[tuple[str, str]], as_of: date
-    ) -> Sequence[JointPunishmentEntry]:
-        """Entries active on ``as_of`` for any of the (subject_type, id_number) keys."""
-        parties = [
-            and_(
-                JointPunishmentEntry.subject_type == subject_type,
-                JointPunishmentEntry.id_number_index == identifier_index(subject_type, id_number),
-            )
-            for subject_type, id_number in dict.fromkeys(keys)
-        ]
+    ) -> list[ActiveHit]:
+        """Entries active on ``as_of`` for any of the (subject_type, id_number) keys.
+
+        Matched and returned by the blind index: nothing is decrypted.
+        """
+        parameters: dict[str, object] = {"as_of": as_of}
+        for n, (subject_type, id_number) in enumerate(dict.fromkeys(keys)):
+            parameters[f"type_{n}"] = subject_type
+            parameters[f"index_{n}"] = identifier_index(subject_type, id_number)
+        parties = (len(parameters) - 1) // 2
         if not parties:
             return []
-        statement = (
-            select(JointPunishmentEntry)
-            .where(
-                or_(*parties),
-                JointPunishmentEntry.listed_on <= as_of,
-                or_(
-                    JointPunishmentEntry.expires_on.is_(None),
-                    JointPunishmentEntry.expires_on >= as_of,
-                ),
-            )
-            .order_by(
-                JointPunishmentEntry.listed_on,
-                JointPunishmentEntry.list_name,
-                JointPunishmentEntry.id,
-            )
-        )
-        return (await self.session.scalars(statement)).all()
+        rows = await self.session.execute(_active_hits_statement(parties), parameters)
+        return [ActiveHit(*row) for row in rows]

@@ -9,7 +9,6 @@ import logging
 import uuid
 from collections.abc import AsyncIterable, Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,62 +24,70 @@ from app.joint_punishment.errors import (
     JointPunishmentImportNotFound,
 )
 from app.joint_punishment.importing import (
+    CsvRowParser,
     EntryRow,
     ImportFormat,
     RowError,
     import_format,
     parse_csv_header,
-    parse_csv_row,
     parse_json_row,
     read_lines,
     validate_row,
 )
 from app.joint_punishment.models import JointPunishmentImport
-from app.joint_punishment.repository import JointPunishmentRepository
+from app.joint_punishment.repository import JointPunishmentRepository, NewEntry
 from app.joint_punishment.schemas import (
     JointPunishmentImportRead,
     JointPunishmentImportResult,
     RejectedRow,
 )
 from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
-from app.subjects.models import identifier_index
+from app.subjects.models import identifier_index, identifier_indexer
 
 logger = logging.getLogger("app.joint_punishment")
 
-INSERT_BATCH_SIZE = 1000
+# Rows written at a time: enough to make each COPY (or INSERT) cheap, few enough that the
+# memory an import holds stays small and flat however long the body.
+INSERT_BATCH_SIZE = 5000
 MAX_REPORTED_REJECTIONS = 1000
 
 
 class _Importer:
-    """Accepted rows go to the database in batches; rejected rows into a capped report."""
+    """Accepted rows go to the database in batches; rejected rows into a capped report.
+
+    A batch is written while the next one is read and checked: the database works on one
+    core while this process works on the other. At most one batch is in flight, and the
+    session is used by nothing else meanwhile.
+    """
 
     def __init__(self, repository: JointPunishmentRepository, batch: JointPunishmentImport) -> None:
         self.repository = repository
         self.batch = batch
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[NewEntry] = []
+        self.writing: asyncio.Task[None] | None = None
         self.accepted = 0
         self.rejected = 0
         self.rejected_rows: list[RejectedRow] = []
+        self.index = {
+            subject_type: identifier_indexer(subject_type.value) for subject_type in SubjectType
+        }
 
-    async def accept(self, row: EntryRow) -> None:
+    def accept(self, row: EntryRow) -> bool:
+        """Queue an accepted row; True when a batch is due to be flushed."""
         self.pending.append(
-            {
-                "id": new_id(),
-                "subject_type": row.subject_type.value,
-                "id_number": row.id_number,
-                "id_number_index": identifier_index(row.subject_type.value, row.id_number),
-                "name": row.name,
-                "list_name": row.list_name,
-                "source": row.source,
-                "listed_on": row.listed_on,
-                "expires_on": row.expires_on,
-                "import_id": self.batch.id,
-                "created_at": self.batch.created_at,
-            }
+            (
+                row.subject_type.value,
+                row.id_number,
+                self.index[row.subject_type](row.id_number),
+                row.name,
+                row.list_name,
+                row.source,
+                row.listed_on,
+                row.expires_on,
+            )
         )
         self.accepted += 1
-        if len(self.pending) >= INSERT_BATCH_SIZE:
-            await self.flush()
+        return len(self.pending) >= INSERT_BATCH_SIZE
 
     def reject(self, line: int, errors: Sequence[RowError]) -> None:
         self.rejected += 1
@@ -95,8 +102,30 @@ class _Importer:
             )
 
     async def flush(self) -> None:
-        await self.repository.insert_entries(self.pending)
-        self.pending = []
+        """Start writing the queued rows, once the batch before them is written."""
+        await self.written()
+        if self.pending:
+            self.writing = asyncio.create_task(
+                self.repository.insert_entries(self.batch.id, self.batch.created_at, self.pending)
+            )
+            self.pending = []
+
+    async def written(self) -> None:
+        """Wait for the batch in flight; its database error is raised here. The wait is
+        shielded: a cancelled import leaves the write to :meth:`abandon`, never cuts it
+        off in the middle of a COPY."""
+        if self.writing is not None:
+            await asyncio.shield(self.writing)
+            self.writing = None
+
+    async def abandon(self) -> None:
+        """Let the batch in flight end (the import fails for another reason, or is
+        cancelled), so that the rollback never overlaps a write on the same connection."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()  # retrieved: the other error is the one reported
 
 
 async def import_entries(
@@ -127,34 +156,15 @@ async def import_entries(
     await session.flush()
 
     importer = _Importer(repository, batch)
-    columns: dict[str, int] | None = None
-    async for line in read_lines(chunks):
-        if line.problem is None and not line.text.strip():
-            continue
-        if fmt is ImportFormat.csv and columns is None:
-            if line.problem is not None:
-                raise ImportHeaderInvalid("The header line cannot be read: " + line.problem.message)
-            columns = parse_csv_header(line.text)
-            continue
-        if line.problem is not None:
-            importer.reject(line.number, [line.problem])
-            continue
-        values = (
-            parse_csv_row(line.text, columns) if columns is not None else parse_json_row(line.text)
-        )
-        if isinstance(values, RowError):
-            values = [values]
-        if isinstance(values, list):
-            importer.reject(line.number, values)
-            continue
-        checked = validate_row(values, today)
-        if isinstance(checked, list):
-            importer.reject(line.number, checked)
-        else:
-            await importer.accept(checked)
-    await importer.flush()
+    try:
+        header_read = await _read_rows(importer, fmt, chunks, today)
+        await importer.flush()
+        await importer.written()
+    except BaseException:
+        await importer.abandon()
+        raise
 
-    if fmt is ImportFormat.csv and columns is None:
+    if fmt is ImportFormat.csv and not header_read:
         raise ImportEmpty("The body is empty: send a header line and at least one row.")
     if importer.accepted + importer.rejected == 0:
         raise ImportEmpty("The body has no rows.")
@@ -181,6 +191,37 @@ async def import_entries(
     )
 
 
+async def _read_rows(
+    importer: _Importer, fmt: ImportFormat, chunks: AsyncIterable[bytes], today: date
+) -> bool:
+    """Check each line of the body and hand it to ``importer``; False if a CSV body had
+    no header line."""
+    csv_rows: CsvRowParser | None = None
+    async for line in read_lines(chunks):
+        if line.problem is None and not line.text.strip():
+            continue
+        if fmt is ImportFormat.csv and csv_rows is None:
+            if line.problem is not None:
+                raise ImportHeaderInvalid("The header line cannot be read: " + line.problem.message)
+            csv_rows = CsvRowParser(parse_csv_header(line.text))
+            continue
+        if line.problem is not None:
+            importer.reject(line.number, [line.problem])
+            continue
+        values = csv_rows.parse(line.text) if csv_rows is not None else parse_json_row(line.text)
+        if isinstance(values, RowError):
+            values = [values]
+        if isinstance(values, list):
+            importer.reject(line.number, values)
+            continue
+        checked = validate_row(values, today)
+        if isinstance(checked, list):
+            importer.reject(line.number, checked)
+        elif importer.accept(checked):
+            await importer.flush()
+    return fmt is not ImportFormat.csv or csv_rows is not None
+
+
 async def get_import(session: AsyncSession, import_id: uuid.UUID) -> JointPunishmentImportRead:
     batch = await JointPunishmentRepository(session).get_import(import_id)
     if batch is None:
@@ -204,15 +245,16 @@ async def lookup_joint_punishment(
     normalized = [
         (party, subject_type, normalize(number)) for party, subject_type, number in parties
     ]
-    rows = await JointPunishmentRepository(session).list_active_for(
+    rows = await JointPunishmentRepository(session).active_hits_for(
         ((subject_type.value, number) for _, subject_type, number in normalized), as_of
     )
     hits: list[JointPunishmentHit] = []
     for party, subject_type, number in normalized:
+        index = identifier_index(subject_type.value, number)
         hits.extend(
             JointPunishmentHit(list_name=row.list_name, source=row.source, party=party)
             for row in rows
-            if row.subject_type == subject_type.value and row.id_number == number
+            if row.subject_type == subject_type.value and row.id_number_index == index
         )
 
     consulted = True

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, UniqueConstraint, Uuid
@@ -10,10 +11,17 @@ from app.crypto import EncryptedText, blind_index, keyring
 from app.db import Base, UTCDateTime, new_id, utcnow
 
 PERSON = "person"
+_IDENTIFIER_KIND = "id:"
 
 
 def identifier_index(subject_type: str, id_number: str) -> str:
-    return blind_index(f"id:{subject_type}", id_number)
+    return blind_index(_IDENTIFIER_KIND + subject_type, id_number)
+
+
+def identifier_indexer(subject_type: str) -> Callable[[str], str]:
+    """:func:`identifier_index` of one subject type for many identifiers (the key and
+    the kind are absorbed once)."""
+    return keyring().blind_indexer(_IDENTIFIER_KIND + subject_type)
 
 
 def name_index(name: str) -> str:
