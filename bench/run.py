@@ -692,6 +692,33 @@ def _limit_lines(report: Report) -> list[str]:
             f"{CONNECTIONS} / {rps:,.0f} per s ≈ {queueing:.0f} ms"
         )
         lines.append(f"- {m.route} @ {m.scale}: " + "; ".join(notes) + ".")
+    return lines + _target_lines(report)
+
+
+def _target_lines(report: Report) -> list[str]:
+    """What the credit-check targets ask of the app, in the figures of this run."""
+    lines = []
+    for name in dict.fromkeys(m.scale for m in report.measurements if m.scale != "-"):
+        check = _find(report, routes.CREDIT_CHECK, name)
+        floor = _find(report, routes.FLOOR, name)
+        if check is None or floor is None or not floor.requests_per_second:
+            continue
+        wanted = 0.5 * floor.requests_per_second
+        lines.append(
+            f"- credit check / work floor @ {name}: half the floor is {wanted:,.0f} requests/s, "
+            f"which one server process reaches only at {1000 / wanted:.1f} ms of CPU per "
+            f"check or less; the app spends {check.app_cpu_ms_per_request:.1f} ms (the floor "
+            f"{floor.app_cpu_ms_per_request:.2f} ms in its process and "
+            f"{floor.db_cpu_ms_per_request:.2f} ms in the database)."
+        )
+    needed = CONNECTIONS / 0.050
+    floor_p99 = [m.p99_ms for m in report.measurements if m.route == routes.FLOOR]
+    if floor_p99:
+        lines.append(
+            f"- p99 ≤ 50 ms with {CONNECTIONS} requests always in flight needs a mean latency "
+            f"below 50 ms, that is more than {needed:,.0f} requests/s; the work floor itself, "
+            f"the SQL alone, has a p99 of {min(floor_p99):.0f}–{max(floor_p99):.0f} ms here."
+        )
     return lines
 
 
@@ -705,8 +732,7 @@ def _plan_lines(report: Report) -> list[str]:
         "",
         "One request of each route through the app, every statement explained "
         "(`python -m bench.plans large` prints them; `var/bench/*.plans.json` keeps the "
-        "plans). Round trips count BEGIN, COMMIT and the connection check of "
-        "`pool_pre_ping`.",
+        "plans). Round trips count BEGIN and COMMIT.",
         "",
         "| route | statements | round trips | slowest statement (ms) | seq scans of tables "
         "> 10,000 rows |",
