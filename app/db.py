@@ -127,12 +127,19 @@ def _check_parameters(
     _refuse_unstorable(parameters)
 
 
+POOL_SIZE = 30
+POOL_OVERFLOW = 10
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url)
         _prepare_sqlite(engine, url)
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+        # Thirty kept open: one process serving a few dozen requests at once reuses them
+        # rather than opening and closing a connection (a server process) per request
+        # beyond the pool; ten more for bursts.
+        engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine.sync_engine, "checkout", _replace_closed_connection)
     event.listen(engine.sync_engine, "before_cursor_execute", _check_parameters)
     return engine

@@ -17,7 +17,9 @@ from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
 from app.audit.service import chain_pending, record, verify_chain
 from app.auth import Principal, Role
-from tests.conftest import TokenFactory
+from app.clock import FixedClock
+from app.worker import Worker
+from tests.conftest import Harness, TokenFactory
 from tests.test_app import assert_problem
 
 VERIFY = "/api/v1/audit-log/verification"
@@ -315,3 +317,28 @@ async def test_an_entry_committed_after_a_later_one_was_chained_is_linked_after_
     assert early.prev_hash == late.hash
     result = await verify_chain(session, from_position=late.position, to_position=None)
     assert (result.intact, result.checked, result.last_id) == (True, 2, early.id)
+
+
+async def test_a_worker_pass_chains_the_entries_committed_since_the_last(
+    session: AsyncSession, app_harness: Harness, clock: FixedClock
+) -> None:
+    await chain_pending(session)
+    await session.commit()
+    written = [
+        await record(session, CLERK, action="t", target_type="t", target_id=str(n))
+        for n in range(3)
+    ]
+    await session.commit()
+    worker = Worker(app_harness.database, app_harness.settings, clock)
+    try:
+        report = await worker.run_once()
+        again = await worker.run_once()
+    finally:
+        await worker.aclose()
+    assert report.audit_chained >= 3 and not report.idle
+    assert again.audit_chained == 0
+    for entry in written:
+        await session.refresh(entry)
+    positions = [entry.position or 0 for entry in written]
+    assert 0 not in positions and positions == sorted(positions)
+    assert written[1].prev_hash == written[0].hash and written[2].prev_hash == written[1].hash
