@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.crypto import keyring
 from app.db import new_id
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
-from app.subjects.models import identifier_index
 
 _ENTRIES = cast(Table, JointPunishmentEntry.__table__)
 
@@ -144,14 +143,12 @@ class JointPunishmentRepository:
     async def active_hits_for(
         self, keys: Iterable[tuple[str, str]], as_of: date
     ) -> list[ActiveHit]:
-        """Entries active on ``as_of`` for any of the (subject_type, id_number) keys.
-
-        Matched and returned by the blind index: nothing is decrypted.
-        """
+        """Entries active on ``as_of`` for any of the (subject_type, blind index) keys
+        (``identifier_index``): matched and returned by the index, nothing decrypted."""
         parameters: dict[str, object] = {"as_of": as_of}
-        for n, (subject_type, id_number) in enumerate(dict.fromkeys(keys)):
+        for n, (subject_type, index) in enumerate(dict.fromkeys(keys)):
             parameters[f"type_{n}"] = subject_type
-            parameters[f"index_{n}"] = identifier_index(subject_type, id_number)
+            parameters[f"index_{n}"] = index
         parties = (len(parameters) - 1) // 2
         if not parties:
             return []

@@ -245,16 +245,17 @@ async def lookup_joint_punishment(
     normalized = [
         (party, subject_type, normalize(number)) for party, subject_type, number in parties
     ]
-    rows = await JointPunishmentRepository(session).active_hits_for(
-        ((subject_type.value, number) for _, subject_type, number in normalized), as_of
-    )
+    keys = [
+        (subject_type.value, identifier_index(subject_type.value, number))
+        for _, subject_type, number in normalized
+    ]
+    rows = await JointPunishmentRepository(session).active_hits_for(keys, as_of)
     hits: list[JointPunishmentHit] = []
-    for party, subject_type, number in normalized:
-        index = identifier_index(subject_type.value, number)
+    for (party, _, _), key in zip(normalized, keys, strict=True):
         hits.extend(
             JointPunishmentHit(list_name=row.list_name, source=row.source, party=party)
             for row in rows
-            if row.subject_type == subject_type.value and row.id_number_index == index
+            if (row.subject_type, row.id_number_index) == key
         )
 
     consulted = True
