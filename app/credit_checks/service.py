@@ -18,6 +18,7 @@ from app.consents.service import consent_record
 from app.credit_checks.models import CreditCheck
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
+from app.db import new_id
 from app.departments.service import profile_of
 from app.errors import Forbidden, NotFound, UnprocessableEntity
 from app.identifiers import SubjectType
@@ -143,6 +144,7 @@ async def run_credit_check(
         profile,
     )
     check = CreditCheck(
+        id=new_id(),
         subject_id=subject.subject.id,
         agent_id=agent.subject.id if agent else None,
         matter_code=data.matter_code,
@@ -161,8 +163,8 @@ async def run_credit_check(
         department=principal.department,
         created_at=now,
     )
+    # Written with its audit entry when the request's transaction commits: one flush.
     CreditCheckRepository(session).add(check)
-    await session.flush()
     await record(
         session,
         principal,
