@@ -4,14 +4,15 @@
 
 For each scale (``BENCH_SCALES``, default ``small large``) seed the database or reuse it
 (bench/seed.py); serve the app with uvicorn on a loopback port per scale and drive each
-measured route with wrk at fixed concurrency, at each scale in turn, sampling the app's
+measured route with wrk at fixed concurrency, the scales taking turns, sampling the app's
 memory; then the work floor (bench/floor.py) with the same credit checks. The framework ceiling
 (bench/ceiling.py) is measured once. At the largest scale the statements of every
 measured route are explained (bench/plans.py) and a joint-punishment list is imported
 through the API as one streamed body. Writes ``bench/RESULTS.md`` and
 ``var/bench/results.json``.
 
-Knobs (environment): ``BENCH_SCALES``, ``BENCH_DURATION`` (seconds per route, 20),
+Knobs (environment): ``BENCH_SCALES``, ``BENCH_DURATION`` (seconds per route and scale,
+20), ``BENCH_ROUNDS`` (2: the scales take turns, ABBA, in windows of duration / rounds),
 ``BENCH_WARMUP`` (5), ``BENCH_CONNECTIONS`` (32), ``BENCH_THREADS`` (2),
 ``BENCH_IMPORT_ROWS`` (1,000,000; 0 skips), ``BENCH_PORT`` (8101: the app per scale from
 there, the floors from +10, the ceiling at +20),
@@ -57,6 +58,7 @@ from bench.common import (
 )
 
 DURATION = env_int("BENCH_DURATION", 20)
+ROUNDS = env_int("BENCH_ROUNDS", 2)
 WARMUP = env_int("BENCH_WARMUP", 5)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 32)
 THREADS = env_int("BENCH_THREADS", 2)
@@ -323,59 +325,127 @@ def wrk(url: str, requests_file: Path, seconds: int) -> tuple[str, dict[str, Any
     return done.stdout, json.loads(summary_line.removeprefix("WRK_SUMMARY "))
 
 
-def measure(
-    server: Server, route: str, scale_name: str, requests_file: Path, database: str | None
-) -> Measurement:
-    say(f"  {route} @ {scale_name}: warm-up {WARMUP} s, then {DURATION} s")
-    wrk(server.url, requests_file, WARMUP)
+@dataclass(slots=True)
+class Window:
+    """One wrk run of a route at a scale, and what the machine spent meanwhile."""
+
+    seconds: float
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    non_2xx: int
+    app_cpu: float
+    db_cpu: float
+    wrk_cpu: float
+    other_cpu: float
+    backends: dict[str, float]
+
+
+def run_window(server: Server, requests_file: Path, database: str | None, seconds: int) -> Window:
     app_before = _cpu_seconds(server.process.pid)
     db_before = _backends(database) if database else {}
     busy_before = _busy_seconds()
     wrk_before = _children_cpu_seconds()
     activity = ActivitySampler(database).start() if database else None
-    text, summary = wrk(server.url, requests_file, DURATION)
+    text, summary = wrk(server.url, requests_file, seconds)
     backends = activity.stop() if activity else {}
     busy = _busy_seconds() - busy_before
     wrk_cpu = _children_cpu_seconds() - wrk_before
     app_cpu = _cpu_seconds(server.process.pid) - app_before
     db_after = _backends(database) if database else {}
     db_cpu = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
-    seconds = summary["duration_us"] / 1e6 or float(DURATION)
-    # What the rest of the machine used meanwhile (other processes, the kernel).
-    others = max(0.0, busy - app_cpu - db_cpu - wrk_cpu) / seconds
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
-    count = max(1, summary["requests"])
     non_2xx = 0
     match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     if match:
         non_2xx = int(match.group(1))
-    errors = sum(summary[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    return Window(
+        seconds=summary["duration_us"] / 1e6 or float(seconds),
+        requests=summary["requests"],
+        p50_ms=_latency_ms(text, "50"),
+        p99_ms=_latency_ms(text, "99"),
+        errors=sum(
+            summary[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts")
+        ),
+        non_2xx=non_2xx,
+        app_cpu=app_cpu,
+        db_cpu=db_cpu,
+        wrk_cpu=wrk_cpu,
+        # What the rest of the machine used meanwhile (other processes, the kernel).
+        other_cpu=max(0.0, busy - app_cpu - db_cpu - wrk_cpu),
+        backends=backends,
+    )
+
+
+def combine(route: str, scale_name: str, windows: list[Window], peak_rss_mb: float) -> Measurement:
+    """One route at one scale over all its windows: totals over the total time; p50 the
+    request-weighted mean of the windows' p50, p99 the highest window's p99."""
+    seconds = sum(w.seconds for w in windows)
+    requests = sum(w.requests for w in windows)
+    count = max(1, requests)
+    backends: dict[str, float] = {}
+    for w in windows:
+        for kind, average in w.backends.items():
+            backends[kind] = backends.get(kind, 0.0) + average * w.seconds / seconds
     result = Measurement(
         route=route,
         scale=scale_name,
-        requests_per_second=rps,
-        p50_ms=_latency_ms(text, "50"),
-        p99_ms=_latency_ms(text, "99"),
-        requests=summary["requests"],
-        errors=errors,
-        non_2xx=non_2xx,
-        app_cpu_ms_per_request=app_cpu * 1000 / count,
-        db_cpu_ms_per_request=db_cpu * 1000 / count,
-        peak_rss_mb=server.sampler.peak,
-        wrk_cores=wrk_cpu / seconds,
-        other_cores=others,
+        requests_per_second=requests / seconds,
+        p50_ms=sum(w.p50_ms * w.requests for w in windows) / count,
+        p99_ms=max(w.p99_ms for w in windows),
+        requests=requests,
+        errors=sum(w.errors for w in windows),
+        non_2xx=sum(w.non_2xx for w in windows),
+        app_cpu_ms_per_request=sum(w.app_cpu for w in windows) * 1000 / count,
+        db_cpu_ms_per_request=sum(w.db_cpu for w in windows) * 1000 / count,
+        peak_rss_mb=peak_rss_mb,
+        wrk_cores=sum(w.wrk_cpu for w in windows) / seconds,
+        other_cores=sum(w.other_cpu for w in windows) / seconds,
         lock_waiting=sum(v for k, v in backends.items() if k.startswith("lock:")),
         lock_kinds=sorted(k.removeprefix("lock:") for k in backends if k.startswith("lock:")),
         idle_in_transaction=backends.get("idle in transaction", 0.0),
     )
     say(
-        f"    {rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-        f"errors {errors}, non-2xx {non_2xx}, app CPU {result.app_cpu_ms_per_request:.2f} "
-        f"ms/req, db CPU {result.db_cpu_ms_per_request:.2f} ms/req, "
-        f"RSS {server.sampler.peak:.0f} MB, others {others:.2f} cores, "
-        f"lock waits {result.lock_waiting:.1f}, idle in tx {result.idle_in_transaction:.1f}"
+        f"  {route} @ {scale_name}: {result.requests_per_second:,.0f} req/s, "
+        f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, errors {result.errors}, "
+        f"non-2xx {result.non_2xx}, app CPU {result.app_cpu_ms_per_request:.2f} ms/req, "
+        f"db CPU {result.db_cpu_ms_per_request:.2f} ms/req, RSS {peak_rss_mb:.0f} MB, "
+        f"others {result.other_cores:.2f} cores, lock waits {result.lock_waiting:.1f}, "
+        f"idle in tx {result.idle_in_transaction:.1f}"
     )
     return result
+
+
+def window_order(scales: list[str]) -> list[str]:
+    """The scales of one route's windows, in turn: forward, then backward (ABBA for two
+    rounds), so a drift of the shared machine over the minutes of a route falls on every
+    scale alike."""
+    order: list[str] = []
+    for round_number in range(ROUNDS):
+        order.extend(scales if round_number % 2 == 0 else reversed(scales))
+    return order
+
+
+def measure_route(
+    servers: dict[str, Server],
+    route: str,
+    files: dict[str, Path],
+    databases: dict[str, str | None],
+    report: Report,
+) -> None:
+    """Measure one route at every scale: a warm-up each, then ``ROUNDS`` windows each of
+    ``DURATION / ROUNDS`` seconds, the scales taking turns (:func:`window_order`)."""
+    seconds = max(1, round(DURATION / ROUNDS))
+    windows: dict[str, list[Window]] = {name: [] for name in servers}
+    for name, server in servers.items():
+        say(f"  {route} @ {name}: warm-up {WARMUP} s")
+        wrk(server.url, files[name], WARMUP)
+        report.load_average[f"{route} @ {name}"] = _load_average()
+    for name in window_order(list(servers)):
+        say(f"  {route} @ {name}: {seconds} s")
+        windows[name].append(run_window(servers[name], files[name], databases[name], seconds))
+    for name, server in servers.items():
+        report.measurements.append(combine(route, name, windows[name], server.sampler.peak))
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -540,8 +610,10 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
         "",
         f"- Run: {report.started} → {report.finished} (UTC)",
         f"- Command: `{COMMAND}` (wrk {THREADS} threads, {CONNECTIONS} connections, "
-        f"{WARMUP} s warm-up + {DURATION} s per route, one uvicorn worker with uvloop and "
-        "httptools for the app, the floor and the ceiling)",
+        f"{WARMUP} s warm-up + {DURATION} s per route and scale, in {ROUNDS} windows of "
+        f"{max(1, round(DURATION / ROUNDS))} s with the scales taking turns (ABBA); p50 "
+        "weighted by requests over the windows, p99 the highest window's; one uvicorn worker "
+        "with uvloop and httptools for the app, the floor and the ceiling)",
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory, "
         f"Linux {machine['kernel']}, Python {machine['python']}, {machine['wrk']}; server, "
         "PostgreSQL and wrk share the cores",
@@ -788,7 +860,7 @@ def main() -> None:
     say("framework ceiling")
     ceiling_file = write_requests("ceiling", routes.ceiling_targets())
     with serving("ceiling", PORT + 20, None) as server:
-        report.measurements.append(measure(server, routes.CEILING, "-", ceiling_file, None))
+        measure_route({"-": server}, routes.CEILING, {"-": ceiling_file}, {"-": None}, report)
 
     files: dict[str, dict[str, Path]] = {}
     for name in scales:
@@ -806,7 +878,8 @@ def main() -> None:
         )
 
     # One server per scale, all up at once; each route is measured at every scale in
-    # turn, so a slow drift of the shared machine falls on both sides of a ratio alike.
+    # turns (window_order), so a drift of the shared machine falls on both sides of a
+    # ratio alike.
     for kind, measured, offset in (("api", routes.ROUTES, 0), ("floor", (routes.FLOOR,), 10)):
         say(f"{'app' if kind == 'api' else 'work floor'} @ {', '.join(scales)}")
         with ExitStack() as stack:
@@ -819,14 +892,10 @@ def main() -> None:
             for route in measured:
                 for name in scales:
                     wrk(servers[name].url, files[name][route], WARMUP)
+            databases: dict[str, str | None] = {name: scale(name).database for name in scales}
             for route in measured:
-                for name in scales:
-                    report.load_average[f"{route} @ {name}"] = _load_average()
-                    report.measurements.append(
-                        measure(
-                            servers[name], route, name, files[name][route], scale(name).database
-                        )
-                    )
+                by_scale = {name: files[name][route] for name in scales}
+                measure_route(servers, route, by_scale, databases, report)
             if kind == "api":
                 peaks = [server.sampler.peak for server in servers.values()]
                 report.api_peak_rss_mb = max(report.api_peak_rss_mb, *peaks)
