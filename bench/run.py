@@ -7,7 +7,8 @@ For each scale (``BENCH_SCALES``, default ``small large``) seed the database or 
 measured route with wrk at fixed concurrency, the scales taking turns, sampling the app's
 memory; then the work floor (bench/floor.py) with the same credit checks. The framework ceiling
 (bench/ceiling.py) is measured once. At the largest scale the statements of every
-measured route are explained (bench/plans.py) and a joint-punishment list is imported
+measured route are explained (bench/plans.py), the cost of one statement to the app's
+process is measured (bench/statements.py), and a joint-punishment list is imported
 through the API as one streamed body. Writes ``bench/RESULTS.md`` and
 ``var/bench/results.json``.
 
@@ -43,6 +44,7 @@ import asyncpg
 import httpx
 
 from bench import load as routes
+from bench import statements
 from bench.common import (
     BENCH_DIR,
     PG_USER,
@@ -547,6 +549,7 @@ class Report:
     imports: ImportResult | None = None
     plans: dict[str, Any] | None = None
     plans_scale: str | None = None
+    statement_costs: dict[str, dict[str, float]] | None = None
     load_average: dict[str, str] = field(default_factory=dict)
     finished: str = ""
 
@@ -722,6 +725,7 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
             f"{_verdict(imp.rss_peak_mb < TARGET_RSS_MB)} |"
         )
     lines += _limit_lines(report)
+    lines += _statement_cost_lines(report)
     lines += _plan_lines(report)
     lines.append("")
     return "\n".join(lines)
@@ -791,6 +795,47 @@ def _target_lines(report: Report) -> list[str]:
             f"below 50 ms, that is more than {needed:,.0f} requests/s; the work floor itself, "
             f"the SQL alone, has a p99 of {min(floor_p99):.0f}–{max(floor_p99):.0f} ms here."
         )
+    return lines
+
+
+def _statement_cost_lines(report: Report) -> list[str]:
+    """What one statement costs the app's process, and what that makes of a credit check."""
+    costs = report.statement_costs
+    if not costs:
+        return []
+    lines = [
+        "",
+        f"## What one statement costs the app's process ({report.plans_scale} scale)",
+        "",
+        "CPU time of the client process per statement, sent one after another on one "
+        "connection (`python -m bench.statements large`; the lowest of three rounds of "
+        f"{statements.CALLS:,}): raw asyncpg as the work floor sends it, SQLAlchemy Core on "
+        "the session's connection, and the session as the app sends it.",
+        "",
+        "| statement | asyncpg µs | SQLAlchemy Core µs | session (app) µs | session / asyncpg |",
+        "|---|---|---|---|---|",
+    ]
+    for name, by_way in costs.items():
+        lines.append(
+            f"| {name} | {by_way['asyncpg']:.0f} | {by_way['core']:.0f} | {by_way['orm']:.0f} "
+            f"| {by_way['orm'] / by_way['asyncpg']:.1f} |"
+        )
+    real = [by_way for name, by_way in costs.items() if name != "SELECT 1"]
+    extra_us = sum(w["orm"] - w["asyncpg"] for w in real) / len(real)
+    count = _floor_statements()
+    check = _find(report, routes.CREDIT_CHECK, report.plans_scale or "")
+    floor = _find(report, routes.FLOOR, report.plans_scale or "")
+    if check is not None and floor is not None:
+        beyond = check.app_cpu_ms_per_request - floor.app_cpu_ms_per_request
+        lines += [
+            "",
+            f"A credit check sends {count} statements. At {extra_us:.0f} µs each over raw "
+            f"asyncpg (the mean of the two above), the session accounts for about "
+            f"{count * extra_us / 1000:.1f} ms of the {beyond:.1f} ms of CPU the app spends per "
+            "check beyond the floor's process; the rest is the unit of work that writes the "
+            "check and its audit entry, request and response validation, authentication, "
+            "the rate limit, the rules and the middleware.",
+        ]
     return lines
 
 
@@ -904,6 +949,8 @@ def main() -> None:
     say(f"query plans @ {last}")
     report.plans = asyncio.run(_plans(last))
     report.plans_scale = last
+    say(f"statement costs @ {last}")
+    report.statement_costs = statements.run(scale(last).database)
     if IMPORT_ROWS > 0:
         say(f"bulk import of {IMPORT_ROWS:,} rows @ {last}")
         with serving("api", PORT, scale(last).database) as server:

@@ -54,3 +54,28 @@ def test_windows_combine_into_totals_over_the_total_time() -> None:
     # Averages over time: half the time 2, half 6.
     assert result.idle_in_transaction == pytest.approx(4.0)
     assert result.peak_rss_mb == 120.0
+
+
+def _measurement(route: str, scale: str, app_cpu_ms: float) -> run.Measurement:
+    return run.combine(
+        route, scale, [_window(10.0, 1000, p50=10.0, p99=20.0, app_cpu=app_cpu_ms)], 100.0
+    )
+
+
+def test_statement_costs_are_set_against_what_the_app_spends_beyond_the_floor() -> None:
+    report = run.Report(started="-", plans_scale="large")
+    # 1,000 requests in 10 s: 5.0 s of CPU is 5.0 ms a check, 1.0 s is 1.0 ms.
+    report.measurements = [
+        _measurement("credit_check", "large", 5.0),
+        _measurement("work_floor", "large", 1.0),
+    ]
+    report.statement_costs = {
+        "SELECT 1": {"asyncpg": 40.0, "core": 150.0, "orm": 160.0},
+        "subject by identifier": {"asyncpg": 50.0, "core": 170.0, "orm": 290.0},
+        "joint-punishment hits": {"asyncpg": 40.0, "core": 160.0, "orm": 240.0},
+    }
+    text = "\n".join(run._statement_cost_lines(report))
+    assert "| subject by identifier | 50 | 170 | 290 | 5.8 |" in text
+    # (240 + 200) / 2 = 220 µs over raw, times the floor's 7 statements: 1.5 ms of 4.0 ms.
+    assert "At 220 µs each" in text
+    assert "about 1.5 ms of the 4.0 ms" in text
