@@ -14,6 +14,7 @@ from app.calendar.repository import CalendarRepository
 from app.clock import Clock, legal_today
 from app.config import Settings
 from app.db import Database
+from app.errors import problem_response, problem_responses
 from app.rules.calendar import coverage_warnings
 
 router = APIRouter(tags=["health"])
@@ -42,8 +43,11 @@ async def healthz() -> Liveness:
     "/readyz",
     response_model=Readiness,
     summary="Readiness (就绪检查)",
-    description="200 when the database answers; 503 otherwise.",
-    responses={503: {"model": Readiness, "description": "Not ready"}},
+    description=(
+        "200 when the database answers. Otherwise 503, a problem with code "
+        "`database_unavailable`, `database: unreachable` and `Retry-After`."
+    ),
+    responses=problem_responses(503),
 )
 async def readyz(request: Request) -> Readiness | JSONResponse:
     database: Database = request.app.state.database
@@ -55,7 +59,13 @@ async def readyz(request: Request) -> Readiness | JSONResponse:
             years = sorted(await CalendarRepository(session).loaded_years())
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("database unreachable", extra={"error": type(exc).__name__})
-        body = Readiness(status="unavailable", database="unreachable")
-        return JSONResponse(body.model_dump(), status_code=503)
+        return problem_response(
+            503,
+            "database_unavailable",
+            "The database cannot be reached; not ready.",
+            request_id=getattr(request.state, "request_id", None),
+            headers={"Retry-After": "5"},
+            extra={"database": "unreachable"},
+        )
     warnings = coverage_warnings(years, legal_today(clock, settings.tz))
     return Readiness(status="ready", database="ok", calendar_years=years, warnings=warnings)

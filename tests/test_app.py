@@ -54,8 +54,9 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings: object) 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         response = await c.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
+    problem = assert_problem(response, 503, "database_unavailable")
+    assert problem["database"] == "unreachable"
+    assert response.headers["retry-after"] == "5"
 
 
 async def test_request_id_is_echoed_or_generated(client: httpx.AsyncClient) -> None:

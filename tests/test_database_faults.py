@@ -220,8 +220,7 @@ async def test_the_service_answers_503_while_the_database_is_down_and_recovers(
             assert problem["detail"]
             assert response.headers["retry-after"] == "5"
         ready = await service.client.get("/readyz")
-        assert ready.status_code == 503
-        assert ready.json()["database"] == "unreachable"
+        assert assert_problem(ready, 503, "database_unavailable")["database"] == "unreachable"
     finally:
         await asyncio.to_thread(cluster.start)
 
