@@ -25,6 +25,7 @@ from app.db import Database
 from app.departments import router as departments_router
 from app.errors import install_error_handlers
 from app.events import router as events_router
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
@@ -149,7 +150,14 @@ def create_app(
     app.state.joint_punishment_client = client_from_settings(settings)
     install_error_handlers(app)
     # Middleware runs outermost-last-added: security headers, request id, metrics, CORS,
-    # rate limit, body size cap, then the routes.
+    # rate limit, body size cap, idempotency keys, then the routes.
+    app.add_middleware(
+        IdempotencyMiddleware,
+        routes=lambda: app.routes,
+        database=lambda: app.state.database,
+        clock=lambda: app.state.clock,
+        settings=settings,
+    )
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -12,6 +12,7 @@ from app.credit_records.models import CreditRecordEntry
 from app.db import Base
 from app.departments.models import Department
 from app.events.models import Event
+from app.idempotency.models import IdempotencyRecord
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.restrictions.models import (
     Correction,
@@ -37,6 +38,7 @@ __all__ = [
     "Delivery",
     "Department",
     "Event",
+    "IdempotencyRecord",
     "JointPunishmentEntry",
     "JointPunishmentImport",
     "LiftingRequest",

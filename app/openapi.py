@@ -184,6 +184,40 @@ def add_common_responses(document: Document) -> None:
             del schemas[name]
 
 
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: a request with a key this caller used before, for the same "
+        "request (method, path, query and body), is not run again; the first successful "
+        "answer is sent again with `Idempotent-Replayed: true`. The same key for another "
+        "request is `422 idempotency_key_reused`; while the first request runs, `409 "
+        "idempotency_key_in_use`. A failed request keeps nothing. Kept for 24 hours."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "example": "b1f4c2de-7a39-4d5e-9c61-0e2f8a7d3b45",
+}
+_REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the kept answer to an earlier request.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+
+
+def add_idempotency_keys(document: Document) -> None:
+    """Declare ``Idempotency-Key`` on every create (``POST`` answering 201), as served by
+    :mod:`app.idempotency.middleware`."""
+    for item in document["paths"].values():
+        operation = item.get("post")
+        if operation is None or "201" not in operation["responses"]:
+            continue
+        operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY_PARAMETER))
+        operation["responses"]["201"].setdefault("headers", {}).update(_REPLAYED)
+        operation["responses"].setdefault("409", _problem(409, _RETRY_AFTER))
+
+
 def add_links(document: Document, links: tuple[Link, ...] = LINKS) -> None:
     """Add the OpenAPI links of ``links``; a link to a missing operation is an error."""
     paths = document["paths"]
@@ -211,6 +245,7 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> Document:
         if app.openapi_schema is None:
             document = generate()
+            add_idempotency_keys(document)
             add_common_responses(document)
             add_links(document)
         assert app.openapi_schema is not None

@@ -1,5 +1,5 @@
 """The worker: records the transitions time makes, chains the audit log, sequences
-events, delivers webhooks.
+events, delivers webhooks, forgets expired idempotency keys.
 
 Several workers may run at once against PostgreSQL: due rows are claimed with
 ``FOR UPDATE SKIP LOCKED`` and the chainer and the sequencer hold advisory locks, so no work is done
@@ -24,6 +24,7 @@ from app.config import Settings
 from app.context import Context
 from app.db import Database
 from app.events.service import sequence
+from app.idempotency.repository import IdempotencyRepository
 from app.restrictions import service as restrictions
 from app.webhooks.service import deliver_due, ensure_platform_subscription, fan_out
 
@@ -40,6 +41,7 @@ class PassReport:
     deliveries_created: int = 0
     deliveries: dict[str, int] = field(default_factory=dict)
     audit_chained: int = 0
+    idempotency_keys_expired: int = 0
 
     @property
     def idle(self) -> bool:
@@ -88,6 +90,9 @@ class Worker:
             report.deliveries = await deliver_due(
                 session, self.client, self.settings, self.clock.now()
             )
+        async with sessions() as session, session.begin():
+            expired = await IdempotencyRepository(session).purge_expired(self.clock.now())
+            report.idempotency_keys_expired = expired
         # Last, so the audit entries of this pass's own changes are chained in it too.
         async with sessions() as session, session.begin():
             report.audit_chained = await chain_pending(session)

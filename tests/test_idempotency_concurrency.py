@@ -1,0 +1,87 @@
+"""Twenty retries of one create at once, with one Idempotency-Key: one consent, one answer
+(PostgreSQL, real commits)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from app.auth import mint_token
+from app.clock import FixedClock
+from app.consents.models import Consent
+from app.db import Database
+from app.main import create_app
+from tests.conftest import (
+    DEFAULT_NOW,
+    create_postgres_database,
+    drop_postgres_database,
+    make_settings,
+    prepare_database,
+)
+from tests.factories import setup_catalog
+from tests.test_idempotency import CONSENTS, KEY, consent_body
+
+
+@pytest.fixture(scope="module")
+def own_postgres() -> Iterator[str]:
+    """A database of its own: this test commits for real."""
+    url = create_postgres_database()
+    try:
+        prepare_database(url)
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+def _auth(url: str, *roles: str) -> dict[str, str]:
+    settings = make_settings(url)
+    token = mint_token(
+        settings, sub="alice", roles=list(roles), department="371400-SPJ", ttl_seconds=600
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def committing(own_postgres: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    database = Database(own_postgres)
+    app = create_app(make_settings(own_postgres), database, clock=FixedClock(DEFAULT_NOW))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        yield client, database
+    await database.dispose()
+
+
+async def test_concurrent_retries_with_one_key_create_once(
+    committing: tuple[httpx.AsyncClient, Database], own_postgres: str
+) -> None:
+    client, database = committing
+
+    def auth(*roles: str, **_: object) -> dict[str, str]:
+        return _auth(own_postgres, *roles)
+
+    await setup_catalog(client, auth)
+    headers = {**_auth(own_postgres, "clerk"), "Idempotency-Key": KEY}
+
+    responses = await asyncio.gather(
+        *(client.post(CONSENTS, json=consent_body(), headers=headers) for _ in range(20))
+    )
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {201, 409}, [r.text for r in responses]
+    assert 201 in statuses
+    created = {r.json()["id"] for r in responses if r.status_code == 201}
+    assert len(created) == 1
+    assert {r.json()["code"] for r in responses if r.status_code == 409} <= {
+        "idempotency_key_in_use"
+    }
+
+    # Once the first is done, every retry gets its answer.
+    again = await client.post(CONSENTS, json=consent_body(), headers=headers)
+    assert again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] in created
+    async with database.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Consent)) == 1
