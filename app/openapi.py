@@ -190,7 +190,8 @@ IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "required": False,
     "description": (
         "Makes a retry safe: a request with a key this caller used before, for the same "
-        "request (method, path, query and body), is not run again; the first successful "
+        "request (method, path, query, content type and body), is not run again; the first "
+        "successful "
         "answer is sent again with `Idempotent-Replayed: true`. The same key for another "
         "request is `422 idempotency_key_reused`; while the first request runs, `409 "
         "idempotency_key_in_use`. A failed request keeps nothing. Kept for 24 hours."

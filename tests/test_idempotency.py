@@ -161,9 +161,26 @@ async def test_a_kept_answer_is_replayed_for_a_day_then_forgotten(
     worker = Worker(app_harness.database, app_harness.settings, clock)
     assert (await worker.run_once()).idempotency_keys_expired == 0
 
-    clock.at += timedelta(minutes=1)
+    # A hold nobody renewed for ten minutes is forgotten too; one still renewed is not.
+    for key, renewed in (("abandoned", timedelta(minutes=10)), ("held", timedelta(minutes=9))):
+        session.add(
+            IdempotencyRecord(
+                caller=caller_key("bob"),
+                key=key,
+                state="pending",
+                owner=key.ljust(32, "0"),
+                created_at=clock.now() - renewed,
+                renewed_at=clock.now() - renewed,
+            )
+        )
+    await session.commit()
     assert (await worker.run_once()).idempotency_keys_expired == 1
-    assert await session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
+    assert {key for key, _ in await records(session)} == {KEY, "held"}
+
+    # A minute on, the answer is a day old and the hold ten minutes stale.
+    clock.at += timedelta(minutes=1)
+    assert (await worker.run_once()).idempotency_keys_expired == 2
+    assert await records(session) == []
     anew = await client.post(CONSENTS, json=consent_body(), headers=headers)
     assert anew.status_code == 201
     assert "idempotent-replayed" not in anew.headers
@@ -320,7 +337,8 @@ async def test_only_the_request_that_holds_a_record_may_settle_it(
 ) -> None:
     repository = IdempotencyRepository(session)
     caller = caller_key("alice")
-    await repository.reserve(caller, KEY, "a" * 32, clock.now())
+    assert await repository.try_reserve(caller, KEY, "a" * 32, clock.now())
+    assert not await repository.try_reserve(caller, KEY, "b" * 32, clock.now())
     # A request whose record was taken over (its owner is gone) changes nothing.
     await repository.release(caller, KEY, "b" * 32)
     await repository.complete(

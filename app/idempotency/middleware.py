@@ -30,11 +30,10 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-import anyio
 from fastapi.routing import iter_route_contexts
-from sqlalchemy.exc import IntegrityError
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,6 +45,7 @@ from app.idempotency.models import IdempotencyRecord
 from app.idempotency.repository import (
     DONE,
     KEEP_FOR,
+    PENDING,
     PENDING_FOR,
     RENEW_EVERY,
     IdempotencyRepository,
@@ -74,6 +74,13 @@ def create_route_patterns(routes: Sequence[BaseRoute]) -> list[re.Pattern[str]]:
 def caller_key(sub: str) -> str:
     """What a caller's keys are filed under: the SHA-256 of its token's subject."""
     return hashlib.sha256(sub.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _live(record: IdempotencyRecord, now: datetime) -> bool:
+    """A kept answer younger than ``KEEP_FOR``, or a hold renewed within ``PENDING_FOR``."""
+    if record.state == DONE:
+        return now - record.created_at < KEEP_FOR
+    return now - record.renewed_at < PENDING_FOR
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -142,6 +149,7 @@ class IdempotencyMiddleware:
             )
             return
         caller = caller_key(principal.removeprefix("sub:"))
+        digest = _fingerprint_start(scope)
         try:
             known, owner = await self._reserve(caller, key)
         except Exception as exc:
@@ -159,42 +167,44 @@ class IdempotencyMiddleware:
             )
             return
         if known is not None:
-            await self._answer_known(scope, receive, send, known)
+            await self._answer_known(scope, receive, send, known, digest)
         else:
-            await self._run_first(scope, receive, send, caller, key, owner)
+            await self._run_first(scope, receive, send, caller, key, owner, digest)
 
     async def _reserve(self, caller: str, key: str) -> tuple[IdempotencyRecord | None, str]:
         """Hold the key for this request (None and the owner token), or the record
-        another request holds or made."""
+        another request holds or made.
+
+        The insert comes first, so on SQLite the transaction takes the write lock at once
+        (a read first could not upgrade once another writer committed).
+        """
         now = self._clock().now()
         owner = uuid.uuid4().hex
-        sessions = self._database().sessionmaker
-        try:
-            async with sessions() as session, session.begin():
-                repository = IdempotencyRepository(session)
-                record = await repository.get(caller, key)
-                if record is not None:
-                    if record.state == DONE:
-                        live = now - record.created_at < KEEP_FOR
-                    else:
-                        live = now - record.renewed_at < PENDING_FOR
-                    if live:
-                        return record, owner
-                    await repository.remove(record)
-                await repository.reserve(caller, key, owner, now)
+        async with self._database().sessionmaker() as session, session.begin():
+            repository = IdempotencyRepository(session)
+            if await repository.try_reserve(caller, key, owner, now):
                 return None, owner
-        except IntegrityError:
-            pass  # another request with the key committed its record first
-        async with sessions() as session:
-            record = await IdempotencyRepository(session).get(caller, key)
-        if record is None:  # and has failed and released it since: ask for a retry
-            record = IdempotencyRecord(caller=caller, key=key, state="pending", owner="")
-        return record, owner
+            record = await repository.get(caller, key)
+            if record is None:  # released meanwhile by a request that failed
+                if await repository.try_reserve(caller, key, owner, now):
+                    return None, owner
+            elif _live(record, now):
+                return record, owner
+            elif await repository.replace(record, owner, now):
+                return None, owner
+        # Another request took the key a moment ago: it is in use.
+        return IdempotencyRecord(caller=caller, key=key, state=PENDING, owner=""), owner
 
     async def _run_first(
-        self, scope: Scope, receive: Receive, send: Send, caller: str, key: str, owner: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        caller: str,
+        key: str,
+        owner: str,
+        digest: Any,
     ) -> None:
-        digest = _fingerprint_start(scope)
         status = 0
         headers: list[list[str]] = []
         body = bytearray()
@@ -227,14 +237,13 @@ class IdempotencyMiddleware:
             # A success is kept only when its answer went out whole. A 2xx cut short
             # (the create may have committed) stays pending until it is abandoned;
             # anything else frees the key.
+            # Shielded: a cancelled request (a server shutting down) still settles.
             success = 200 <= status < 300
-            with anyio.CancelScope(shield=True):
-                if success and complete:
-                    await self._settle(
-                        caller, key, owner, (digest.hexdigest(), status, headers, bytes(body))
-                    )
-                elif not success:
-                    await self._settle(caller, key, owner, None)
+            if success and complete:
+                kept = (digest.hexdigest(), status, headers, bytes(body))
+                await asyncio.shield(self._settle(caller, key, owner, kept))
+            elif not success:
+                await asyncio.shield(self._settle(caller, key, owner, None))
 
     @contextlib.asynccontextmanager
     async def _renewing(self, caller: str, key: str, owner: str) -> AsyncIterator[None]:
@@ -258,8 +267,7 @@ class IdempotencyMiddleware:
             yield
         finally:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait([task])
 
     async def _settle(
         self,
@@ -294,7 +302,12 @@ class IdempotencyMiddleware:
             logger.warning("idempotency record left pending", extra={"error": type(exc).__name__})
 
     async def _answer_known(
-        self, scope: Scope, receive: Receive, send: Send, record: IdempotencyRecord
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: IdempotencyRecord,
+        digest: Any,
     ) -> None:
         if record.state != DONE:
             await self._problem(
@@ -307,7 +320,6 @@ class IdempotencyMiddleware:
                 {"Retry-After": "1"},
             )
             return
-        digest = _fingerprint_start(scope)
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":

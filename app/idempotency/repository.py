@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, update
+from sqlalchemy import ColumnElement, and_, delete, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.idempotency.models import IdempotencyRecord
@@ -24,14 +25,42 @@ class IdempotencyRepository:
     async def get(self, caller: str, key: str) -> IdempotencyRecord | None:
         return await self.session.get(IdempotencyRecord, (caller, key))
 
-    async def reserve(self, caller: str, key: str, owner: str, now: datetime) -> None:
-        """Insert a pending record; IntegrityError when another request holds the key."""
-        self.session.add(
-            IdempotencyRecord(
-                caller=caller, key=key, state=PENDING, owner=owner, created_at=now, renewed_at=now
+    async def try_reserve(self, caller: str, key: str, owner: str, now: datetime) -> bool:
+        """Insert a pending record owned by ``owner``; False when the key has a record.
+
+        The insert runs in a savepoint, so a conflict leaves the transaction usable (on
+        PostgreSQL it waits for a concurrent insert of the key to commit or roll back).
+        """
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    IdempotencyRecord(
+                        caller=caller,
+                        key=key,
+                        state=PENDING,
+                        owner=owner,
+                        created_at=now,
+                        renewed_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def replace(self, record: IdempotencyRecord, owner: str, now: datetime) -> bool:
+        """Replace an expired or abandoned ``record`` by a pending one of ``owner``, if it
+        is still the record that was read (no other request replaced it meanwhile)."""
+        result = await self.session.execute(
+            delete(IdempotencyRecord).where(
+                self._owned(record.caller, record.key, record.owner),
+                IdempotencyRecord.state == record.state,
+                IdempotencyRecord.renewed_at == record.renewed_at,
             )
         )
-        await self.session.flush()
+        self.session.expunge(record)
+        if not getattr(result, "rowcount", 0):
+            return False
+        return await self.try_reserve(record.caller, record.key, owner, now)
 
     def _owned(self, caller: str, key: str, owner: str) -> ColumnElement[bool]:
         return and_(
@@ -76,13 +105,21 @@ class IdempotencyRepository:
         """Delete the record, if it is still this request's."""
         await self.session.execute(delete(IdempotencyRecord).where(self._owned(caller, key, owner)))
 
-    async def remove(self, record: IdempotencyRecord) -> None:
-        await self.session.delete(record)
-        await self.session.flush()
-
     async def purge_expired(self, now: datetime) -> int:
-        """Delete the records no longer replayed (created ``KEEP_FOR`` ago or earlier)."""
+        """Delete the answers no longer replayed (kept ``KEEP_FOR``) and the abandoned
+        holds (not renewed for ``PENDING_FOR``)."""
         result = await self.session.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.created_at <= now - KEEP_FOR)
+            delete(IdempotencyRecord).where(
+                or_(
+                    and_(
+                        IdempotencyRecord.state == DONE,
+                        IdempotencyRecord.created_at <= now - KEEP_FOR,
+                    ),
+                    and_(
+                        IdempotencyRecord.state == PENDING,
+                        IdempotencyRecord.renewed_at <= now - PENDING_FOR,
+                    ),
+                )
+            )
         )
         return int(getattr(result, "rowcount", 0) or 0)
