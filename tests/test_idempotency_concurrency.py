@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.auth import mint_token
 from app.clock import FixedClock
 from app.consents.models import Consent
 from app.db import Database
+from app.idempotency import middleware
 from app.main import create_app
 from tests.conftest import (
     DEFAULT_NOW,
@@ -99,3 +102,48 @@ async def test_concurrent_retries_with_one_key_create_once(
         assert again.json()["id"] in created
     async with database.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Consent)) == 1
+
+
+async def test_a_running_request_keeps_its_hold_on_the_key(
+    own_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Renewed every 20 ms instead of every 2 minutes, so the test need not wait.
+    monkeypatch.setattr(middleware, "RENEW_EVERY", timedelta(milliseconds=20))
+    clock = FixedClock(DEFAULT_NOW)
+    database = Database(own_database)
+    settings = make_settings(own_database)
+    started, finish = asyncio.Event(), asyncio.Event()
+    app = FastAPI()
+
+    @app.post("/imports", status_code=201)
+    async def slow_import() -> dict[str, bool]:
+        started.set()
+        await finish.wait()
+        return {"imported": True}
+
+    app.add_middleware(
+        middleware.IdempotencyMiddleware,
+        routes=lambda: app.routes,
+        database=lambda: database,
+        clock=lambda: clock,
+        settings=settings,
+    )
+    headers = {**_auth(own_database, "clerk"), "Idempotency-Key": "slow-import-1"}
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            first = asyncio.create_task(client.post("/imports", headers=headers))
+            await asyncio.wait_for(started.wait(), 5)
+            # Eleven minutes into the first request: past the ten after which a hold
+            # nobody renews is abandoned. The running request renews it meanwhile.
+            clock.at += timedelta(minutes=11)
+            await asyncio.sleep(0.2)
+            retry = await asyncio.wait_for(client.post("/imports", headers=headers), 5)
+            assert (retry.status_code, retry.json()["code"]) == (409, "idempotency_key_in_use")
+            finish.set()
+            assert (await first).status_code == 201
+            replayed = await client.post("/imports", headers=headers)
+            assert replayed.headers["idempotent-replayed"] == "true"
+    finally:
+        finish.set()
+        await database.dispose()
