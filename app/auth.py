@@ -51,6 +51,8 @@ class Principal:
 # principal once authenticated (masking reads it). Outside a request — the worker
 # reporting to the credit platform — it is None: internal use.
 viewer_var: ContextVar[Principal | None] = ContextVar("viewer", default=None)
+MAX_SUB_LENGTH = 200
+MAX_DEPARTMENT_LENGTH = 32
 ANONYMOUS = Principal(sub="anonymous", roles=frozenset(), department=None)
 
 bearer_scheme = HTTPBearer(
@@ -110,8 +112,20 @@ def _decode(token: str, settings: Settings) -> tuple[Principal, float]:
     department = claims.get("department")
     if department is not None and not isinstance(department, str):
         raise NotAuthenticated("The department claim must be a string.", code="token_invalid")
+    # What acts is recorded (audit actor, created_by, …: 200 characters; department codes:
+    # 32): a claim too long to record is refused here, not by the database mid-write.
+    sub = str(claims["sub"])
+    if not 1 <= len(sub) <= MAX_SUB_LENGTH:
+        raise NotAuthenticated(
+            f"The sub claim must be 1 to {MAX_SUB_LENGTH} characters.", code="token_invalid"
+        )
+    if department is not None and not 1 <= len(department) <= MAX_DEPARTMENT_LENGTH:
+        raise NotAuthenticated(
+            f"The department claim must be 1 to {MAX_DEPARTMENT_LENGTH} characters.",
+            code="token_invalid",
+        )
     principal = Principal(
-        sub=str(claims["sub"]),
+        sub=sub,
         roles=frozenset(Role(r) for r in raw_roles if r in known),
         department=department,
     )

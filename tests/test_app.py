@@ -203,6 +203,28 @@ async def test_wrongly_signed_token_is_401(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get(AUDIT, headers=forged), 401, "token_invalid")
 
 
+@pytest.mark.parametrize(
+    "claims",
+    [{"sub": "a" * 201}, {"sub": ""}, {"department": "3" * 33}, {"department": ""}],
+    ids=["sub-201", "sub-empty", "department-33", "department-empty"],
+)
+async def test_a_token_whose_claims_cannot_be_recorded_is_401(
+    client: httpx.AsyncClient, claims: dict[str, str]
+) -> None:
+    # Who acts is recorded with what they do: a claim no column holds is no identity.
+    body = {"code": "371400-XYZ", "name": "某部门", "region_code": "371400"}
+    token = _token(TEST_SECRET, roles=["admin"], **claims)
+    response = await client.post("/api/v1/departments", json=body, headers=token)
+    assert_problem(response, 401, "token_invalid")
+
+
+async def test_the_longest_recordable_claims_are_accepted(client: httpx.AsyncClient) -> None:
+    body = {"code": "371400-XYZ", "name": "某部门", "region_code": "371400"}
+    token = _token(TEST_SECRET, roles=["admin"], sub="a" * 200, department="3" * 32)
+    response = await client.post("/api/v1/departments", json=body, headers=token)
+    assert response.status_code == 201, response.text
+
+
 async def test_token_without_expiry_is_401(client: httpx.AsyncClient) -> None:
     token = jwt.encode({"sub": "alice", "roles": ["auditor"]}, TEST_SECRET, algorithm="HS256")
     response = await client.get(AUDIT, headers={"Authorization": f"Bearer {token}"})
