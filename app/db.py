@@ -93,7 +93,15 @@ def _prepare_sqlite(engine: AsyncEngine, url: str) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start, waiting for it (busy_timeout). A
+        # deferred transaction that read first cannot take it once another writer has
+        # committed, and fails at once ("database is locked"): most requests write
+        # (audited reads too), so with a few at the same time most answered 503. A
+        # connection may ask for DEFERRED (execution option ``sqlite_begin``).
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode not in ("IMMEDIATE", "DEFERRED"):
+            raise ValueError(f"sqlite_begin must be IMMEDIATE or DEFERRED, not {mode!r}")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _refuse_unstorable(value: Any) -> None:

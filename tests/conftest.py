@@ -132,8 +132,13 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def connection(database: Database) -> AsyncIterator[AsyncConnection]:
-    """One connection with an outer transaction, rolled back after the test."""
+    """One connection with an outer transaction, rolled back after the test.
+
+    On SQLite it is deferred: it takes the write lock only once the test writes, so a
+    test may first open another connection to the same file (another app's start-up).
+    """
     async with database.engine.connect() as conn:
+        await conn.execution_options(sqlite_begin="DEFERRED")
         transaction = await conn.begin()
         try:
             yield conn
