@@ -12,6 +12,7 @@ import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,13 +106,12 @@ def prepare_database(url: str) -> None:
     asyncio.run(seed())
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated throwaway database, once per backend for the whole run."""
-    if request.param == "sqlite":
-        url = create_sqlite_database(tmp_path_factory.mktemp("sqlite"))
+@contextmanager
+def migrated_database(backend: str, directory: Path) -> Iterator[str]:
+    """A throwaway database of ``backend`` (a file in ``directory`` for SQLite), migrated
+    and with its calendar; a PostgreSQL one is dropped afterwards."""
+    if backend == "sqlite":
+        url = create_sqlite_database(directory)
         prepare_database(url)
         yield url
         return
@@ -121,6 +121,28 @@ def database_url(
         yield url
     finally:
         drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated throwaway database, once per backend for the whole run."""
+    with migrated_database(request.param, tmp_path_factory.mktemp("sqlite")) as url:
+        yield url
+
+
+@asynccontextmanager
+async def committing_client(url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    """A client of an app on ``url`` that commits for real (no outer test transaction)."""
+    database = Database(url)
+    app = create_app(make_settings(url), database, clock=FixedClock(DEFAULT_NOW))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            yield client, database
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -201,12 +223,12 @@ async def client(app_harness: Harness, clock: FixedClock) -> AsyncIterator[httpx
 TokenFactory = Callable[..., dict[str, str]]
 
 
-@pytest.fixture
-def auth(settings: Settings) -> TokenFactory:
-    """``auth("clerk", department="371400-SPJ")`` -> an Authorization header."""
+def token_factory(settings: Settings, department: str | None = "371400-SPJ") -> TokenFactory:
+    """``make("clerk", department=…, sub=…)`` -> an Authorization header signed for
+    ``settings``."""
 
     def make(
-        *roles: str, department: str | None = "371400-SPJ", sub: str = "alice", ttl: int = 600
+        *roles: str, department: str | None = department, sub: str = "alice", ttl: int = 600
     ) -> dict[str, str]:
         token = mint_token(
             settings, sub=sub, roles=list(roles), department=department, ttl_seconds=ttl
@@ -214,3 +236,9 @@ def auth(settings: Settings) -> TokenFactory:
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+@pytest.fixture
+def auth(settings: Settings) -> TokenFactory:
+    """``auth("clerk", department="371400-SPJ")`` -> an Authorization header."""
+    return token_factory(settings)

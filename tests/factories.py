@@ -111,12 +111,7 @@ async def setup_catalog(client: httpx.AsyncClient, auth: TokenFactory) -> None:
     await ok(await client.post("/api/v1/matters", json=green, headers=admin))
 
 
-async def record_consent(
-    client: httpx.AsyncClient,
-    auth: TokenFactory,
-    subject: dict[str, Any] | None = None,
-    **overrides: Any,
-) -> dict[str, Any]:
+def consent_body(subject: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "subject": subject or ORG,
         "purpose": "credit_facilitation",
@@ -126,6 +121,16 @@ async def record_consent(
         "evidence_ref": "SQ-2026-000123",
     }
     body.update(overrides)
+    return body
+
+
+async def record_consent(
+    client: httpx.AsyncClient,
+    auth: TokenFactory,
+    subject: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    body = consent_body(subject, **overrides)
     consent: dict[str, Any] = await ok(
         await client.post("/api/v1/consents", json=body, headers=auth("clerk"))
     )

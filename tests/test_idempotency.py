@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
@@ -19,24 +18,11 @@ from app.idempotency.repository import IdempotencyRepository
 from app.main import create_app
 from app.worker import Worker
 from tests.conftest import Harness, TokenFactory
-from tests.factories import ORG, PERSON
+from tests.factories import PERSON, consent_body
 from tests.test_app import assert_problem
 
 CONSENTS = "/api/v1/consents"
 KEY = "3f1c6a2e-0b7d-4c59-8e21-6d4a9b0c7e15"
-
-
-def consent_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "subject": ORG,
-        "purpose": "credit_facilitation",
-        "scope": ["restriction_list", "joint_punishment"],
-        "method": "written_signature",
-        "expires_on": "2026-12-31",
-        "evidence_ref": "SQ-2026-000123",
-    }
-    body.update(overrides)
-    return body
 
 
 def keyed(headers: dict[str, str], key: str = KEY) -> dict[str, str]:
@@ -214,9 +200,7 @@ async def test_only_creates_of_an_authenticated_caller_use_the_key(
     anonymous = await client.post(CONSENTS, json=consent_body(), headers={"Idempotency-Key": KEY})
     assert_problem(anonymous, 401, "not_authenticated")
     # A POST that does not create (a revocation answers 200) ignores the header.
-    consent = (
-        await client.post(CONSENTS, json=consent_body(subject=PERSON), headers=auth("clerk"))
-    ).json()
+    consent = (await client.post(CONSENTS, json=consent_body(PERSON), headers=auth("clerk"))).json()
     revoked = await client.post(
         f"{CONSENTS}/{consent['id']}/revocation",
         json={"reason": "申请人撤回授权"},

@@ -12,22 +12,20 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.auth import mint_token
 from app.clock import FixedClock
 from app.consents.models import Consent
 from app.db import Database
 from app.idempotency import middleware
-from app.main import create_app
 from tests.conftest import (
     DEFAULT_NOW,
-    create_postgres_database,
-    create_sqlite_database,
-    drop_postgres_database,
+    TokenFactory,
+    committing_client,
     make_settings,
-    prepare_database,
+    migrated_database,
+    token_factory,
 )
-from tests.factories import setup_catalog
-from tests.test_idempotency import CONSENTS, KEY, consent_body
+from tests.factories import consent_body, setup_catalog
+from tests.test_idempotency import CONSENTS, KEY
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -35,47 +33,27 @@ def own_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database of its own: this test commits for real."""
-    if request.param == "sqlite":
-        url = create_sqlite_database(tmp_path_factory.mktemp("idempotency"))
-        prepare_database(url)
+    with migrated_database(request.param, tmp_path_factory.mktemp("idempotency")) as url:
         yield url
-        return
-    url = create_postgres_database()
-    try:
-        prepare_database(url)
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
-def _auth(url: str, *roles: str) -> dict[str, str]:
-    settings = make_settings(url)
-    token = mint_token(
-        settings, sub="alice", roles=list(roles), department="371400-SPJ", ttl_seconds=600
-    )
-    return {"Authorization": f"Bearer {token}"}
+@pytest.fixture
+def auth(own_database: str) -> TokenFactory:
+    return token_factory(make_settings(own_database))
 
 
 @pytest.fixture
 async def committing(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
-    database = Database(own_database)
-    app = create_app(make_settings(own_database), database, clock=FixedClock(DEFAULT_NOW))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with committing_client(own_database) as (client, database):
         yield client, database
-    await database.dispose()
 
 
 async def test_concurrent_retries_with_one_key_create_once(
-    committing: tuple[httpx.AsyncClient, Database], own_database: str
+    committing: tuple[httpx.AsyncClient, Database], auth: TokenFactory
 ) -> None:
     client, database = committing
-
-    def auth(*roles: str, **_: object) -> dict[str, str]:
-        return _auth(own_database, *roles)
-
     await setup_catalog(client, auth)
-    headers = {**_auth(own_database, "clerk"), "Idempotency-Key": KEY}
+    headers = {**auth("clerk"), "Idempotency-Key": KEY}
 
     responses = await asyncio.gather(
         *(client.post(CONSENTS, json=consent_body(), headers=headers) for _ in range(20))
@@ -98,7 +76,7 @@ async def test_concurrent_retries_with_one_key_create_once(
 
 
 async def test_a_running_request_keeps_its_hold_on_the_key(
-    own_database: str, monkeypatch: pytest.MonkeyPatch
+    own_database: str, auth: TokenFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Renewed every 20 ms instead of every 2 minutes, so the test need not wait.
     monkeypatch.setattr(middleware, "RENEW_EVERY", timedelta(milliseconds=20))
@@ -121,7 +99,7 @@ async def test_a_running_request_keeps_its_hold_on_the_key(
         clock=lambda: clock,
         settings=settings,
     )
-    headers = {**_auth(own_database, "clerk"), "Idempotency-Key": "slow-import-1"}
+    headers = {**auth("clerk"), "Idempotency-Key": "slow-import-1"}
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:

@@ -4,56 +4,37 @@ the write lock instead of failing (real commits on a database file of its own)."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from app.auth import mint_token
-from app.clock import FixedClock
-from app.db import Database
-from app.main import create_app
 from tests.conftest import (
-    DEFAULT_NOW,
     TokenFactory,
-    create_sqlite_database,
+    committing_client,
     make_settings,
-    prepare_database,
+    migrated_database,
+    token_factory,
 )
 from tests.factories import FOOD, ORG, record_consent, setup_catalog
 
 
 @pytest.fixture
-def database_file(tmp_path: Path) -> str:
-    url = create_sqlite_database(tmp_path)
-    prepare_database(url)
-    return url
+def database_file(tmp_path: Path) -> Iterator[str]:
+    with migrated_database("sqlite", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 async def client(database_file: str) -> AsyncIterator[httpx.AsyncClient]:
-    database = Database(database_file)
-    app = create_app(make_settings(database_file), database, clock=FixedClock(DEFAULT_NOW))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        yield c
-    await database.dispose()
+    async with committing_client(database_file) as (client, _):
+        yield client
 
 
 @pytest.fixture
 def auth(database_file: str) -> TokenFactory:
-    settings = make_settings(database_file)
-
-    def make(
-        *roles: str, department: str | None = "371400-SPJ", sub: str = "alice"
-    ) -> dict[str, str]:
-        token = mint_token(
-            settings, sub=sub, roles=list(roles), department=department, ttl_seconds=600
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return token_factory(make_settings(database_file))
 
 
 async def test_concurrent_writes_all_succeed(client: httpx.AsyncClient, auth: TokenFactory) -> None:

@@ -13,21 +13,17 @@ from app.audit.models import AuditEntry
 from app.audit.service import chain_pending, record, verify_chain
 from app.auth import Principal, Role
 from app.db import Database
-from tests.conftest import create_postgres_database, drop_postgres_database, prepare_database
+from tests.conftest import migrated_database
 
 APPENDERS = 20
 CHAINERS = 3
 
 
 @pytest.fixture(scope="module")
-def own_postgres() -> Iterator[str]:
+def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own: this test commits for real."""
-    url = create_postgres_database()
-    try:
-        prepare_database(url)
+    with migrated_database("postgresql", tmp_path_factory.mktemp("unused")) as url:
         yield url
-    finally:
-        drop_postgres_database(url)
 
 
 @pytest.fixture

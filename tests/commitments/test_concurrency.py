@@ -10,58 +10,31 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.auth import mint_token
-from app.clock import FixedClock
 from app.commitments.models import CommitmentEvent
 from app.db import Database
-from app.main import create_app
 from tests.commitments.conftest import commitment
-from tests.conftest import (
-    DEFAULT_NOW,
-    TokenFactory,
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    prepare_database,
-)
+from tests.conftest import TokenFactory, make_settings, migrated_database, token_factory
+from tests.conftest import committing_client as committing
 from tests.factories import setup_catalog
 
 
 @pytest.fixture(scope="module")
-def own_postgres() -> Iterator[str]:
+def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own: this test commits for real."""
-    url = create_postgres_database()
-    try:
-        prepare_database(url)
+    with migrated_database("postgresql", tmp_path_factory.mktemp("unused")) as url:
         yield url
-    finally:
-        drop_postgres_database(url)
 
 
 @pytest.fixture
 def auth(own_postgres: str) -> TokenFactory:
     """Tokens for this module's app (not tied to the per-backend fixtures)."""
-    settings = make_settings(own_postgres)
-
-    def make(
-        *roles: str, department: str | None = "371400-SPJ", sub: str = "alice"
-    ) -> dict[str, str]:
-        token = mint_token(
-            settings, sub=sub, roles=list(roles), department=department, ttl_seconds=600
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return token_factory(make_settings(own_postgres))
 
 
 @pytest.fixture
 async def committing_client(own_postgres: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
-    database = Database(own_postgres)
-    app = create_app(make_settings(own_postgres), database, clock=FixedClock(DEFAULT_NOW))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        yield c, database
-    await database.dispose()
+    async with committing(own_postgres) as (client, database):
+        yield client, database
 
 
 @pytest.fixture(autouse=True)

@@ -15,57 +15,37 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from app.audit.models import AuditEntry
-from app.auth import mint_token
-from app.clock import FixedClock
 from app.db import Database
-from app.main import create_app
 from app.restrictions.models import Restriction
 from app.subjects.models import Subject, subject_row
 from tests.conftest import (
-    DEFAULT_NOW,
     TEST_DATA_KEY,
     TEST_INDEX_KEY,
     TEST_SECRET,
     TokenFactory,
-    create_postgres_database,
-    drop_postgres_database,
+    committing_client,
     make_settings,
-    prepare_database,
+    migrated_database,
+    token_factory,
 )
 from tests.factories import AGENCY, resident_id, setup_catalog
 
 
 @pytest.fixture(scope="module")
-def own_postgres() -> Iterator[str]:
-    url = create_postgres_database()
-    try:
-        prepare_database(url)
+def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with migrated_database("postgresql", tmp_path_factory.mktemp("unused")) as url:
         yield url
-    finally:
-        drop_postgres_database(url)
 
 
 @pytest.fixture
 def auth(own_postgres: str) -> TokenFactory:
-    settings = make_settings(own_postgres)
-
-    def make(*roles: str, department: str | None = AGENCY, sub: str = "alice") -> dict[str, str]:
-        token = mint_token(
-            settings, sub=sub, roles=list(roles), department=department, ttl_seconds=600
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return token_factory(make_settings(own_postgres), department=AGENCY)
 
 
 @pytest.fixture
 async def live(own_postgres: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
-    database = Database(own_postgres)
-    app = create_app(make_settings(own_postgres), database, clock=FixedClock(DEFAULT_NOW))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        yield c, database
-    await database.dispose()
+    async with committing_client(own_postgres) as (client, database):
+        yield client, database
 
 
 async def _catalog(client: httpx.AsyncClient, auth: TokenFactory) -> None:
