@@ -10,7 +10,8 @@ For tests that need what only a process shows: what it writes to stderr, what su
     assert "..." not in server.stderr_text()
 
 Every wait is bounded: start-up by ``ready_timeout``, a stop by ``stop_timeout`` (then
-``SIGKILL``).
+``SIGKILL``). With ``clock_file`` the process reads "now" from that file (tests/clocked_cli.py):
+``set_clock(path, when)`` before the start and whenever the test moves the day.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -38,12 +40,24 @@ class ServerFailed(RuntimeError):
     """The process exited or did not become ready in time; the message carries its stderr."""
 
 
-def command() -> list[str]:
-    """``<venv>/bin/zwfw-credit`` beside the running interpreter, else ``python -m app.cli``."""
+def command(clock_file: Path | None = None) -> list[str]:
+    """``<venv>/bin/zwfw-credit`` beside the running interpreter, else ``python -m app.cli``;
+    with ``clock_file``, the same command line with its clock read from that file."""
+    if clock_file is not None:
+        return [sys.executable, "-m", "tests.clocked_cli", str(clock_file)]
     script = Path(sys.executable).with_name("zwfw-credit")
     if script.exists():
         return [str(script)]
     return [sys.executable, "-m", "app.cli"]
+
+
+def set_clock(path: Path, when: datetime) -> None:
+    """Move the clock of every process started with ``clock_file=path`` to ``when``."""
+    if when.tzinfo is None:
+        raise ValueError("the clock needs a timezone-aware instant")
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(when.isoformat(), encoding="utf-8")
+    partial.replace(path)  # atomic: a reader sees the old instant or the new one
 
 
 def free_port() -> int:
@@ -83,6 +97,7 @@ class ServerProcess:
         env: Mapping[str, str] | None = None,
         args: Sequence[str] = (),
         worker: bool = False,
+        clock_file: Path | None = None,
         name: str = "server",
     ) -> None:
         self.port = free_port()
@@ -91,7 +106,7 @@ class ServerProcess:
         self.stderr_path = directory / f"{name}-{self.port}.stderr"
         self.stdout_path = directory / f"{name}-{self.port}.stdout"
         argv = [
-            *command(),
+            *command(clock_file),
             "serve",
             "--no-migrate",
             "--host",
@@ -189,12 +204,21 @@ def running_server(
     env: Mapping[str, str] | None = None,
     args: Sequence[str] = (),
     worker: bool = False,
+    clock_file: Path | None = None,
     ready_timeout: float = 30.0,
     stop_timeout: float = 10.0,
     name: str = "server",
 ) -> Iterator[ServerProcess]:
     """A ready server on a prepared database; stopped (or already killed) on exit."""
-    server = ServerProcess(database_url, directory, env=env, args=args, worker=worker, name=name)
+    server = ServerProcess(
+        database_url,
+        directory,
+        env=env,
+        args=args,
+        worker=worker,
+        clock_file=clock_file,
+        name=name,
+    )
     try:
         server.wait_ready(ready_timeout)
         yield server
@@ -206,12 +230,13 @@ def run_worker_once(
     database_url: str,
     *,
     env: Mapping[str, str] | None = None,
+    clock_file: Path | None = None,
     timeout: float = 60.0,
 ) -> subprocess.CompletedProcess[str]:
     """``zwfw-credit worker --once`` on ``database_url``: works until idle, then exits.
     Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds."""
     return subprocess.run(  # noqa: S603
-        [*command(), "worker", "--once"],
+        [*command(clock_file), "worker", "--once"],
         cwd=REPO_ROOT,
         env=server_environment(database_url, env),
         stdin=subprocess.DEVNULL,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import migrated_database
-from tests.server_process import ServerFailed, ServerProcess, running_server
+from tests.conftest import make_settings, migrated_database, token_factory
+from tests.factories import consent_body
+from tests.server_process import ServerFailed, ServerProcess, running_server, set_clock
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +52,21 @@ def test_a_process_that_cannot_start_fails_with_its_stderr(tmp_path: Path) -> No
     with pytest.raises(ServerFailed, match="unknown setting"):
         server.wait_ready(timeout=20)
     assert server.stop() == 2
+
+
+def test_a_clocked_process_reads_now_from_its_file(sqlite_url: str, tmp_path: Path) -> None:
+    clock = tmp_path / "now"
+    set_clock(clock, datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # Mon 10:00 in Shanghai
+    clerk = token_factory(make_settings(sqlite_url))("clerk")
+    with running_server(sqlite_url, tmp_path, clock_file=clock) as server:
+        first = httpx.post(
+            server.base_url + "/api/v1/consents", json=consent_body(), headers=clerk, timeout=5
+        )
+        assert first.status_code == 201, first.text
+        assert first.json()["granted_at"].startswith("2026-03-02T02:00:00")
+        set_clock(clock, datetime(2026, 9, 30, 2, 0, tzinfo=UTC))
+        second = httpx.post(
+            server.base_url + "/api/v1/consents", json=consent_body(), headers=clerk, timeout=5
+        )
+        assert second.status_code == 201, second.text
+        assert second.json()["granted_at"].startswith("2026-09-30T02:00:00")
