@@ -1,4 +1,9 @@
-"""Request context: X-Request-ID on every response, access log, last-resort 500 problem."""
+"""Request context: X-Request-ID on every response, access log, last-resort 500 problem.
+
+The access log writes the path and the query with every ID number and USCC masked
+(``app.masking.mask_identifiers``) and a ``name`` value masked as a name: a log line is
+kept outside the encrypted store and needs no identity.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,35 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import ANONYMOUS, viewer_var
 from app.errors import problem_response
 from app.logs import request_id_var
+from app.masking import mask_identifiers, mask_name
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 logger = logging.getLogger("app.request")
+
+
+def logged_path(scope: Scope) -> str:
+    return mask_identifiers(str(scope.get("path", "")))
+
+
+def logged_query(scope: Scope) -> str | None:
+    """The query as the log writes it: decoded, identifiers and names masked."""
+    raw = bytes(scope.get("query_string", b"")).decode("utf-8", "replace")
+    if not raw:
+        return None
+    pairs = parse_qsl(raw, keep_blank_values=True, errors="replace")
+    return "&".join(
+        f"{mask_identifiers(key)}={mask_name(value) if key == 'name' else mask_identifiers(value)}"
+        for key, value in pairs
+    )
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
@@ -56,7 +79,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            logger.exception("unhandled error", extra={"path": scope.get("path")})
+            logger.exception("unhandled error", extra={"path": logged_path(scope)})
             if status_holder["status"] is None:
                 response = problem_response(
                     500,
@@ -70,7 +93,8 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": scope.get("method"),
-                    "path": scope.get("path"),
+                    "path": logged_path(scope),
+                    "query": logged_query(scope),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
