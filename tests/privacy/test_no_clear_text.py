@@ -12,6 +12,7 @@ counted by hand from the 2026 calendar, as in tests/restrictions/conftest.py.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -128,6 +129,7 @@ class Scenario:
         self.clerk = make("clerk", department=AGENCY, sub="clerk-1", ttl=3600)
         self.admin = make("admin", department=None, sub="admin-1", ttl=3600)
         self.creates = 0
+        self.created_paths: list[str] = []
         self.checkpoints = 0
         self.hits: set[Hit] = set()
 
@@ -160,6 +162,7 @@ class Scenario:
         assert again.headers.get("idempotent-replayed") == "true", path
         assert again.json() == first.json(), path
         self.creates += 1
+        self.created_paths.append(path)
         created: dict[str, Any] = first.json()
         return created
 
@@ -315,6 +318,25 @@ def call_lookups(s: Scenario, paths: set[tuple[str, str]]) -> int:
     return len(calls)
 
 
+def create_routes(paths: set[tuple[str, str]], spec: dict[str, Any]) -> set[str]:
+    """The path templates of every POST answering 201 (the calendar's PUT of a year also
+    answers 201; it holds no person)."""
+    return {
+        path
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method == "post" and (method, path) in paths and "201" in operation.get("responses", {})
+    }
+
+
+def template_of(path: str, templates: set[str]) -> str:
+    for template in templates:
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            return template
+    raise AssertionError(f"{path} matches no create route")
+
+
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -323,10 +345,11 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
-def openapi_paths(s: Scenario) -> set[tuple[str, str]]:
-    spec = s.http.get("/openapi.json")
-    assert spec.status_code == 200, spec.text
-    return {(method, path) for path, item in spec.json()["paths"].items() for method in item}
+def openapi(s: Scenario) -> tuple[dict[str, Any], set[tuple[str, str]]]:
+    response = s.http.get("/openapi.json")
+    assert response.status_code == 200, response.text
+    spec: dict[str, Any] = response.json()
+    return spec, {(method, path) for path, item in spec["paths"].items() for method in item}
 
 
 def plain_dsn(url: str) -> str:
@@ -370,7 +393,12 @@ def test_no_scenario_identity_in_clear_in_any_column_or_in_stderr(
         ) as server:
             s = Scenario(server, postgres_url, clock_file)
             run_scenario(s, hooks)
-            lookups = call_lookups(s, openapi_paths(s))
+            spec, paths = openapi(s)
+            lookups = call_lookups(s, paths)
+            creates = create_routes(paths, spec)
+            # Every create route of the service went through the scenario (a new one must
+            # be added here, with a person in it if it takes one).
+            assert {template_of(p, creates) for p in s.created_paths} == creates, creates
 
             def delivered() -> bool:
                 types = {r["body"]["type"] for r in hooks.received}
