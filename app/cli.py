@@ -51,10 +51,14 @@ async def _load_demo(settings: Settings) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app import crypto
     from app.db import Database
+    from app.logs import configure_logging
     from app.worker import Worker
 
+    configure_logging(settings.log_level)  # JSON lines on stderr, as the server writes
     crypto.configure(settings.keyring())
 
     async def run() -> None:
@@ -70,7 +74,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
             await worker.aclose()
             await database.dispose()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except (SQLAlchemyError, OSError):
+        return 1  # the failed job has logged its line
     return 0
 
 

@@ -1,13 +1,22 @@
-"""Structured JSON logs, one object per line, carrying the request id."""
+"""Structured JSON logs, one object per line, carrying the request id.
+
+A failure is logged with :func:`error_fields`: its type, its message (identifiers
+masked, a database error's statement and parameters left out) and where it was raised.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import traceback
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
+from app.masking import mask_identifiers
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -33,6 +42,24 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+ERROR_MESSAGE_CHARS = 500
+
+
+def error_fields(exc: BaseException) -> dict[str, str]:
+    """``error_type``, ``error`` (the message) and ``error_at`` (file:line of the frame
+    that raised) of a failure, fit for a log line: a database error gives the driver's
+    message without the statement and its parameters, and identifiers are masked."""
+    cause: BaseException = exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        cause = exc.orig
+    message = mask_identifiers(str(cause).strip())[:ERROR_MESSAGE_CHARS]
+    fields = {"error_type": type(exc).__name__, "error": message or type(cause).__name__}
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        fields["error_at"] = f"{frames[-1].filename}:{frames[-1].lineno}"
+    return fields
 
 
 class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
