@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Crash and outage tests only: ``began:<file>`` or ``committed:<file>`` pauses a keyed
+    # create at that point of its transaction until the test removes the file
+    # (app.idempotency.transaction). Never set in a deployment.
+    fault_pause: str | None = Field(default=None, pattern=r"^(began|committed):.+$")
 
     @field_validator("database_url")
     @classmethod

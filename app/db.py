@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
@@ -190,15 +190,35 @@ class Database:
         await self.engine.dispose()
 
 
+class TransactionParticipant(Protocol):
+    """Something a request brings into its transaction (the answer of a keyed create,
+    ``app.idempotency``): told when the transaction begins and once it has committed."""
+
+    async def began(self, session: AsyncSession) -> None: ...
+
+    async def committed(self) -> None: ...
+
+
+# The request-state attribute under which a request's participant travels.
+TRANSACTION_PARTICIPANT = "idempotent_create"
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     database: Database = request.app.state.database
+    participant: TransactionParticipant | None = getattr(
+        request.state, TRANSACTION_PARTICIPANT, None
+    )
     async with database.sessionmaker() as session:
         try:
+            if participant is not None:
+                await participant.began(session)
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+    if participant is not None:
+        await participant.committed()
 
 
 # scope="function": commit before the response is sent, so a failed commit is never

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ class EncryptedColumns:
     table: str
     columns: tuple[str, ...]
     key_id_column: str | None = None
+    key_columns: tuple[str, ...] = ("id",)
 
 
 ENCRYPTED = (
@@ -30,6 +32,7 @@ ENCRYPTED = (
     EncryptedColumns("joint_punishment_entries", ("id_number", "name")),
     EncryptedColumns("restrictions", ("address",)),
     EncryptedColumns("commitments", ("signed_by",)),
+    EncryptedColumns("idempotency_keys", ("body",), key_columns=("caller", "key")),
 )
 
 
@@ -38,9 +41,8 @@ async def rotate(database: Database, batch: int = 500) -> dict[str, int]:
     current = f"{crypto.PREFIX}:{ring.active_id}:%"
     counts: dict[str, int] = {}
     for spec in ENCRYPTED:
-        table = sa.table(
-            spec.table, sa.column("id"), *(sa.column(c, sa.Text) for c in spec.columns)
-        )
+        keys: list[sa.ColumnClause[Any]] = [sa.column(c) for c in spec.key_columns]
+        table = sa.table(spec.table, *keys, *(sa.column(c, sa.Text) for c in spec.columns))
         stale = sa.or_(
             *(sa.and_(table.c[c].is_not(None), table.c[c].not_like(current)) for c in spec.columns)
         )
@@ -49,7 +51,10 @@ async def rotate(database: Database, batch: int = 500) -> dict[str, int]:
             async with database.sessionmaker() as session, session.begin():
                 rows = (
                     await session.execute(
-                        sa.select(table).where(stale).order_by(table.c.id).limit(batch)
+                        sa.select(table)
+                        .where(stale)
+                        .order_by(*(table.c[c] for c in spec.key_columns))
+                        .limit(batch)
                     )
                 ).all()
                 for row in rows:
@@ -62,11 +67,13 @@ async def rotate(database: Database, batch: int = 500) -> dict[str, int]:
                         values[spec.key_id_column] = ring.active_id
                     target = sa.table(
                         spec.table,
-                        sa.column("id"),
+                        *(sa.column(c) for c in spec.key_columns),
                         *(sa.column(c) for c in values),
                     )
                     await session.execute(
-                        target.update().where(target.c.id == row.id).values(**values)
+                        target.update()
+                        .where(*(target.c[c] == getattr(row, c) for c in spec.key_columns))
+                        .values(**values)
                     )
             counts[spec.table] += len(rows)
             if len(rows) < batch:

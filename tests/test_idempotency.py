@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-from fastapi import FastAPI, Request
-from sqlalchemy import func, select
+import pytest
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import FixedClock
 from app.consents.models import Consent
+from app.db import SessionDep
+from app.errors import install_error_handlers
 from app.idempotency.middleware import IdempotencyMiddleware, caller_key
 from app.idempotency.models import IdempotencyRecord
-from app.idempotency.repository import IdempotencyRepository
+from app.idempotency.repository import lock_number
+from app.idempotency.transaction import KeepingRoute, require_kept_creates
 from app.main import create_app
 from app.worker import Worker
 from tests.conftest import Harness, TokenFactory
@@ -95,38 +100,28 @@ async def test_a_failed_request_keeps_nothing_and_may_be_retried_with_its_key(
     assert await consents(session) == 1
 
 
-async def test_a_key_in_use_is_answered_409_until_it_is_abandoned(
-    client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession, clock: FixedClock
+async def test_a_key_in_use_is_answered_409_while_its_request_runs_and_is_free_after(
+    app_harness: Harness, client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession
 ) -> None:
-    # The first request with the key is still running (its pending record is committed).
-    session.add(
-        IdempotencyRecord(
-            caller=caller_key("alice"),
-            key=KEY,
-            state="pending",
-            owner="0" * 32,
-            created_at=clock.now(),
-            renewed_at=clock.now(),
+    if app_harness.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one transaction at a time: a retry waits for the first")
+    # The first request with the key is running: its transaction holds the key's lock.
+    async with app_harness.database.engine.connect() as running:
+        holding = await running.begin()
+        await running.execute(
+            select(func.pg_advisory_xact_lock(lock_number(caller_key("alice"), KEY)))
         )
-    )
-    await session.commit()
-    headers = keyed(auth("clerk"))
-    busy = await client.post(CONSENTS, json=consent_body(), headers=headers)
-    assert_problem(busy, 409, "idempotency_key_in_use")
-    assert busy.headers["retry-after"] == "1"
-    assert await consents(session) == 0
-
-    # Not renewed for ten minutes, the request that held it is taken to be dead: this one
-    # runs. A second earlier it still counts as running.
-    clock.at += timedelta(minutes=9, seconds=59)
-    assert_problem(
-        await client.post(CONSENTS, json=consent_body(), headers=headers),
-        409,
-        "idempotency_key_in_use",
-    )
-    clock.at += timedelta(seconds=1)
+        headers = keyed(auth("clerk"))
+        busy = await client.post(CONSENTS, json=consent_body(), headers=headers)
+        assert_problem(busy, 409, "idempotency_key_in_use")
+        assert busy.headers["retry-after"] == "1"
+        assert await consents(session) == 0
+        # It ends without committing (it failed, or its process died and the server
+        # ended its connection): nothing is held any more, at once.
+        await holding.rollback()
     taken = await client.post(CONSENTS, json=consent_body(), headers=headers)
     assert taken.status_code == 201, taken.text
+    assert "idempotent-replayed" not in taken.headers
     assert await consents(session) == 1
 
 
@@ -146,31 +141,45 @@ async def test_a_kept_answer_is_replayed_for_a_day_then_forgotten(
     assert replayed.headers["idempotent-replayed"] == "true"
     worker = Worker(app_harness.database, app_harness.settings, clock)
     assert (await worker.run_once()).idempotency_keys_expired == 0
+    assert await records(session) == [KEY]
 
-    # A hold nobody renewed for ten minutes is forgotten too; one still renewed is not.
-    for key, renewed in (("abandoned", timedelta(minutes=10)), ("held", timedelta(minutes=9))):
-        session.add(
-            IdempotencyRecord(
-                caller=caller_key("bob"),
-                key=key,
-                state="pending",
-                owner=key.ljust(32, "0"),
-                created_at=clock.now() - renewed,
-                renewed_at=clock.now() - renewed,
-            )
-        )
-    await session.commit()
-    assert (await worker.run_once()).idempotency_keys_expired == 1
-    assert {key for key, _ in await records(session)} == {KEY, "held"}
-
-    # A minute on, the answer is a day old and the hold ten minutes stale.
+    # A minute on, the answer is a day old: forgotten, and the key is new again.
     clock.at += timedelta(minutes=1)
-    assert (await worker.run_once()).idempotency_keys_expired == 2
+    assert (await worker.run_once()).idempotency_keys_expired == 1
     assert await records(session) == []
     anew = await client.post(CONSENTS, json=consent_body(), headers=headers)
     assert anew.status_code == 201
     assert "idempotent-replayed" not in anew.headers
     assert await consents(session) == 2
+
+
+async def test_an_answer_past_its_day_is_not_replayed_before_the_purge(
+    client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession, clock: FixedClock
+) -> None:
+    headers = keyed(auth("clerk"))
+    first = await client.post(CONSENTS, json=consent_body(), headers=headers)
+    assert first.status_code == 201
+    clock.at += timedelta(hours=24)
+    anew = await client.post(CONSENTS, json=consent_body(), headers=headers)
+    assert anew.status_code == 201, anew.text
+    assert "idempotent-replayed" not in anew.headers
+    assert anew.json()["id"] != first.json()["id"]
+    assert await consents(session) == 2
+    assert await records(session) == [KEY]
+
+
+async def test_the_kept_answer_is_encrypted_at_rest(
+    client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession
+) -> None:
+    body = consent_body(PERSON)
+    first = await client.post(CONSENTS, json=body, headers=keyed(auth("clerk")))
+    assert first.status_code == 201, first.text
+    assert PERSON["id_number"] in first.text  # the clerk's answer names the person
+    stored = (await session.execute(text("SELECT body, headers FROM idempotency_keys"))).one()
+    assert stored.body.startswith("zw1:t1:")
+    for clear in (PERSON["id_number"], PERSON["name"], first.json()["id"]):
+        assert clear not in stored.body
+    assert base64.b64encode(first.content).decode() not in stored.body
 
 
 async def test_a_malformed_key_is_refused_before_anything_runs(
@@ -234,13 +243,18 @@ def test_every_create_declares_the_header_and_nothing_else_does(
 
 
 def _bare_app(harness: Harness, clock: FixedClock, fail_first: int = 0) -> FastAPI:
-    """A create route behind the middleware alone: it fails ``fail_first`` times, and
-    answers the size and the count of the chunks of the body it streams."""
+    """A create route behind the middleware alone, in a transaction of its own: it fails
+    ``fail_first`` times, and answers the size and the count of the chunks of the body it
+    streams (read after its session began)."""
     app = FastAPI()
+    install_error_handlers(app)
+    app.state.database = harness.database
+    app.state.clock = clock
+    router = APIRouter(route_class=KeepingRoute)
     calls = {"n": 0}
 
-    @app.post("/things", status_code=201)
-    async def create_thing(request: Request) -> dict[str, int]:
+    @router.post("/things", status_code=201)
+    async def create_thing(request: Request, session: SessionDep) -> dict[str, int]:
         calls["n"] += 1
         if calls["n"] <= fail_first:
             raise RuntimeError("the create failed")
@@ -250,10 +264,10 @@ def _bare_app(harness: Harness, clock: FixedClock, fail_first: int = 0) -> FastA
             chunks += bool(chunk)
         return {"call": calls["n"], "size": size, "chunks": chunks}
 
+    app.include_router(router)
     app.add_middleware(
         IdempotencyMiddleware,
         routes=lambda: app.routes,
-        database=lambda: harness.database,
         clock=lambda: clock,
         settings=harness.settings,
     )
@@ -265,9 +279,8 @@ async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
         yield part
 
 
-async def records(session: AsyncSession) -> list[tuple[str, str]]:
-    rows = await session.execute(select(IdempotencyRecord.key, IdempotencyRecord.state))
-    return [(key, state) for key, state in rows]
+async def records(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(IdempotencyRecord.key)))
 
 
 async def test_a_create_that_raises_frees_its_key(
@@ -296,7 +309,7 @@ async def test_a_streamed_body_is_fingerprinted_chunk_by_chunk(
         first = await client.post("/things", content=_chunks(*parts), headers=headers)
         assert first.status_code == 201, first.text
         assert first.json() == {"call": 1, "size": sum(map(len, parts)), "chunks": 3}
-        assert await records(session) == [(KEY, "done")]
+        assert await records(session) == [KEY]
 
         # The same bytes in other chunks are the same request: replayed, not run.
         again = await client.post("/things", content=_chunks(b"".join(parts)), headers=headers)
@@ -316,30 +329,17 @@ async def test_a_streamed_body_is_fingerprinted_chunk_by_chunk(
         assert (typed.status_code, typed.json()["code"]) == (422, "idempotency_key_reused")
 
 
-async def test_only_the_request_that_holds_a_record_may_settle_it(
-    session: AsyncSession, clock: FixedClock
+def test_an_app_with_a_create_that_would_not_keep_its_answer_does_not_start(
+    app_harness: Harness,
 ) -> None:
-    repository = IdempotencyRepository(session)
-    caller = caller_key("alice")
-    assert await repository.try_reserve(caller, KEY, "a" * 32, clock.now())
-    assert not await repository.try_reserve(caller, KEY, "b" * 32, clock.now())
-    # A request whose record was taken over (its owner is gone) changes nothing.
-    await repository.release(caller, KEY, "b" * 32)
-    await repository.complete(
-        caller,
-        KEY,
-        "b" * 32,
-        fingerprint="f" * 64,
-        status_code=201,
-        headers=[],
-        body=b"{}",
-        now=clock.now(),
-    )
-    await repository.renew(caller, KEY, "b" * 32, clock.now() + timedelta(minutes=5))
-    session.expunge_all()
-    record = await repository.get(caller, KEY)
-    assert record is not None
-    assert (record.state, record.owner, record.renewed_at) == ("pending", "a" * 32, clock.now())
-    await repository.release(caller, KEY, "a" * 32)
-    session.expunge_all()
-    assert await repository.get(caller, KEY) is None
+    app = FastAPI()
+    plain = APIRouter()
+
+    @plain.post("/things", status_code=201)
+    async def create_thing() -> dict[str, int]:
+        return {}
+
+    app.include_router(plain)
+    with pytest.raises(RuntimeError, match="POST /things creates but is not a KeepingRoute"):
+        require_kept_creates(app.routes)
+    require_kept_creates(create_app(app_harness.settings, app_harness.database).routes)

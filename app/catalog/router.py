@@ -10,10 +10,13 @@ from app.catalog.schemas import MATTER_CODE_PATTERN, MatterCreate, MatterRead, M
 from app.clock import ClockDep
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
-router = APIRouter(prefix="/api/v1/matters", tags=["catalog"])
-public_router = APIRouter(prefix="/api/v1/public/matters", tags=["catalog"])
+router = APIRouter(prefix="/api/v1/matters", tags=["catalog"], route_class=KeepingRoute)
+public_router = APIRouter(
+    prefix="/api/v1/public/matters", tags=["catalog"], route_class=KeepingRoute
+)
 
 Code = Annotated[str, Path(pattern=MATTER_CODE_PATTERN, examples=["SPJ-FOOD-001"])]
 IfMatch = Annotated[

@@ -28,10 +28,13 @@ from app.commitments.schemas import (
 from app.context import Context
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
-router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"])
-verifications_router = APIRouter(prefix="/api/v1/verifications", tags=["commitments"])
+router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"], route_class=KeepingRoute)
+verifications_router = APIRouter(
+    prefix="/api/v1/verifications", tags=["commitments"], route_class=KeepingRoute
+)
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP_RESPONSES = problem_responses(401, 403, 404, 409, 412, 422)

@@ -11,8 +11,9 @@ from app.consents import service
 from app.consents.schemas import ConsentCreate, ConsentRead, ConsentRevocation
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 
-router = APIRouter(prefix="/api/v1/consents", tags=["consents"])
+router = APIRouter(prefix="/api/v1/consents", tags=["consents"], route_class=KeepingRoute)
 
 
 @router.post(

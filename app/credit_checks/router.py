@@ -10,9 +10,10 @@ from app.credit_checks import service
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.joint_punishment.dependencies import JointPunishmentClientDep
 
-router = APIRouter(prefix="/api/v1/credit-checks", tags=["credit-checks"])
+router = APIRouter(prefix="/api/v1/credit-checks", tags=["credit-checks"], route_class=KeepingRoute)
 
 
 @router.post(

@@ -14,9 +14,10 @@ from app.departments.schemas import (
     DepartmentUpdate,
 )
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
-router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
+router = APIRouter(prefix="/api/v1/departments", tags=["departments"], route_class=KeepingRoute)
 
 Code = Annotated[str, Path(pattern=DEPARTMENT_CODE_PATTERN, examples=["371400-SPJ"])]
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]

@@ -10,11 +10,14 @@ from app.clock import ClockDep, legal_today
 from app.config import Settings
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.joint_punishment import service
 from app.joint_punishment.importing import COLUMNS
 from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishmentImportResult
 
-router = APIRouter(prefix="/api/v1/joint-punishment", tags=["joint-punishment"])
+router = APIRouter(
+    prefix="/api/v1/joint-punishment", tags=["joint-punishment"], route_class=KeepingRoute
+)
 
 ImportId = Annotated[uuid.UUID, Path(description="The import's id.")]
 

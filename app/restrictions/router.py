@@ -10,6 +10,7 @@ from app.authz import Authorized
 from app.context import ContextDep, PublicContextDep
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.identifiers import SubjectType, normalize
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
@@ -31,10 +32,16 @@ from app.restrictions.schemas import (
 )
 from app.rules.lifecycles import Event
 
-router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"])
-public_router = APIRouter(prefix="/api/v1/public/restrictions", tags=["restrictions"])
-subjects_router = APIRouter(prefix="/api/v1/subjects", tags=["restrictions"])
-supervision_router = APIRouter(prefix="/api/v1/supervision", tags=["restrictions"])
+router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_class=KeepingRoute)
+public_router = APIRouter(
+    prefix="/api/v1/public/restrictions", tags=["restrictions"], route_class=KeepingRoute
+)
+subjects_router = APIRouter(
+    prefix="/api/v1/subjects", tags=["restrictions"], route_class=KeepingRoute
+)
+supervision_router = APIRouter(
+    prefix="/api/v1/supervision", tags=["restrictions"], route_class=KeepingRoute
+)
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)

@@ -9,10 +9,11 @@ from app.authz import Authorized
 from app.clock import ClockDep
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["events"])
+router = APIRouter(prefix="/api/v1/webhooks", tags=["events"], route_class=KeepingRoute)
 
 
 @router.post(
