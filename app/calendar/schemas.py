@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.rules.periods import Unit
+from app.text import text
 
 
 class CalendarYearRead(BaseModel):
@@ -57,8 +59,8 @@ class CalendarYearWrite(BaseModel):
 
     holidays: list[date] = Field(max_length=366)
     makeup_workdays: list[date] = Field(max_length=366)
-    source: str = Field(
-        default="admin", min_length=1, max_length=200, description="The notice it comes from."
+    source: Annotated[str, text(200)] = Field(
+        default="admin", description="The notice it comes from."
     )
 
 

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.rules.periods import Unit
 from app.rules.profiles import HighRiskCategory, Mode
+from app.text import Reference, text
 
 MATTER_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-_TEXT = 4000
+# The terms are kept as JSON, the notice texts as Text, the name as String(200).
+_Prose = Annotated[str, text(4000, multiline=True)]
+_OptionalProse = Annotated[str, text(4000, min_length=0, multiline=True)]
+_Name = Annotated[str, text(200)]
 
 
 class VerificationMethod(StrEnum):
@@ -43,12 +47,14 @@ class ToleranceTerms(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tolerable_missing_materials: list[str] = Field(
+    tolerable_missing_materials: list[Reference] = Field(
         min_length=1, max_length=50, description="可容缺材料."
     )
     supplement_deadline: PeriodSpec = Field(description="补齐补正时限.")
-    submission_method: str = Field(min_length=1, max_length=500, description="补齐补正方式.")
-    conditions: str | None = Field(default=None, max_length=_TEXT)
+    submission_method: Annotated[str, text(500, multiline=True)] = Field(
+        description="补齐补正方式."
+    )
+    conditions: _OptionalProse | None = None
 
 
 class NotifyCommitTerms(BaseModel):
@@ -56,8 +62,10 @@ class NotifyCommitTerms(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    conditions: str = Field(min_length=1, max_length=_TEXT, description="办理条件.")
-    material_requirements: list[str] = Field(min_length=1, max_length=50, description="材料要求.")
+    conditions: _Prose = Field(description="办理条件.")
+    material_requirements: list[Reference] = Field(
+        min_length=1, max_length=50, description="材料要求."
+    )
     completion_limit: PeriodSpec = Field(
         description="承诺办结时限 (amount 0: decided on the spot, 当场办结)."
     )
@@ -86,7 +94,9 @@ class GreenChannelTerms(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    services: list[str] = Field(min_length=1, max_length=10, description="快速办理、专人帮办…")
+    services: list[Annotated[str, text(200)]] = Field(
+        min_length=1, max_length=10, description="快速办理、专人帮办…"
+    )
 
 
 class MatterModes(BaseModel):
@@ -137,7 +147,7 @@ class MatterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_MATTER_EXAMPLE]})
 
     code: str = Field(pattern=MATTER_CODE_PATTERN)
-    name: str = Field(min_length=1, max_length=200)
+    name: _Name = Field(description="事项名称.")
     agency_department: str = Field(pattern=DEPARTMENT_CODE_PATTERN, description="实施机关.")
     regulator_department: str = Field(pattern=DEPARTMENT_CODE_PATTERN, description="行业主管部门.")
     onsite_verification_department: str | None = Field(
@@ -150,14 +160,10 @@ class MatterCreate(BaseModel):
         max_length=7,
         description="High-risk categories the matter directly concerns (DZ art. 2 ¶2).",
     )
-    legal_basis: str = Field(min_length=1, max_length=_TEXT, description="设定依据.")
-    legal_liability: str = Field(min_length=1, max_length=_TEXT, description="不实承诺的法律责任.")
-    verification_power: str | None = Field(
-        default=None, max_length=_TEXT, description="实施机关核查权力."
-    )
-    other_notice: str | None = Field(
-        default=None, max_length=_TEXT, description="应当告知的其他内容."
-    )
+    legal_basis: _Prose = Field(description="设定依据.")
+    legal_liability: _Prose = Field(description="不实承诺的法律责任.")
+    verification_power: _OptionalProse | None = Field(default=None, description="实施机关核查权力.")
+    other_notice: _OptionalProse | None = Field(default=None, description="应当告知的其他内容.")
     modes: MatterModes
     effective_from: datetime | None = Field(
         default=None, description="When this version takes effect; now when omitted."
@@ -172,17 +178,17 @@ class MatterUpdate(BaseModel):
         json_schema_extra={"examples": [{"name": "食品经营许可（新办、延续）"}]},
     )
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: _Name | None = None
     agency_department: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
     regulator_department: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
     onsite_verification_department: str | None = Field(
         default=None, pattern=DEPARTMENT_CODE_PATTERN
     )
     excluded_categories: list[HighRiskCategory] | None = Field(default=None, max_length=7)
-    legal_basis: str | None = Field(default=None, min_length=1, max_length=_TEXT)
-    legal_liability: str | None = Field(default=None, min_length=1, max_length=_TEXT)
-    verification_power: str | None = Field(default=None, max_length=_TEXT)
-    other_notice: str | None = Field(default=None, max_length=_TEXT)
+    legal_basis: _Prose | None = None
+    legal_liability: _Prose | None = None
+    verification_power: _OptionalProse | None = None
+    other_notice: _OptionalProse | None = None
     modes: MatterModes | None = None
     effective_from: datetime | None = None
 

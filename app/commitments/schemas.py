@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,9 +11,11 @@ from app.catalog.schemas import PeriodSpec, VerificationMethod
 from app.deadlines import DeadlineRead
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
+from app.text import Reference, text
 
-_REASON = Field(min_length=1, max_length=2000)
-_NOTE = Field(default=None, max_length=2000)
+# Reasons and notes go to the withdrawal column (Text) and the history's details (JSON).
+_Reason = Annotated[str, text(2000, multiline=True)]
+_Note = Annotated[str, text(2000, min_length=0, multiline=True)]
 
 
 class Affirmations(BaseModel):
@@ -54,11 +56,11 @@ class CommitmentCreate(BaseModel):
 
     credit_check_id: uuid.UUID
     mode: Mode
-    missing_materials: list[str] = Field(
+    missing_materials: list[Reference] = Field(
         default_factory=list, max_length=50, description="容缺材料 (tolerance only)."
     )
     affirmations: Affirmations
-    signed_by: str = Field(min_length=1, max_length=200)
+    signed_by: Annotated[str, text(200)] = Field(description="签署人.")
     signed_at: datetime
 
 
@@ -73,8 +75,8 @@ class SupplementCreate(BaseModel):
     )
 
     compliant: bool
-    materials: list[str] = Field(min_length=1, max_length=50)
-    note: str | None = _NOTE
+    materials: list[Reference] = Field(min_length=1, max_length=50)
+    note: _Note | None = None
 
 
 class NoteCreate(BaseModel):
@@ -84,7 +86,7 @@ class NoteCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"note": "当场办结"}]}
     )
 
-    note: str | None = _NOTE
+    note: _Note | None = None
 
 
 class ReminderCreate(BaseModel):
@@ -100,7 +102,7 @@ class ReminderCreate(BaseModel):
     )
 
     period: PeriodSpec | None = None
-    note: str | None = _NOTE
+    note: _Note | None = None
 
 
 class ReasonCreate(BaseModel):
@@ -110,7 +112,7 @@ class ReasonCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "经营场所变更，申请撤回"}]}
     )
 
-    reason: str = _REASON
+    reason: _Reason
 
 
 class RevocationCreate(BaseModel):
@@ -122,7 +124,7 @@ class RevocationCreate(BaseModel):
         json_schema_extra={"examples": [{"reason": "逾期未整改", "still_nonconforming": False}]},
     )
 
-    reason: str = _REASON
+    reason: _Reason
     still_nonconforming: bool = False
 
 
@@ -145,7 +147,7 @@ class VerificationCreate(BaseModel):
         pattern=r"^\d{6}-[A-Z0-9]{2,20}$",
         description="协助核查: the department asked to help (required for `assisted`).",
     )
-    note: str | None = _NOTE
+    note: _Note | None = None
 
 
 class VerificationResultCreate(BaseModel):
@@ -167,13 +169,13 @@ class VerificationResultCreate(BaseModel):
         },
     )
 
-    verification_number: str | None = Field(
-        default=None, max_length=64, description="核查编号; generated when omitted."
+    verification_number: Annotated[str, text(64, min_length=0)] | None = Field(
+        default=None, description="核查编号; generated when omitted."
     )
     checked_at: datetime | None = Field(default=None, description="核查时间; now when omitted.")
-    basis: str = Field(min_length=1, max_length=2000, description="核查依据.")
+    basis: Annotated[str, text(2000, multiline=True)] = Field(description="核查依据.")
     fulfilled: bool = Field(description="是否履行承诺.")
-    description: str = Field(min_length=1, max_length=4000, description="核查情况说明.")
+    description: Annotated[str, text(4000, multiline=True)] = Field(description="核查情况说明.")
     rectification_period: PeriodSpec | None = Field(
         default=None,
         description="责令限期整改的期限 (DZ art. 13 ¶2), required when not fulfilled.",
@@ -199,7 +201,7 @@ class SupervisionFeedbackCreate(BaseModel):
     )
 
     result: FeedbackResult
-    description: str = Field(min_length=1, max_length=4000)
+    description: Annotated[str, text(4000, multiline=True)] = Field(description="监管情况说明.")
 
 
 class DeadlinesRead(BaseModel):

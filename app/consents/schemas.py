@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.subjects.schemas import SubjectIn, SubjectRead
+from app.text import text
 
 
 class ConsentPurpose(StrEnum):
@@ -69,8 +71,8 @@ class ConsentCreate(BaseModel):
     expires_on: date = Field(
         description="Last valid day; at most the profile's maximum after the grant."
     )
-    evidence_ref: str = Field(
-        min_length=1, max_length=500, description="Reference to the signed or logged evidence."
+    evidence_ref: Annotated[str, text(500)] = Field(
+        description="授权凭证: reference to the signed or logged evidence."
     )
 
 
@@ -79,7 +81,7 @@ class ConsentRevocation(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "申请人书面撤回授权"}]}
     )
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Annotated[str, text(1000, multiline=True)] = Field(description="撤回理由.")
 
 
 class ConsentRead(BaseModel):

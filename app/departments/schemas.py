@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.text import text
+
 DEPARTMENT_CODE_PATTERN = r"^\d{6}-[A-Z0-9]{2,20}$"
+# The lengths of the departments table's columns.
+_Name = Annotated[str, text(200)]
+_Profile = Annotated[str, text(64, min_length=0)]
+_Phone = Annotated[str, text(40, min_length=0)]
 
 _EXAMPLE: dict[str, Any] = {
     "code": "371400-SPJ",
@@ -25,14 +31,13 @@ class DepartmentCreate(BaseModel):
         pattern=DEPARTMENT_CODE_PATTERN,
         description="Region code, a hyphen and a short upper-case suffix: `371400-SPJ`.",
     )
-    name: str = Field(min_length=1, max_length=200)
+    name: _Name = Field(description="部门名称.")
     region_code: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 region code.")
-    profile: str | None = Field(
+    profile: _Profile | None = Field(
         default=None,
-        max_length=64,
         description="Rule profile of the region; the service's default when omitted.",
     )
-    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_phone: _Phone | None = None
 
 
 class DepartmentUpdate(BaseModel):
@@ -40,9 +45,9 @@ class DepartmentUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"name": "德州市行政审批服务局"}]}
     )
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    profile: str | None = Field(default=None, max_length=64)
-    contact_phone: str | None = Field(default=None, max_length=40)
+    name: _Name | None = None
+    profile: _Profile | None = None
+    contact_phone: _Phone | None = None
 
 
 class DepartmentRead(BaseModel):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -12,6 +12,7 @@ from pydantic import (
 
 from app.identifiers import SubjectType
 from app.masking import masked_identity, viewer_needs_identity
+from app.text import text
 
 _PERSON: dict[str, Any] = {
     "subject_type": "person",
@@ -37,9 +38,9 @@ class SubjectIn(BaseModel):
 
     subject_type: SubjectType
     id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=200)
-    address: str | None = Field(
-        default=None, max_length=500, description="Registered address or residence."
+    name: Annotated[str, text(200)] = Field(description="名称或姓名.")
+    address: Annotated[str, text(500, min_length=0)] | None = Field(
+        default=None, description="住所或居住地: registered address or residence."
     )
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from app.text import text
 
 EVENT_PATTERN = r"^[a-z_]+(\.[a-z_*]+)?$|^\*$"
 # The column holds 2,000 characters of the URL as normalised (an IDN host grows as punycode).
@@ -26,14 +29,15 @@ class SubscriptionCreate(BaseModel):
         },
     )
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, text(200)] = Field(description="订阅方名称.")
     url: HttpUrl = Field(description=f"At most {MAX_URL_LENGTH} characters.")
-    event_types: list[str] = Field(
+    # As long as the events table's type column.
+    event_types: list[Annotated[str, Field(pattern=EVENT_PATTERN, max_length=80)]] = Field(
         min_length=1,
         max_length=50,
         description="Exact types or `prefix.*`; `*` for every event.",
     )
-    secret: str = Field(min_length=16, max_length=200)
+    secret: Annotated[str, text(200, min_length=16)] = Field(description="签名密钥 (HMAC).")
 
     @field_validator("url")
     @classmethod
