@@ -26,7 +26,6 @@ from app.departments import router as departments_router
 from app.errors import install_error_handlers
 from app.events import router as events_router
 from app.idempotency.middleware import IdempotencyMiddleware
-from app.idempotency.transaction import require_kept_creates
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
@@ -155,6 +154,7 @@ def create_app(
     app.add_middleware(
         IdempotencyMiddleware,
         routes=lambda: app.routes,
+        database=lambda: app.state.database,
         clock=lambda: app.state.clock,
         settings=settings,
     )
@@ -177,7 +177,7 @@ def create_app(
                 "Idempotency-Key",
                 "X-Request-ID",
             ],
-            expose_headers=["X-Request-ID", "ETag", "Retry-After"],
+            expose_headers=["X-Request-ID", "ETag", "Retry-After", "Deprecation", "Link"],
         )
     app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
@@ -199,10 +199,10 @@ def create_app(
     app.include_router(webhooks_router.router)
     app.include_router(restrictions_router.public_router)
     app.include_router(restrictions_router.subjects_router)
+    app.include_router(restrictions_router.lookups_router)
     app.include_router(restrictions_router.supervision_router)
     app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)
     install_openapi(app)
-    require_kept_creates(app.routes)
     return app

@@ -9,19 +9,21 @@ from fastapi.responses import Response
 from app.authz import Authorized
 from app.context import ContextDep, PublicContextDep
 from app.db import SessionDep
+from app.deprecation import deprecated_responses, successor_route
 from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
 from app.identifiers import SubjectType, normalize
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
 from app.restrictions.schemas import (
     CorrectionCreate,
+    CreditProfileLookup,
     CreditProfileRead,
     LiftingDecisionCreate,
     LiftingRequestCreate,
     NoticeIssue,
     ObjectionCreate,
     PublicRestriction,
+    PublicRestrictionSearch,
     ReceiptCreate,
     RectificationCreate,
     RestrictionCreate,
@@ -32,16 +34,23 @@ from app.restrictions.schemas import (
 )
 from app.rules.lifecycles import Event
 
-router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_class=KeepingRoute)
+router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"])
+# Lookups by identifier take it in the body: a URL is written to every gateway's log.
+CREDIT_PROFILE_LOOKUP = "/api/v1/credit-profiles/lookup"
+PUBLIC_SEARCH = "/api/v1/public/restrictions/search"
+lookups_router = APIRouter(tags=["restrictions"])
+# The GET forms, kept for one release: every answer names its successor.
 public_router = APIRouter(
-    prefix="/api/v1/public/restrictions", tags=["restrictions"], route_class=KeepingRoute
+    prefix="/api/v1/public/restrictions",
+    tags=["restrictions"],
+    route_class=successor_route(PUBLIC_SEARCH),
 )
 subjects_router = APIRouter(
-    prefix="/api/v1/subjects", tags=["restrictions"], route_class=KeepingRoute
+    prefix="/api/v1/subjects",
+    tags=["restrictions"],
+    route_class=successor_route(CREDIT_PROFILE_LOOKUP),
 )
-supervision_router = APIRouter(
-    prefix="/api/v1/supervision", tags=["restrictions"], route_class=KeepingRoute
-)
+supervision_router = APIRouter(prefix="/api/v1/supervision", tags=["restrictions"])
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)
@@ -314,14 +323,63 @@ async def correct(
     return await service.correct(session, ctx, restriction_id, body, if_match)
 
 
+_PUBLIC_LIST = (
+    "Effective listings only, searchable by exact name or identifier. Personal names and "
+    "citizen ID numbers are masked; organisations are shown in full. Repaired, lifted or "
+    "withdrawn listings never appear."
+)
+_CREDIT_PROFILE = (
+    "Effective listings, the restriction's end, commitments and credit record. A clerk "
+    "sees their own department's detail and only the effect of others'. Audited."
+)
+
+
+@lookups_router.post(
+    PUBLIC_SEARCH,
+    response_model=Page[PublicRestriction],
+    status_code=200,
+    summary="Search the public restriction list (检索失信制约名单), no login",
+    description="查询条件放在请求体中，身份证号码不进入 URL（网关与代理日志不留存）。"
+    f"The way to search by name or identifier. {_PUBLIC_LIST} Page with `next_cursor`.",
+    responses=problem_responses(422),
+)
+async def search_public_restrictions(
+    session: SessionDep, ctx: PublicContextDep, body: PublicRestrictionSearch
+) -> Page[PublicRestriction]:
+    return await service.public_list(
+        session,
+        ctx,
+        name=body.name,
+        id_number=normalize(body.id_number) if body.id_number else None,
+        limit=body.limit,
+        cursor=body.cursor,
+    )
+
+
+@lookups_router.post(
+    CREDIT_PROFILE_LOOKUP,
+    response_model=CreditProfileRead,
+    status_code=200,
+    summary="Look up a subject's credit profile (查询信用档案)",
+    description="主体标识放在请求体中，不进入 URL。"
+    f"The way to read a credit profile. {_CREDIT_PROFILE}",
+    responses=problem_responses(401, 403, 422),
+)
+async def look_up_credit_profile(
+    session: SessionDep, _principal: Authorized, ctx: ContextDep, body: CreditProfileLookup
+) -> CreditProfileRead:
+    return await service.credit_profile(session, ctx, body.subject_type, body.id_number)
+
+
 @public_router.get(
     "",
     response_model=Page[PublicRestriction],
-    summary="The public restriction list (失信制约名单), no login",
-    description="Effective listings only, searchable by exact name or identifier. Personal "
-    "names and citizen ID numbers are masked; organisations are shown in full. Repaired, "
-    "lifted or withdrawn listings never appear.",
-    responses=problem_responses(422),
+    summary="The public restriction list (失信制约名单), no login — deprecated",
+    description=f"已弃用：请改用 `POST {PUBLIC_SEARCH}`，本接口保留一个版本。"
+    f"Deprecated: an `id_number` in the query reaches every proxy's log; call "
+    f"`POST {PUBLIC_SEARCH}`. Kept for one release. {_PUBLIC_LIST}",
+    deprecated=True,
+    responses=deprecated_responses(PUBLIC_SEARCH, 422),
 )
 async def public_restrictions(
     session: SessionDep,
@@ -344,10 +402,12 @@ async def public_restrictions(
 @subjects_router.get(
     "/{subject_type}/{id_number}/credit-profile",
     response_model=CreditProfileRead,
-    summary="A subject's credit profile (信用档案)",
-    description="Effective listings, the restriction's end, commitments and credit record. "
-    "A clerk sees their own department's detail and only the effect of others'. Audited.",
-    responses=problem_responses(401, 403, 422),
+    summary="A subject's credit profile (信用档案) — deprecated",
+    description=f"已弃用：请改用 `POST {CREDIT_PROFILE_LOOKUP}`，本接口保留一个版本。"
+    f"Deprecated: the identifier in the path reaches every proxy's log; call "
+    f"`POST {CREDIT_PROFILE_LOOKUP}`. Kept for one release. {_CREDIT_PROFILE}",
+    deprecated=True,
+    responses=deprecated_responses(CREDIT_PROFILE_LOOKUP, 401, 403, 422),
 )
 async def credit_profile(
     session: SessionDep,
@@ -356,7 +416,7 @@ async def credit_profile(
     subject_type: SubjectType,
     id_number: Annotated[str, Path(min_length=1, max_length=40)],
 ) -> CreditProfileRead:
-    return await service.credit_profile(session, ctx, subject_type, id_number)
+    return await service.credit_profile(session, ctx, subject_type, id_number, "path.id_number")
 
 
 @supervision_router.get(

@@ -3,18 +3,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.deadlines import DeadlineRead
 from app.identifiers import SubjectType
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
-from app.text import Reference, text
 
-# Facts, statements and reasons are kept in Text columns; references in JSON lists.
-_Prose = Annotated[str, text(4000, multiline=True)]
+_TEXT = 4000
 _REFS: Any = Field(
     default_factory=list, max_length=50, description="Document or evidence references."
 )
@@ -68,9 +67,9 @@ class RestrictionCreate(BaseModel):
     subject: SubjectIn
     situation: Situation
     source_channel: SourceChannel
-    facts: _Prose = Field(description="失信事实.")
-    legal_basis: _Prose = Field(description="认定依据.")
-    legal_documents: list[Reference] = _REFS
+    facts: str = Field(min_length=1, max_length=_TEXT, description="失信事实.")
+    legal_basis: str = Field(min_length=1, max_length=_TEXT, description="认定依据.")
+    legal_documents: list[str] = _REFS
     occurred_on: dt.date | None = Field(default=None, description="失信行为发生日.")
     commitment_id: uuid.UUID | None = None
 
@@ -110,8 +109,8 @@ class ObjectionCreate(BaseModel):
         },
     )
 
-    statement: _Prose = Field(description="陈述申辩.")
-    evidence_refs: list[Reference] = _REFS
+    statement: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
 
 
 class ReviewOutcome(StrEnum):
@@ -128,7 +127,7 @@ class ReviewCreate(BaseModel):
     )
 
     outcome: ReviewOutcome
-    reasons: _Prose = Field(description="复核理由.")
+    reasons: str = Field(min_length=1, max_length=_TEXT)
 
 
 class RectificationCreate(BaseModel):
@@ -141,8 +140,8 @@ class RectificationCreate(BaseModel):
         },
     )
 
-    description: _Prose = Field(description="整改情况.")
-    evidence_refs: list[Reference] = _REFS
+    description: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
 
 
 class LiftingRequestCreate(BaseModel):
@@ -153,8 +152,8 @@ class LiftingRequestCreate(BaseModel):
         json_schema_extra={"examples": [{"reason": "已整改完毕", "evidence_refs": ["整改报告"]}]},
     )
 
-    reason: _Prose = Field(description="申请理由.")
-    evidence_refs: list[Reference] = _REFS
+    reason: str = Field(min_length=1, max_length=_TEXT)
+    evidence_refs: list[str] = _REFS
 
 
 class LiftingOutcome(StrEnum):
@@ -171,7 +170,7 @@ class LiftingDecisionCreate(BaseModel):
     )
 
     outcome: LiftingOutcome
-    reasons: _Prose = Field(description="决定理由.")
+    reasons: str = Field(min_length=1, max_length=_TEXT)
 
 
 class CorrectionKind(StrEnum):
@@ -184,10 +183,10 @@ class CorrectionKind(StrEnum):
 class RestrictionChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    facts: _Prose | None = None
-    legal_basis: _Prose | None = None
-    legal_documents: list[Reference] | None = Field(default=None, max_length=50)
-    address: Annotated[str, text(500, min_length=0)] | None = None
+    facts: str | None = Field(default=None, min_length=1, max_length=_TEXT)
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=_TEXT)
+    legal_documents: list[str] | None = Field(default=None, max_length=50)
+    address: str | None = Field(default=None, max_length=500)
     situation: Situation | None = None
     source_channel: SourceChannel | None = None
 
@@ -210,7 +209,7 @@ class CorrectionCreate(BaseModel):
 
     kind: CorrectionKind
     discovered_on: dt.date
-    reason: _Prose = Field(description="更正或移除的理由.")
+    reason: str = Field(min_length=1, max_length=_TEXT)
     changes: RestrictionChanges | None = None
 
 
@@ -390,6 +389,55 @@ class CreditProfileRead(BaseModel):
     listings: list[ListingEffect]
     commitments: list[CommitmentEntry]
     credit_record: list[CreditRecordRead]
+
+
+class CreditProfileLookup(BaseModel):
+    """查询信用档案: the subject's identifier travels in the body, never in the URL (so it
+    stays out of gateway and proxy logs). `id_number`: 统一社会信用代码 or 居民身份证号码."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"subject_type": "organization", "id_number": "91350100M000100Y43"},
+                {"subject_type": "person", "id_number": "11010519491231002X"},
+            ]
+        },
+    )
+
+    subject_type: SubjectType
+    id_number: str = Field(min_length=1, max_length=40)
+
+
+class PublicRestrictionSearch(BaseModel):
+    """检索失信制约名单: the filters of the public list in the body. Every filter is
+    optional; with none, the whole list pages."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"id_number": "11010519491231002X"},
+                {"name": "德州市某某食品有限公司", "limit": 20},
+            ]
+        },
+    )
+
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Exact name (名称或姓名)."
+    )
+    id_number: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="统一社会信用代码 or 居民身份证号码; spaces and case do not matter.",
+    )
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."
+    )
+    cursor: str | None = Field(
+        default=None, max_length=512, description="`next_cursor` of the previous page."
+    )
 
 
 class SupervisionTarget(BaseModel):

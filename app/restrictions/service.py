@@ -1053,10 +1053,17 @@ async def public_list(
 
 
 async def credit_profile(
-    session: AsyncSession, ctx: Context, subject_type: SubjectType, raw_id: str
+    session: AsyncSession,
+    ctx: Context,
+    subject_type: SubjectType,
+    raw_id: str,
+    field: str = "body.id_number",
 ) -> CreditProfileRead:
-    """信用档案: own department's detail, only the effect of others' (DOMAIN.md section 8)."""
-    id_number = checked_id_number(subject_type, raw_id, ctx.today, "path.id_number").normalized
+    """信用档案: own department's detail, only the effect of others' (DOMAIN.md section 8).
+
+    ``field`` names where the identifier came from, for a 422 (the body, or the path of
+    the deprecated form)."""
+    id_number = checked_id_number(subject_type, raw_id, ctx.today, field).normalized
     subject = await SubjectRepository(session).get_by_identifier(subject_type.value, id_number)
     await record(
         session,
