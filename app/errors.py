@@ -18,6 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:zwfw-credit:problem:"
+# The members of every problem; extensions take names of their own.
+STANDARD_MEMBERS = frozenset(
+    {"type", "title", "status", "detail", "instance", "code", "request_id", "errors"}
+)
 
 logger = logging.getLogger("app.errors")
 
@@ -174,6 +178,9 @@ def problem_body(
     if errors:
         body["errors"] = [error.model_dump() for error in errors]
     if extra:
+        clash = STANDARD_MEMBERS.intersection(extra)
+        if clash:  # an extension never overwrites a standard member (RFC 9457 section 3.2)
+            raise ValueError(f"problem extensions may not be named {sorted(clash)}")
         body.update(extra)
     return body
 

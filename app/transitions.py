@@ -17,7 +17,7 @@ def refusal(
         return Conflict(
             f"Event {exc.event!r} is not allowed in status {exc.state!r}.",
             code="transition_not_allowed",
-            extra={"status": exc.state, "event": exc.event},
+            extra={"state": exc.state, "event": exc.event},
         )
     code = "transition_not_allowed" if exc.code in closed_step_codes else exc.code
     return Conflict(

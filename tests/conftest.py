@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 
 import asyncpg
@@ -29,6 +30,7 @@ from app.calendar.seed import seed_missing_years
 from app.clock import FixedClock
 from app.config import Settings
 from app.db import Database
+from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Problem
 from app.main import create_app
 from app.migrate import upgrade
 
@@ -139,7 +141,9 @@ async def committing_client(url: str) -> AsyncIterator[tuple[httpx.AsyncClient, 
     app = create_app(make_settings(url), database, clock=FixedClock(DEFAULT_NOW))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", event_hooks={"response": [check_problem]}
+        ) as client:
             yield client, database
     finally:
         await database.dispose()
@@ -212,11 +216,30 @@ def clock() -> FixedClock:
     return FixedClock(DEFAULT_NOW)
 
 
+async def check_problem(response: httpx.Response) -> None:
+    """Every error answer is an RFC 9457 problem whose standard members keep their meaning:
+    ``status`` is the HTTP status, ``title`` its phrase, ``type`` the code's URI."""
+    if response.status_code < 400:
+        return
+    await response.aread()
+    assert response.headers.get("content-type", "").startswith(PROBLEM_MEDIA_TYPE), (
+        f"{response.status_code} answered as {response.headers.get('content-type')}"
+    )
+    problem = Problem.model_validate_json(response.content)
+    assert problem.status == response.status_code, response.text
+    assert problem.title == HTTPStatus(response.status_code).phrase, response.text
+    assert problem.type == PROBLEM_TYPE_BASE + problem.code, response.text
+
+
 @pytest.fixture
 async def client(app_harness: Harness, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(app_harness.settings, database=app_harness.database, clock=clock)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver",
+        event_hooks={"response": [check_problem]},
+    ) as c:
         yield c
 
 

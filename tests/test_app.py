@@ -20,8 +20,10 @@ from app.audit.models import AuditEntry
 from app.audit.service import record
 from app.auth import Principal, Role
 from app.db import Database, SessionDep
+from app.errors import problem_body
 from app.main import create_app
 from tests.conftest import TEST_SECRET, Harness, TokenFactory
+from tests.factories import PERSON, setup_catalog
 
 PROBLEM = "application/problem+json"
 AUDIT = "/api/v1/audit-log"
@@ -340,3 +342,38 @@ def test_openapi_declares_bearer_security_and_problem_schema() -> None:
     audit = spec["paths"][AUDIT]["get"]
     assert audit["security"] == [{"bearerAuth": []}]
     assert {"401", "403"} <= set(audit["responses"])
+
+
+def test_a_problem_extension_never_overwrites_a_standard_member() -> None:
+    body = problem_body(409, "transition_not_allowed", "no", request_id=None, extra={"state": "x"})
+    assert (body["status"], body["state"]) == (409, "x")
+    for member in ("status", "type", "title", "detail", "instance", "code"):
+        with pytest.raises(ValueError, match="may not be named"):
+            problem_body(409, "transition_not_allowed", "no", request_id=None, extra={member: 1})
+
+
+async def test_a_refused_step_names_its_state_apart_from_the_http_status(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    await setup_catalog(client, auth)
+    listing = (
+        await client.post(
+            "/api/v1/restrictions",
+            json={
+                "subject": {**PERSON, "address": "山东省德州市德城区新湖大街1号"},
+                "situation": "false_materials",
+                "source_channel": "investigation",
+                "facts": "申请食品经营许可时提供虚假的经营场所证明",
+                "legal_basis": "临政管办发〔2022〕3号 五(一)2",
+                "legal_documents": ["德审批核〔2026〕12号"],
+            },
+            headers=auth("clerk"),
+        )
+    ).json()
+    # Publication before verification and notice: the state has no such step.
+    refused = await client.post(
+        f"/api/v1/restrictions/{listing['id']}/publication", json={}, headers=auth("clerk")
+    )
+    body = assert_problem(refused, 409, "transition_not_allowed")
+    assert body["state"] == listing["status"] == "collected"
+    assert body["event"] == "publish"

@@ -902,7 +902,7 @@ async def open_verification(
         raise Conflict(
             f"Verification is opened after the decision, not in status {commitment.status!r}.",
             code="transition_not_allowed",
-            extra={"status": commitment.status, "event": Event.OPEN_VERIFICATION.value},
+            extra={"state": commitment.status, "event": Event.OPEN_VERIFICATION.value},
         )
     verification = Verification(
         commitment_id=commitment.id,
