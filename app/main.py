@@ -26,6 +26,7 @@ from app.departments import router as departments_router
 from app.errors import install_error_handlers
 from app.events import router as events_router
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.idempotency.transaction import require_kept_creates
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
 from app.logs import configure_logging
@@ -154,7 +155,6 @@ def create_app(
     app.add_middleware(
         IdempotencyMiddleware,
         routes=lambda: app.routes,
-        database=lambda: app.state.database,
         clock=lambda: app.state.clock,
         settings=settings,
     )
@@ -205,4 +205,5 @@ def create_app(
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)
     install_openapi(app)
+    require_kept_creates(app.routes)
     return app

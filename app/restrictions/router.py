@@ -11,6 +11,7 @@ from app.context import ContextDep, PublicContextDep
 from app.db import SessionDep
 from app.deprecation import deprecated_responses, successor_route
 from app.errors import problem_responses
+from app.idempotency.transaction import KeepingRoute
 from app.identifiers import SubjectType, normalize
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
@@ -34,23 +35,25 @@ from app.restrictions.schemas import (
 )
 from app.rules.lifecycles import Event
 
-router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"])
+router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_class=KeepingRoute)
 # Lookups by identifier take it in the body: a URL is written to every gateway's log.
 CREDIT_PROFILE_LOOKUP = "/api/v1/credit-profiles/lookup"
 PUBLIC_SEARCH = "/api/v1/public/restrictions/search"
-lookups_router = APIRouter(tags=["restrictions"])
+lookups_router = APIRouter(tags=["restrictions"], route_class=KeepingRoute)
 # The GET forms, kept for one release: every answer names its successor.
 public_router = APIRouter(
     prefix="/api/v1/public/restrictions",
     tags=["restrictions"],
-    route_class=successor_route(PUBLIC_SEARCH),
+    route_class=successor_route(PUBLIC_SEARCH, KeepingRoute),
 )
 subjects_router = APIRouter(
     prefix="/api/v1/subjects",
     tags=["restrictions"],
-    route_class=successor_route(CREDIT_PROFILE_LOOKUP),
+    route_class=successor_route(CREDIT_PROFILE_LOOKUP, KeepingRoute),
 )
-supervision_router = APIRouter(prefix="/api/v1/supervision", tags=["restrictions"])
+supervision_router = APIRouter(
+    prefix="/api/v1/supervision", tags=["restrictions"], route_class=KeepingRoute
+)
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,8 +12,10 @@ from app.identifiers import SubjectType
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
+from app.text import Reference, text
 
-_TEXT = 4000
+# Facts, statements and reasons are kept in Text columns; references in JSON lists.
+_Prose = Annotated[str, text(4000, multiline=True)]
 _REFS: Any = Field(
     default_factory=list, max_length=50, description="Document or evidence references."
 )
@@ -67,9 +69,9 @@ class RestrictionCreate(BaseModel):
     subject: SubjectIn
     situation: Situation
     source_channel: SourceChannel
-    facts: str = Field(min_length=1, max_length=_TEXT, description="失信事实.")
-    legal_basis: str = Field(min_length=1, max_length=_TEXT, description="认定依据.")
-    legal_documents: list[str] = _REFS
+    facts: _Prose = Field(description="失信事实.")
+    legal_basis: _Prose = Field(description="认定依据.")
+    legal_documents: list[Reference] = _REFS
     occurred_on: dt.date | None = Field(default=None, description="失信行为发生日.")
     commitment_id: uuid.UUID | None = None
 
@@ -109,8 +111,8 @@ class ObjectionCreate(BaseModel):
         },
     )
 
-    statement: str = Field(min_length=1, max_length=_TEXT)
-    evidence_refs: list[str] = _REFS
+    statement: _Prose = Field(description="陈述申辩.")
+    evidence_refs: list[Reference] = _REFS
 
 
 class ReviewOutcome(StrEnum):
@@ -127,7 +129,7 @@ class ReviewCreate(BaseModel):
     )
 
     outcome: ReviewOutcome
-    reasons: str = Field(min_length=1, max_length=_TEXT)
+    reasons: _Prose = Field(description="复核理由.")
 
 
 class RectificationCreate(BaseModel):
@@ -140,8 +142,8 @@ class RectificationCreate(BaseModel):
         },
     )
 
-    description: str = Field(min_length=1, max_length=_TEXT)
-    evidence_refs: list[str] = _REFS
+    description: _Prose = Field(description="整改情况.")
+    evidence_refs: list[Reference] = _REFS
 
 
 class LiftingRequestCreate(BaseModel):
@@ -152,8 +154,8 @@ class LiftingRequestCreate(BaseModel):
         json_schema_extra={"examples": [{"reason": "已整改完毕", "evidence_refs": ["整改报告"]}]},
     )
 
-    reason: str = Field(min_length=1, max_length=_TEXT)
-    evidence_refs: list[str] = _REFS
+    reason: _Prose = Field(description="申请理由.")
+    evidence_refs: list[Reference] = _REFS
 
 
 class LiftingOutcome(StrEnum):
@@ -170,7 +172,7 @@ class LiftingDecisionCreate(BaseModel):
     )
 
     outcome: LiftingOutcome
-    reasons: str = Field(min_length=1, max_length=_TEXT)
+    reasons: _Prose = Field(description="决定理由.")
 
 
 class CorrectionKind(StrEnum):
@@ -183,10 +185,10 @@ class CorrectionKind(StrEnum):
 class RestrictionChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    facts: str | None = Field(default=None, min_length=1, max_length=_TEXT)
-    legal_basis: str | None = Field(default=None, min_length=1, max_length=_TEXT)
-    legal_documents: list[str] | None = Field(default=None, max_length=50)
-    address: str | None = Field(default=None, max_length=500)
+    facts: _Prose | None = None
+    legal_basis: _Prose | None = None
+    legal_documents: list[Reference] | None = Field(default=None, max_length=50)
+    address: Annotated[str, text(500, min_length=0)] | None = None
     situation: Situation | None = None
     source_channel: SourceChannel | None = None
 
@@ -209,7 +211,7 @@ class CorrectionCreate(BaseModel):
 
     kind: CorrectionKind
     discovered_on: dt.date
-    reason: str = Field(min_length=1, max_length=_TEXT)
+    reason: _Prose = Field(description="更正或移除的理由.")
     changes: RestrictionChanges | None = None
 
 
@@ -423,8 +425,8 @@ class PublicRestrictionSearch(BaseModel):
         },
     )
 
-    name: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Exact name (名称或姓名)."
+    name: Annotated[str, text(200)] | None = Field(
+        default=None, description="Exact name (名称或姓名)."
     )
     id_number: str | None = Field(
         default=None,
