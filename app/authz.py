@@ -133,6 +133,8 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/v1/webhooks"): _(A),
     ("POST", "/api/v1/webhooks"): _(A),
     ("DELETE", "/api/v1/webhooks/{subscription_id}"): _(A),
+    ("POST", "/api/v1/webhooks/{subscription_id}/personal-data-grant"): _(A),
+    ("DELETE", "/api/v1/webhooks/{subscription_id}/personal-data-grant"): _(A),
     ("GET", "/api/v1/webhooks/deliveries"): _(A),
     ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/requeue"): _(A),
     ("GET", "/api/v1/audit-log"): _(AU),

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(default=5.0, gt=0, le=60)
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
+    # PEM certificates of authorities trusted for webhook receivers besides the public
+    # ones (a government network's own CA); https is what a personal-data grant needs.
+    webhook_ca_file: str | None = None
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     # Crash and outage tests only: ``began:<file>`` or ``committed:<file>`` pauses a keyed
     # create at that point of its transaction until the test removes the file
@@ -73,6 +76,13 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("webhook_ca_file")
+    @classmethod
+    def _readable_file(cls, value: str | None) -> str | None:
+        if value is not None and not os.path.isfile(value):
+            raise ValueError(f"not a readable file: {value!r}")
         return value
 
     @field_validator("rate_limit")

@@ -35,7 +35,12 @@ from app.events.service import sequence
 from app.idempotency.repository import IdempotencyRepository
 from app.logs import error_fields
 from app.restrictions import service as restrictions
-from app.webhooks.service import deliver_due, ensure_platform_subscription, fan_out
+from app.webhooks.service import (
+    deliver_due,
+    delivery_client,
+    ensure_platform_subscription,
+    fan_out,
+)
 
 logger = logging.getLogger("app.worker")
 
@@ -78,7 +83,7 @@ class Worker:
         self.database = database
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.client = client or httpx.AsyncClient()
+        self.client = client or delivery_client(settings)
 
     def _context(self) -> Context:
         return Context(WORKER, self.clock.now(), self.settings)

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"])
         "Every state change: `commitment.*`, `verification.*`, `restriction.*`, "
         "`credit_record.appended`. Page with `after` = the last `position` seen; positions "
         "are given in the order events commit, so a reader never misses one or sees one "
-        "twice. The same events are pushed to webhook subscriptions."
+        "twice. The same events are pushed to webhook subscriptions. The subject of an "
+        "event is masked here for every role (个人信息去标识化)."
     ),
     responses=problem_responses(401, 403, 422),
 )

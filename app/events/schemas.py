@@ -19,7 +19,16 @@ class EventRead(BaseModel):
                     "aggregate_type": "restriction",
                     "aggregate_id": "2b1c0d9e-8f7a-4b6c-5d4e-3f2a1b0c9d8e",
                     "occurred_at": "2026-03-10T02:00:00Z",
-                    "data": {"from": "confirmed", "to": "effective"},
+                    "data": {
+                        "from": "confirmed",
+                        "to": "effective",
+                        "subject_id": "5d0e4c3b-2a19-4f8e-b7d6-c5b4a3928170",
+                        "subject": {
+                            "subject_type": "person",
+                            "id_number": "3714**********1236",
+                            "name": "张*丰",
+                        },
+                    },
                 }
             ]
         }
@@ -33,7 +42,10 @@ class EventRead(BaseModel):
     aggregate_type: str
     aggregate_id: str
     occurred_at: datetime
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(
+        description="The change; an event about a subject carries `subject_id` and the "
+        "`subject` masked (full only in deliveries to a subscription granted personal data)."
+    )
 
 
 class EventPage(BaseModel):

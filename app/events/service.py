@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
 from app.events.schemas import EventPage, EventRead
+from app.masking import masked_identity
+from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
-from app.subjects.service import subject_identity
 
 # One advisory lock key for the sequencer, so several workers or readers never assign
 # the same position twice ("zwfwseq" in ASCII).
@@ -41,13 +42,24 @@ async def emit(
     occurred_at: datetime,
     data: dict[str, Any],
 ) -> Event:
-    """Record an event in the caller's transaction: it commits or rolls back with it."""
+    """Record an event in the caller's transaction: it commits or rolls back with it.
+
+    An event about a subject (``data["subject_id"]``) is stored with the subject masked
+    beside that id; the full identity is never written to the outbox, only rebuilt from
+    the subject (stored encrypted) for a subscription granted personal data.
+    """
+    payload = dict(data)
+    subject_id = payload.get("subject_id")
+    if isinstance(subject_id, str) and "subject" not in payload:
+        subject = await SubjectRepository(session).get(uuid.UUID(subject_id))
+        if subject is not None:
+            payload["subject"] = identity(subject, full=False)
     event = Event(
         type=type,
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         occurred_at=occurred_at,
-        payload=data,
+        payload=payload,
     )
     session.add(event)
     await session.flush()
@@ -80,16 +92,28 @@ async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
     return list(pending)
 
 
-async def event_read(session: AsyncSession, event: Event) -> EventRead:
-    """The event as published: reports carry who they are about, read from the subject
-    (stored encrypted) rather than from the outbox row."""
+def identity(subject: Subject, *, full: bool) -> dict[str, str]:
+    """Who an event is about: in full, or masked as for anyone without a grant."""
+    if full:
+        name, id_number = subject.name, subject.id_number
+    else:
+        name, id_number = masked_identity(subject.subject_type, subject.name, subject.id_number)
+    return {"subject_type": subject.subject_type, "id_number": id_number, "name": name}
+
+
+async def event_read(
+    session: AsyncSession, event: Event, *, personal_data: bool = False
+) -> EventRead:
+    """The event as published: the subject masked as stored (the feed, most receivers);
+    with ``personal_data`` (a granted subscription) rebuilt in full from the subject."""
     assert event.position is not None
     data = dict(event.payload)
     subject_id = data.get("subject_id")
-    if event.type in REPORTED_TYPES and isinstance(subject_id, str):
+    if isinstance(subject_id, str) and (personal_data or "subject" not in data):
+        # An event recorded without its masked subject (by an older release) is masked here.
         subject = await SubjectRepository(session).get(uuid.UUID(subject_id))
         if subject is not None:
-            data["subject"] = subject_identity(subject)
+            data["subject"] = identity(subject, full=personal_data)
     return EventRead(
         event_id=str(event.event_id),
         position=event.position,

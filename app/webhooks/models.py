@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,7 +21,8 @@ from app.db import Base, UTCDateTime, new_id, utcnow
 
 
 class Subscription(Base):
-    """A receiver of events: URL, event types (`commitment.*` patterns) and HMAC secret."""
+    """A receiver of events: URL, event types (`commitment.*` patterns), HMAC secret and
+    whether it is granted personal data."""
 
     __tablename__ = "webhook_subscriptions"
 
@@ -31,6 +33,9 @@ class Subscription(Base):
     secret: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     system: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Granted by an admin (audited), https only: deliveries carry the subject's full ID
+    # number and name; everyone else receives them masked (app.masking).
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -24,6 +24,7 @@ class SubscriptionCreate(BaseModel):
                     "url": "https://zwfw.example.gov.cn/hooks/credit",
                     "event_types": ["commitment.*", "restriction.publish"],
                     "secret": "a-long-random-secret-shared-with-the-receiver",
+                    "personal_data": True,
                 }
             ]
         },
@@ -38,6 +39,12 @@ class SubscriptionCreate(BaseModel):
         description="Exact types or `prefix.*`; `*` for every event.",
     )
     secret: Annotated[str, text(200, min_length=16)] = Field(description="签名密钥 (HMAC).")
+    personal_data: bool = Field(
+        default=False,
+        description="授权接收个人信息: deliver the subject's full ID number and name "
+        "instead of the masked ones. `https://` URLs only (otherwise 422 "
+        "`personal_data_requires_https`); recorded in the audit log.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -54,7 +61,23 @@ class SubscriptionRead(BaseModel):
     event_types: list[str]
     active: bool
     system: bool
+    personal_data: bool = Field(
+        description="Deliveries carry the full identity; otherwise the subject is masked."
+    )
     created_at: datetime
+
+
+class PersonalDataGrant(BaseModel):
+    """授权接收个人信息: why this receiver needs the subject's full identity."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"basis": "鲁信用办〔2026〕5号 信用信息共享协议"}]},
+    )
+
+    basis: Annotated[str, text(500)] = Field(
+        description="The agreement or legal basis for sharing (recorded in the audit log).",
+    )
 
 
 class DeliveryRead(BaseModel):

@@ -4,6 +4,10 @@ Each sequenced event fans out to the matching active subscriptions as a delivery
 Workers claim due deliveries with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), post the
 event signed, and on failure retry with exponential back-off until the last attempt,
 after which the delivery is dead-lettered for an admin to re-queue.
+
+Who an event is about travels masked, except to a subscription granted ``personal_data``:
+only an admin grants it (audited), only for an ``https://`` URL, and the credit platform's
+subscription has it whenever its configured URL is https.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -25,15 +30,37 @@ from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.events.models import Event
 from app.events.service import REPORTED_TYPES, event_read
+from app.webhooks.errors import (
+    PersonalDataRequiresHttps,
+    SubscriptionInactive,
+    SubscriptionManaged,
+)
 from app.webhooks.models import Delivery, Subscription
-from app.webhooks.schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
+from app.webhooks.schemas import (
+    DeliveryRead,
+    PersonalDataGrant,
+    SubscriptionCreate,
+    SubscriptionRead,
+)
 from app.webhooks.signing import signature
 
 logger = logging.getLogger("app.webhooks")
 
 PLATFORM_SUBSCRIPTION = "公共信用信息平台"
+CONFIGURATION = Principal(sub="system:configuration", roles=frozenset(), department=None)
+# The credit platform needs who a report is about to publish it (DZ art. 14).
+_PLATFORM_BASIS = "ZWFW_CREDIT_PLATFORM_URL: reports to the public credit platform (DZ art. 14)"
 _MAX_BACKOFF = timedelta(hours=6)
 _ERROR_CHARS = 500
+
+
+def delivery_client(settings: Settings) -> httpx.AsyncClient:
+    """The HTTP client of deliveries: public CAs, plus ``ZWFW_WEBHOOK_CA_FILE`` when set."""
+    if settings.webhook_ca_file is None:
+        return httpx.AsyncClient()
+    context = httpx.create_ssl_context()
+    context.load_verify_locations(cafile=settings.webhook_ca_file)
+    return httpx.AsyncClient(verify=context)
 
 
 def matches(pattern: str, event_type: str) -> bool:
@@ -44,6 +71,22 @@ def matches(pattern: str, event_type: str) -> bool:
     return pattern == event_type
 
 
+def is_https(url: str) -> bool:
+    return urlsplit(url).scheme.lower() == "https"
+
+
+def receives_personal_data(subscription: Subscription) -> bool:
+    """Granted, and still over TLS: a URL that is not https never gets the full identity."""
+    return subscription.personal_data and is_https(subscription.url)
+
+
+def _require_https(url: str) -> None:
+    if not is_https(url):
+        raise PersonalDataRequiresHttps(
+            "Personal data is delivered only to an https:// URL.",
+        )
+
+
 def subscription_read(row: Subscription) -> SubscriptionRead:
     return SubscriptionRead(
         id=str(row.id),
@@ -52,6 +95,7 @@ def subscription_read(row: Subscription) -> SubscriptionRead:
         event_types=list(row.event_types),
         active=row.active,
         system=row.system,
+        personal_data=row.personal_data,
         created_at=row.created_at,
     )
 
@@ -59,13 +103,17 @@ def subscription_read(row: Subscription) -> SubscriptionRead:
 async def create_subscription(
     session: AsyncSession, principal: Principal, data: SubscriptionCreate, now: datetime
 ) -> SubscriptionRead:
+    url = str(data.url)
+    if data.personal_data:
+        _require_https(url)
     row = Subscription(
         name=data.name,
-        url=str(data.url),
+        url=url,
         event_types=list(dict.fromkeys(data.event_types)),
         secret=data.secret,
         active=True,
         system=False,
+        personal_data=data.personal_data,
         created_by=principal.sub,
         created_at=now,
     )
@@ -77,7 +125,11 @@ async def create_subscription(
         action="webhook.subscribe",
         target_type="webhook_subscription",
         target_id=str(row.id),
-        details={"url": row.url, "event_types": row.event_types},
+        details={
+            "url": row.url,
+            "event_types": row.event_types,
+            "personal_data": row.personal_data,
+        },
     )
     return subscription_read(row)
 
@@ -87,12 +139,17 @@ async def list_subscriptions(session: AsyncSession) -> list[SubscriptionRead]:
     return [subscription_read(row) for row in rows]
 
 
+async def _subscription(session: AsyncSession, subscription_id: uuid.UUID) -> Subscription:
+    row = await session.get(Subscription, subscription_id, with_for_update=True)
+    if row is None:
+        raise NotFound(f"No subscription {subscription_id}.", code="subscription_not_found")
+    return row
+
+
 async def deactivate_subscription(
     session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
 ) -> SubscriptionRead:
-    row = await session.get(Subscription, subscription_id)
-    if row is None:
-        raise NotFound(f"No subscription {subscription_id}.", code="subscription_not_found")
+    row = await _subscription(session, subscription_id)
     row.active = False
     await session.flush()
     await record(
@@ -105,31 +162,107 @@ async def deactivate_subscription(
     return subscription_read(row)
 
 
+async def grant_personal_data(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: uuid.UUID,
+    data: PersonalDataGrant,
+) -> SubscriptionRead:
+    """授权: from now on this receiver gets the subject's full ID number and name."""
+    row = await _subscription(session, subscription_id)
+    if row.system:
+        raise SubscriptionManaged("The credit platform's subscription follows the settings.")
+    if not row.active:
+        raise SubscriptionInactive("The subscription is deactivated.")
+    _require_https(row.url)
+    row.personal_data = True
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="webhook.personal_data_grant",
+        target_type="webhook_subscription",
+        target_id=str(row.id),
+        details={"basis": data.basis},
+    )
+    return subscription_read(row)
+
+
+async def withdraw_personal_data(
+    session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
+) -> SubscriptionRead:
+    """撤回授权: deliveries not yet sent carry the subject masked again."""
+    row = await _subscription(session, subscription_id)
+    if row.system:
+        raise SubscriptionManaged("The credit platform's subscription follows the settings.")
+    row.personal_data = False
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="webhook.personal_data_withdraw",
+        target_type="webhook_subscription",
+        target_id=str(row.id),
+    )
+    return subscription_read(row)
+
+
 async def ensure_platform_subscription(session: AsyncSession, settings: Settings) -> None:
-    """The public credit information platform receives reports (DZ art. 14) when set."""
+    """The public credit information platform receives reports (DZ art. 14) when set.
+
+    It is granted personal data when its URL is https (it publishes who a report is
+    about). On a plain http URL, as in development, it still receives every report, with
+    the subject masked, and a warning says why. A change of the grant is audited.
+    """
     if not settings.credit_platform_url or settings.credit_platform_secret is None:
         return
+    url = settings.credit_platform_url
     existing = (
         await session.scalars(select(Subscription).where(Subscription.system.is_(True)))
     ).first()
     secret = settings.credit_platform_secret.get_secret_value()
+    granted = is_https(url)
+    moved = existing is None or existing.url != url
     if existing is None:
-        session.add(
-            Subscription(
-                name=PLATFORM_SUBSCRIPTION,
-                url=settings.credit_platform_url,
-                event_types=sorted(REPORTED_TYPES),
-                secret=secret,
-                active=True,
-                system=True,
-                created_by="system:configuration",
-            )
+        existing = Subscription(
+            name=PLATFORM_SUBSCRIPTION,
+            url=url,
+            event_types=sorted(REPORTED_TYPES),
+            secret=secret,
+            active=True,
+            system=True,
+            personal_data=False,
+            created_by=CONFIGURATION.sub,
         )
-    else:
-        existing.url = settings.credit_platform_url
-        existing.secret = secret
-        existing.event_types = sorted(REPORTED_TYPES)
-        existing.active = True
+        session.add(existing)
+        await session.flush()
+        await record(
+            session,
+            CONFIGURATION,
+            action="webhook.subscribe",
+            target_type="webhook_subscription",
+            target_id=str(existing.id),
+            details={"url": url, "event_types": existing.event_types, "personal_data": False},
+        )
+    existing.url = url
+    existing.secret = secret
+    existing.event_types = sorted(REPORTED_TYPES)
+    existing.active = True
+    if moved and not granted:
+        logger.warning(
+            "credit platform URL is not https: its reports carry the subject masked",
+            extra={"subscription_id": str(existing.id)},
+        )
+    if existing.personal_data != granted:
+        existing.personal_data = granted
+        await record(
+            session,
+            CONFIGURATION,
+            action="webhook.personal_data_grant" if granted else "webhook.personal_data_withdraw",
+            target_type="webhook_subscription",
+            target_id=str(existing.id),
+            details={"basis": _PLATFORM_BASIS} if granted else {"reason": "not https"},
+        )
     await session.flush()
 
 
@@ -159,8 +292,10 @@ async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime)
     return created
 
 
-async def envelope(session: AsyncSession, event: Event) -> bytes:
-    body = (await event_read(session, event)).model_dump(mode="json")
+async def envelope(session: AsyncSession, event: Event, subscription: Subscription) -> bytes:
+    """The body as sent (and signed): full identity only for a granted subscription."""
+    read = await event_read(session, event, personal_data=receives_personal_data(subscription))
+    body = read.model_dump(mode="json")
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -185,7 +320,8 @@ async def deliver_due(
         event = await session.get(Event, delivery.event_id)
         subscription = await session.get(Subscription, delivery.subscription_id)
         assert event is not None and subscription is not None
-        outcome = await _post(client, settings, subscription, event, await envelope(session, event))
+        body = await envelope(session, event, subscription)
+        outcome = await _post(client, settings, subscription, event, body)
         delivery.attempts += 1
         delivery.last_status_code = outcome.get("status")
         delivery.last_error = outcome.get("error")

@@ -1,8 +1,10 @@
-"""A real HTTP receiver on loopback for webhook tests (a thread running http.server)."""
+"""A real HTTP receiver on loopback for webhook tests (a thread running http.server);
+with a TLS context it listens on https:// (tests.events.tls)."""
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +31,7 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
+def running_receiver(receiver: Receiver, tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
@@ -46,7 +48,9 @@ def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
                         headers["x-zwfw-signature"],
                     ):
                         receiver.bad_signatures += 1
-                    receiver.received.append({"headers": headers, "body": json.loads(body)})
+                    receiver.received.append(
+                        {"headers": headers, "body": json.loads(body), "raw": body}
+                    )
             self.send_response(503 if failing else 204)
             self.end_headers()
 
@@ -54,9 +58,12 @@ def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hook"
     try:
         yield receiver
     finally:
