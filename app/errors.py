@@ -9,12 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:zwfw-credit:problem:"
@@ -125,6 +126,15 @@ class UnprocessableEntity(AppError):
 class ServiceUnavailable(AppError):
     status = 503
     code = "service_unavailable"
+
+
+class RequestAbandoned(Exception):
+    """The client went away before its request body was received (客户端中途断开).
+
+    Raised only before the handler has run or answered: nothing was written, and there
+    is no one to answer. Not an :class:`AppError`, since no problem is rendered: the
+    request is dropped with one warning line.
+    """
 
 
 # SQLSTATEs that mean "the server cannot serve now": connection exceptions (class 08),
@@ -302,6 +312,23 @@ async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class _NoAnswer(Response):
+    """The answer to a client that has gone: nothing is sent."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        return None
+
+
+async def _request_abandoned(request: Request, exc: Exception) -> Response:
+    route = request.scope.get("route")
+    # The route's template, never the path itself: a path may carry an identifier.
+    logger.warning(
+        "request abandoned by the client before its body was received",
+        extra={"method": request.method, "route": getattr(route, "path", None)},
+    )
+    return _NoAnswer()
+
+
 async def _overflow(request: Request, exc: Exception) -> JSONResponse:
     # Arithmetic past what the types hold (a date after 9999) from an input a route did
     # not bound: the input's fault, never a server error.
@@ -322,6 +349,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestAbandoned, _request_abandoned)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -14,6 +14,7 @@ from app.idempotency.transaction import KeepingRoute
 from app.joint_punishment import service
 from app.joint_punishment.importing import COLUMNS
 from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishmentImportResult
+from app.joint_punishment.upload import ReceivedImportDep
 
 router = APIRouter(
     prefix="/api/v1/joint-punishment", tags=["joint-punishment"], route_class=KeepingRoute
@@ -58,15 +59,20 @@ _IMPORT_BODY = {
         "`organization` (统一社会信用代码); `listed_on` and `expires_on` are `YYYY-MM-DD`; an "
         "empty `expires_on` means open-ended. Each row is validated on its own: valid rows "
         "are stored, invalid ones are reported by line number (the CSV header is line 1) "
-        "with each field and reason, at most 1,000 of them. The body is streamed, so very "
-        "large files (100,000 rows and more) go in one request."
+        "with each field and reason, at most 1,000 of them. Very large files (100,000 rows "
+        "and more) go in one request: the body is received into a temporary file first "
+        "(先接收完整请求体), and only then read and written to the database, so a slow "
+        "upload holds no database connection; a client that goes away before sending the "
+        "whole body gets nothing written and no answer."
     ),
     responses=problem_responses(401, 403, 415, 422),
     openapi_extra=_IMPORT_BODY,
 )
 async def import_joint_punishment_entries(
-    session: SessionDep,
     principal: Authorized,
+    # Solved in this order: the body is received whole before the session opens.
+    upload: ReceivedImportDep,
+    session: SessionDep,
     clock: ClockDep,
     request: Request,
     response: Response,
@@ -75,8 +81,8 @@ async def import_joint_punishment_entries(
     result = await service.import_entries(
         session,
         principal,
-        content_type=request.headers.get("content-type"),
-        chunks=request.stream(),
+        fmt=upload.format,
+        chunks=upload.chunks(),
         today=legal_today(clock, settings.tz),
     )
     response.headers["Location"] = f"{router.prefix}/imports/{result.import_id}"

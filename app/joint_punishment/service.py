@@ -28,7 +28,6 @@ from app.joint_punishment.importing import (
     EntryRow,
     ImportFormat,
     RowError,
-    import_format,
     parse_csv_header,
     parse_json_row,
     read_lines,
@@ -132,16 +131,16 @@ async def import_entries(
     session: AsyncSession,
     principal: Principal,
     *,
-    content_type: str | None,
+    fmt: ImportFormat,
     chunks: AsyncIterable[bytes],
     today: date,
 ) -> JointPunishmentImportResult:
     """Bulk import (批量导入) from a CSV or JSON-lines stream, validated row by row.
 
-    Accepted rows are inserted in batches as the body streams in; the body is never held
-    whole. ``today`` is the legal date used to check citizens' birth dates.
+    Accepted rows are inserted in batches as ``chunks`` are read (over HTTP, from the
+    body already received into a file: :mod:`app.joint_punishment.upload`); the body is
+    never held whole. ``today`` is the legal date used to check citizens' birth dates.
     """
-    fmt = import_format(content_type)
     repository = JointPunishmentRepository(session)
     batch = JointPunishmentImport(
         id=new_id(),
