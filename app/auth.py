@@ -1,7 +1,8 @@
 """Bearer JWT authentication and role checks.
 
 Claims: ``sub`` (the person or service account), ``roles`` (list), ``department``
-(the department code the caller acts for, e.g. ``371400-SPJ``).
+(the department code the caller acts for, e.g. ``371400-SPJ``; required with a
+department-scoped role: clerk, verifier, regulator, platform).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ viewer_var: ContextVar[Principal | None] = ContextVar("viewer", default=None)
 MAX_SUB_LENGTH = 200
 MAX_DEPARTMENT_LENGTH = 32
 ANONYMOUS = Principal(sub="anonymous", roles=frozenset(), department=None)
+# Roles that act for a department (their cases, listings, tasks are the department's):
+# a token holding one names the department, or it is refused (fail closed). admin and
+# auditor act for the service as a whole.
+DEPARTMENT_ROLES = frozenset({Role.clerk, Role.verifier, Role.regulator, Role.platform})
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -124,11 +129,13 @@ def _decode(token: str, settings: Settings) -> tuple[Principal, float]:
             f"The department claim must be 1 to {MAX_DEPARTMENT_LENGTH} characters.",
             code="token_invalid",
         )
-    principal = Principal(
-        sub=sub,
-        roles=frozenset(Role(r) for r in raw_roles if r in known),
-        department=department,
-    )
+    roles = frozenset(Role(r) for r in raw_roles if r in known)
+    if department is None and roles & DEPARTMENT_ROLES:
+        raise NotAuthenticated(
+            "A clerk, verifier, regulator or platform token names its department.",
+            code="token_invalid",
+        )
+    principal = Principal(sub=sub, roles=roles, department=department)
     return principal, float(claims["exp"])
 
 

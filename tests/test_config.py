@@ -84,7 +84,7 @@ def test_rs256_tokens_verify_with_the_public_key(monkeypatch: pytest.MonkeyPatch
         settings,
         sub="p1",
         roles=["platform"],
-        department=None,
+        department="371400-SPJ",
         ttl_seconds=60,
         private_key=private_pem,
     )

@@ -28,7 +28,7 @@ def _settings(**overrides: object) -> Settings:
 
 
 def _bearer(settings: Settings, sub: str) -> dict[str, str]:
-    token = mint_token(settings, sub=sub, roles=["clerk"], department=None, ttl_seconds=600)
+    token = mint_token(settings, sub=sub, roles=["clerk"], department="371400-SPJ", ttl_seconds=600)
     return {"Authorization": f"Bearer {token}"}
 
 
