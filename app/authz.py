@@ -9,11 +9,14 @@ only within its remit; others see only the effect of its listings on a check or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from app.auth import CurrentPrincipal, Principal, Role
 from app.errors import Forbidden
@@ -31,6 +34,11 @@ class Owner(StrEnum):
     regulator = "regulator"  # the matter's regulator (行业主管部门)
     collecting_department = "collecting_department"  # 谁采集、谁核实 (LZ §5(1)4)
     region = "region"  # the regulator's region or regulated matters (LZ §5(2)2)
+    consent_departments = "consent_departments"  # the department(s) consented to (LZ §5(1)6)
+
+
+# Owners that filter a list (app.ownership.ListScope) rather than guard one resource.
+LIST_OWNERS: Final = frozenset({Owner.own_department, Owner.region})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +92,8 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/v1/public/matters"): PUBLIC,
     ("GET", "/api/v1/public/matters/{code}"): PUBLIC,
     ("POST", "/api/v1/consents"): _(C, P),
-    ("GET", "/api/v1/consents/{consent_id}"): _(C, P, AU),
-    ("POST", "/api/v1/consents/{consent_id}/revocation"): _(C, P),
+    ("GET", "/api/v1/consents/{consent_id}"): _(C, P, AU, owner=Owner.consent_departments),
+    ("POST", "/api/v1/consents/{consent_id}/revocation"): _(C, P, owner=Owner.consent_departments),
     ("POST", "/api/v1/credit-checks"): _(C, P),
     ("GET", "/api/v1/credit-checks/{check_id}"): _(C, P, AU, owner=Owner.checking_department),
     ("POST", "/api/v1/commitments"): _(C, P, owner=Owner.agency),
@@ -144,10 +152,36 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
 }
 
 
+def route_access(request: Request) -> Access | None:
+    """The matrix row of the route answering ``request``."""
+    route = request.scope.get("route")
+    return MATRIX.get((request.method, str(getattr(route, "path", ""))))
+
+
+# The dependencies that enforce a row's owner (app.ownership registers them when it is
+# imported): a route whose row names an owner and which declares none refuses everyone.
+OWNER_ENFORCERS: set[Callable[..., Any]] = set()
+_declares_enforcer: dict[tuple[str, str], bool] = {}
+
+
+def _depends_on(dependant: Dependant, calls: set[Callable[..., Any]]) -> bool:
+    return any(d.call in calls or _depends_on(d, calls) for d in dependant.dependencies)
+
+
+def _enforces_owner(request: Request) -> bool:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return False
+    key = (request.method, route.path)
+    known = _declares_enforcer.get(key)
+    if known is None:
+        known = _declares_enforcer[key] = _depends_on(route.dependant, OWNER_ENFORCERS)
+    return known
+
+
 async def authorize(request: Request, principal: CurrentPrincipal) -> Principal:
     """Let the caller in when the matrix row of this route names one of its roles."""
-    route = request.scope.get("route")
-    access = MATRIX.get((request.method, str(getattr(route, "path", ""))))
+    access = route_access(request)
     if access is None:
         raise Forbidden("The route has no row in the authorisation matrix.", code="route_forbidden")
     if not principal.has_any(access.roles):
@@ -156,6 +190,8 @@ async def authorize(request: Request, principal: CurrentPrincipal) -> Principal:
             + ", ".join(sorted(role.value for role in access.roles)),
             code="role_forbidden",
         )
+    if access.owner is not Owner.none and not _enforces_owner(request):
+        raise Forbidden("The route does not enforce its owner rule.", code="route_forbidden")
     return principal
 
 

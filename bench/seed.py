@@ -374,17 +374,23 @@ def consent_rows(plan: Plan, catalog: Catalog) -> Iterator[dict[str, Any]]:
         granted = plan.now - timedelta(days=rng.randint(1, 300), seconds=rng.randint(0, 86399))
         # The load's consents stay valid for a year; others may have run out.
         expires = plan.today + timedelta(days=365 if index in load else rng.randint(-200, 365))
+        # Drawn in the order they always were, so the seeded data stays the same.
+        method = rng.choice(methods)
+        recorded_by = f"clerk-{rng.randint(1, 200):03d}"
+        department = rng.choice(catalog.departments)
         yield {
             "id": consent_id,
             "subject_id": plan.subject_ids[index],
             "purpose": "credit_facilitation",
             "scope": scope,
-            "method": rng.choice(methods),
+            "method": method,
             "granted_at": granted,
             "expires_on": expires,
             "evidence_ref": f"SQ-{granted:%Y}-{number:07d}",
-            "recorded_by": f"clerk-{rng.randint(1, 200):03d}",
-            "department": rng.choice(catalog.departments),
+            "recorded_by": recorded_by,
+            "department": department,
+            # The load checks its subjects at every agency: their consents are given to all.
+            "given_to": sorted(catalog.departments) if index in load else [department],
             "created_at": granted,
             "version": 1,
         }

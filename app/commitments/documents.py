@@ -19,7 +19,7 @@ from app.subjects.repository import SubjectRepository
 async def _parts(
     session: AsyncSession, ctx: Context, commitment_id: uuid.UUID, kind: str
 ) -> tuple[NoticeRead, str, str, list[DeadlineRead], str]:
-    commitment = await service.load_for_read(session, ctx.principal, commitment_id)
+    commitment = await service.load_for_read(session, commitment_id)
     subject = await SubjectRepository(session).get(commitment.subject_id)
     assert subject is not None
     await record(
@@ -50,7 +50,7 @@ async def notice_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
 
 
 async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UUID) -> bytes:
-    commitment = await service.load_for_read(session, ctx.principal, commitment_id)
+    commitment = await service.load_for_read(session, commitment_id)
     notice, name, id_number, deadlines, reference = await _parts(
         session, ctx, commitment_id, "letter"
     )

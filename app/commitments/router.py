@@ -29,6 +29,7 @@ from app.context import Context
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
+from app.ownership import ListScope, Owned
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"], route_class=KeepingRoute)
@@ -63,7 +64,7 @@ def _context(request: Request, principal: Principal, clock: ClockDep) -> Context
 async def create_commitment(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     body: CommitmentCreate,
 ) -> CommitmentRead:
@@ -82,6 +83,7 @@ async def list_commitments(
     request: Request,
     session: SessionDep,
     principal: Authorized,
+    scope: ListScope,
     clock: ClockDep,
     subject: Annotated[str | None, Query(max_length=18, description="USCC or citizen ID.")] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
@@ -95,7 +97,7 @@ async def list_commitments(
         _context(request, principal, clock),
         subject=subject.upper() if subject else None,
         status=status,
-        department=department,
+        department=scope.narrowed(department),
         due_before=due_before,
         limit=limit,
         cursor=cursor,
@@ -111,7 +113,7 @@ async def list_commitments(
 async def read_commitment(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> CommitmentRead:
@@ -128,7 +130,7 @@ async def read_commitment(
 async def notice_pdf(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> Response:
@@ -146,7 +148,7 @@ async def notice_pdf(
 async def letter_pdf(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
 ) -> Response:
@@ -165,7 +167,7 @@ async def letter_pdf(
 async def record_supplement(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: SupplementCreate,
@@ -186,7 +188,7 @@ async def record_supplement(
 async def record_decision(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: NoteCreate,
@@ -207,7 +209,7 @@ async def record_decision(
 async def send_reminder(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReminderCreate,
@@ -227,7 +229,7 @@ async def send_reminder(
 async def withdraw(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReasonCreate,
@@ -247,7 +249,7 @@ async def withdraw(
 async def terminate(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: ReasonCreate,
@@ -266,7 +268,7 @@ async def terminate(
 async def record_rectification(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: NoteCreate,
@@ -286,7 +288,7 @@ async def record_rectification(
 async def revoke(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: RevocationCreate,
@@ -306,7 +308,7 @@ async def revoke(
 async def open_verification(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: VerificationCreate,
@@ -325,7 +327,7 @@ async def open_verification(
 async def supervision_feedback(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
     body: SupervisionFeedbackCreate,
@@ -345,7 +347,7 @@ async def supervision_feedback(
 async def record_verification_result(
     request: Request,
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     verification_id: uuid.UUID,
     body: VerificationResultCreate,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal, Role
+from app.auth import Principal
 from app.calendar.service import load_working_calendar
 from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
@@ -47,7 +47,7 @@ from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records.models import CreditRecordEntry
 from app.deadlines import DeadlineRead, deadline_json, due_date
 from app.departments.repository import DepartmentRepository
-from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.events.service import emit
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.restrictions.models import Restriction
@@ -202,29 +202,11 @@ async def _version_of(session: AsyncSession, commitment: Commitment) -> MatterVe
     return version
 
 
-async def _related_departments(session: AsyncSession, commitment: Commitment) -> set[str]:
-    version = await _version_of(session, commitment)
-    related = {commitment.department, version.regulator_code}
-    for v in await CommitmentRepository(session).verifications(commitment.id):
-        related.add(v.assigned_department)
-        if v.assisting_department:
-            related.add(v.assisting_department)
-    return related
-
-
-async def load_for_read(
-    session: AsyncSession, principal: Principal, commitment_id: uuid.UUID
-) -> Commitment:
-    """The commitment, if the caller's department handles, verifies or regulates it."""
+async def load_for_read(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment:
+    """The commitment (whose departments may read it: ``app.ownership``, owner related)."""
     commitment = await CommitmentRepository(session).get(commitment_id)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
-    if Role.auditor in principal.roles:
-        return commitment
-    if principal.department not in await _related_departments(session, commitment):
-        raise Forbidden(
-            "The commitment belongs to another department.", code="department_forbidden"
-        )
     return commitment
 
 
@@ -232,7 +214,7 @@ async def read_commitment(
     session: AsyncSession, ctx: Context, commitment_id: uuid.UUID
 ) -> CommitmentRead:
     """Read one commitment (credit data: the read is audited, DOMAIN.md section 8)."""
-    commitment = await load_for_read(session, ctx.principal, commitment_id)
+    commitment = await load_for_read(session, commitment_id)
     await record(
         session,
         ctx.principal,
@@ -244,17 +226,13 @@ async def read_commitment(
 
 
 async def _load_for_agency(
-    session: AsyncSession, principal: Principal, commitment_id: uuid.UUID, if_match: str | None
+    session: AsyncSession, commitment_id: uuid.UUID, if_match: str | None
 ) -> Commitment:
-    """The commitment, for a step only its agency (政务服务实施机关) may take."""
+    """The commitment, locked, for a step only its agency (政务服务实施机关) may take
+    (the route's owner, enforced by ``app.ownership``)."""
     commitment = await CommitmentRepository(session).get(commitment_id, for_update=True)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
-    if principal.department != commitment.department:
-        raise Forbidden(
-            "Only the agency handling the commitment takes this step.",
-            code="department_forbidden",
-        )
     check_version(commitment.version, if_match, f"Commitment {commitment_id}")
     return commitment
 
@@ -592,11 +570,7 @@ async def create_commitment(
     assert check.matter_version_id is not None
     version = await CatalogRepository(session).get_version(check.matter_version_id)
     assert version is not None
-    if ctx.principal.department != version.agency_code:
-        raise Forbidden(
-            "A commitment is made with the agency that handles the matter.",
-            code="department_forbidden",
-        )
+    # Made with the matter's agency only: the route's owner (agency), app.ownership.
     repository = CommitmentRepository(session)
     if await repository.get_by_credit_check(check.id) is not None:
         raise Conflict("The credit check already backs a commitment.", code="credit_check_used")
@@ -713,7 +687,7 @@ async def record_supplement(
     data: SupplementCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     event = Event.SUPPLEMENT_COMPLIANT if data.compliant else Event.SUPPLEMENT_NONCOMPLIANT
     await _step(
         session,
@@ -733,7 +707,7 @@ async def record_decision(
     if_match: str | None,
 ) -> CommitmentRead:
     """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(session, ctx, commitment, Event.DECIDE, details={"note": note})
     commitment.decided_on = ctx.today
     if commitment.mode == Mode.NOTIFY_COMMIT and commitment.exempt_from_verification:
@@ -754,7 +728,7 @@ async def send_reminder(
     data: ReminderCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(
         session,
         ctx,
@@ -775,7 +749,7 @@ async def withdraw(
     if_match: str | None,
 ) -> CommitmentRead:
     """撤回承诺书 before completion or decision (DZ art. 10): ordinary procedure follows."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(
         session,
         ctx,
@@ -796,7 +770,7 @@ async def terminate(
     if_match: str | None,
 ) -> CommitmentRead:
     """终止办理 after the reminder deadline passed (DZ art. 13 ¶1; LZ §5(1)2 situation 3)."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(session, ctx, commitment, Event.TERMINATE, details={"reason": reason})
     return await commitment_read(session, commitment, ctx.today)
 
@@ -809,7 +783,7 @@ async def revoke(
     if_match: str | None,
 ) -> CommitmentRead:
     """撤销办理结果 (DZ art. 13 ¶2; LZ §5(1)2 situation 4)."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(
         session,
         ctx,
@@ -829,7 +803,7 @@ async def record_rectification(
     if_match: str | None,
 ) -> CommitmentRead:
     """整改到位 within the rectification deadline: the commitment is fulfilled."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     await _step(session, ctx, commitment, Event.RECTIFIED, details={"note": note})
     return await commitment_read(session, commitment, ctx.today)
 
@@ -843,7 +817,7 @@ async def open_verification(
 ) -> VerificationRead:
     """核查 (DZ art. 11): on-site by the catalog's department when agency and regulator
     differ (¶2); assisted names the helping department (¶3)."""
-    commitment = await _load_for_agency(session, ctx.principal, commitment_id, if_match)
+    commitment = await _load_for_agency(session, commitment_id, if_match)
     terms = _notify_terms(commitment)
     if data.method.value not in terms.get("verification_methods", []):
         raise UnprocessableEntity(
@@ -952,12 +926,6 @@ async def record_verification_result(
     verification = await repository.get_verification(verification_id)
     if verification is None:
         raise NotFound(f"No verification {verification_id}.", code="verification_not_found")
-    allowed = {verification.assigned_department, verification.assisting_department}
-    if ctx.principal.department not in allowed:
-        raise Forbidden(
-            "The result is recorded by the department assigned to verify.",
-            code="department_forbidden",
-        )
     check_version(verification.version, if_match, f"Verification {verification_id}")
     if verification.status != "open":
         raise Conflict("The verification already has a result.", code="verification_closed")
@@ -1036,12 +1004,6 @@ async def record_supervision_feedback(
     commitment = await CommitmentRepository(session).get(commitment_id)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
-    version = await _version_of(session, commitment)
-    if ctx.principal.department != version.regulator_code:
-        raise Forbidden(
-            "Supervision feedback comes from the matter's regulator.",
-            code="department_forbidden",
-        )
     await _record_event(
         session,
         ctx,
@@ -1086,11 +1048,8 @@ async def list_commitments(
     limit: int,
     cursor: str | None,
 ) -> Page[CommitmentSummary]:
-    """Department-scoped for clerks and platforms; auditors see every department."""
-    if Role.auditor not in ctx.principal.roles:
-        if department is not None and department != ctx.principal.department:
-            raise Forbidden("Commitments are listed by department.", code="department_forbidden")
-        department = ctx.principal.department
+    """Commitments of ``department`` (None: every department), as the route's scope
+    narrowed it (``app.ownership``: the caller's own; auditors any)."""
     position = decode_cursor(cursor) if cursor else {}
     after = _search_position(position.get("after"))
     rows = await CommitmentRepository(session).search(

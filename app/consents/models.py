@@ -13,7 +13,9 @@ class Consent(Base):
     """授权: the applicant's consent to use their credit information (LZ §5(1)6).
 
     Purpose, scope and method stated; bounded in time (``expires_on`` is the last valid
-    day, never open-ended); revocable.
+    day, never open-ended); revocable. Given to named departments (``given_to``): only
+    they may use it in a credit check, read it or revoke it; ``department`` is the one
+    that recorded it.
     """
 
     __tablename__ = "consents"
@@ -30,6 +32,7 @@ class Consent(Base):
     revocation_reason: Mapped[str | None] = mapped_column(String(1000))
     recorded_by: Mapped[str] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(32))
+    given_to: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

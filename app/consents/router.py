@@ -12,6 +12,7 @@ from app.consents.schemas import ConsentCreate, ConsentRead, ConsentRevocation
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
+from app.ownership import Owned
 
 router = APIRouter(prefix="/api/v1/consents", tags=["consents"], route_class=KeepingRoute)
 
@@ -24,7 +25,8 @@ router = APIRouter(prefix="/api/v1/consents", tags=["consents"], route_class=Kee
     description=(
         "LZ §5(1)6: the purpose, method and scope are stated; the consent is bounded in "
         "time (`expires_on` at most the profile's maximum after the grant, never for "
-        "life) and revocable."
+        "life) and revocable. Given to the departments in `given_to` (default: the caller's): "
+        "only they may use it in a credit check, read it or revoke it."
     ),
     responses=problem_responses(401, 403, 422),
 )
@@ -43,10 +45,12 @@ async def record_consent(
     "/{consent_id}",
     response_model=ConsentRead,
     summary="Read a consent",
+    description="By the departments it was given to (`given_to`; a platform acting for one "
+    "of them included) or an auditor; any other department gets `403 department_forbidden`.",
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_consent(
-    session: SessionDep, _principal: Authorized, consent_id: uuid.UUID
+    session: SessionDep, _principal: Owned, consent_id: uuid.UUID
 ) -> ConsentRead:
     return await service.consent_read(session, await service.get_consent(session, consent_id))
 
@@ -55,12 +59,13 @@ async def read_consent(
     "/{consent_id}/revocation",
     response_model=ConsentRead,
     summary="Revoke a consent (撤回授权)",
-    description="Takes effect at once: later checks under this consent fail.",
+    description="Takes effect at once: later checks under this consent fail. Only by the "
+    "departments it was given to (others: `403 department_forbidden`).",
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def revoke_consent(
     session: SessionDep,
-    principal: Authorized,
+    principal: Owned,
     clock: ClockDep,
     consent_id: uuid.UUID,
     body: ConsentRevocation,

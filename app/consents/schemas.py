@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.subjects.schemas import SubjectIn, SubjectRead
 from app.text import text
 
@@ -37,6 +38,9 @@ class ConsentMethod(StrEnum):
     platform_authorization = "platform_authorization"
 
 
+DepartmentCode = Annotated[str, Field(pattern=DEPARTMENT_CODE_PATTERN, examples=["371400-SPJ"])]
+
+
 class ConsentCreate(BaseModel):
     """Record a consent (授权): purpose, scope and method stated, bounded in time."""
 
@@ -56,6 +60,7 @@ class ConsentCreate(BaseModel):
                     "granted_at": "2026-09-30T09:30:00+08:00",
                     "expires_on": "2026-12-31",
                     "evidence_ref": "SQ-2026-000123（窗口签字授权书扫描件）",
+                    "given_to": ["371400-SPJ"],
                 }
             ]
         },
@@ -73,6 +78,17 @@ class ConsentCreate(BaseModel):
     )
     evidence_ref: Annotated[str, text(500)] = Field(
         description="授权凭证: reference to the signed or logged evidence."
+    )
+    given_to: list[DepartmentCode] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10,
+        description=(
+            "授权对象部门: the department(s) the applicant gives the consent to. Only they "
+            "may use it in a credit check, read it or revoke it (a platform acting for one "
+            "of them included). Default: the caller's department; a platform names the "
+            "department it acts for."
+        ),
     )
 
 
@@ -105,6 +121,7 @@ class ConsentRead(BaseModel):
                     "revoked_at": None,
                     "revocation_reason": None,
                     "department": "371400-SPJ",
+                    "given_to": ["371400-SPJ"],
                     "version": 1,
                 }
             ]
@@ -121,5 +138,9 @@ class ConsentRead(BaseModel):
     evidence_ref: str
     revoked_at: datetime | None
     revocation_reason: str | None
-    department: str | None
+    department: str | None = Field(description="The department that recorded the consent.")
+    given_to: list[str] = Field(
+        description="The department(s) the consent was given to: the only ones that may "
+        "use, read or revoke it."
+    )
     version: int

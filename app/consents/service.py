@@ -20,6 +20,7 @@ from app.consents.schemas import (
     ConsentRead,
     InformationCategory,
 )
+from app.departments.repository import DepartmentRepository
 from app.departments.service import profile_of
 from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.rules.eligibility import ConsentRecord, consent_last_valid_day
@@ -62,8 +63,32 @@ async def consent_read(session: AsyncSession, consent: Consent) -> ConsentRead:
         revoked_at=consent.revoked_at,
         revocation_reason=consent.revocation_reason,
         department=consent.department,
+        given_to=list(consent.given_to),
         version=consent.version,
     )
+
+
+def given_to(consent: Consent, department: str | None) -> bool:
+    """Whether the consent was given to ``department``: only such a department may use,
+    read or revoke it (the reads and revocation are the routes' owner, app.ownership)."""
+    return department is not None and department in consent.given_to
+
+
+async def _given_to(
+    session: AsyncSession, principal: Principal, named: list[str] | None
+) -> list[str]:
+    """The departments a new consent is given to: those named (each registered), else the
+    caller's own."""
+    if named is None:
+        return [principal.department] if principal.department else []
+    wanted = sorted(set(named))
+    known = await DepartmentRepository(session).get_many(wanted)
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        raise _invalid(
+            "body.given_to", "department_unknown", f"unknown department(s): {', '.join(unknown)}"
+        )
+    return wanted
 
 
 async def record_consent(
@@ -94,6 +119,7 @@ async def record_consent(
             f"a consent may last at most {maximum.value} days ({maximum.citation.label}): "
             f"the last valid day is {cap.isoformat()}",
         )
+    departments = await _given_to(session, principal, data.given_to)
     subject = (await resolve_subject(session, data.subject, granted_on, "body.subject")).subject
     consent = Consent(
         subject_id=subject.id,
@@ -105,6 +131,7 @@ async def record_consent(
         evidence_ref=data.evidence_ref,
         recorded_by=principal.sub,
         department=principal.department,
+        given_to=departments,
         created_at=now,
     )
     ConsentRepository(session).add(consent)
@@ -122,6 +149,7 @@ async def record_consent(
             "method": consent.method,
             "expires_on": consent.expires_on.isoformat(),
             "evidence_ref": consent.evidence_ref,
+            "given_to": consent.given_to,
         },
     )
     return await consent_read(session, consent)

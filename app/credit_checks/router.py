@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
 from app.joint_punishment.dependencies import JointPunishmentClientDep
+from app.ownership import Owned
 
 router = APIRouter(prefix="/api/v1/credit-checks", tags=["credit-checks"], route_class=KeepingRoute)
 
@@ -51,6 +52,6 @@ async def run_credit_check(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_credit_check(
-    session: SessionDep, principal: Authorized, check_id: uuid.UUID
+    session: SessionDep, principal: Owned, check_id: uuid.UUID
 ) -> CreditCheckRead:
     return await service.read_credit_check(session, principal, check_id)

@@ -8,19 +8,19 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal, Role
+from app.auth import Principal
 from app.catalog.repository import CatalogRepository
 from app.catalog.service import matter_terms
 from app.config import Settings
 from app.consents.repository import ConsentRepository
 from app.consents.schemas import ConsentPurpose, InformationCategory
-from app.consents.service import consent_record
+from app.consents.service import consent_record, given_to
 from app.credit_checks.models import CreditCheck
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
 from app.db import new_id
 from app.departments.service import profile_of
-from app.errors import Forbidden, NotFound, UnprocessableEntity
+from app.errors import NotFound, UnprocessableEntity
 from app.identifiers import SubjectType
 from app.joint_punishment.adapter import JointPunishmentClient
 from app.joint_punishment.service import lookup_joint_punishment
@@ -115,8 +115,15 @@ async def run_credit_check(
     consent = await ConsentRepository(session).get(data.consent_id) if data.consent_id else None
     if data.consent_id is not None and consent is None:
         raise NotFound(f"No consent {data.consent_id}.", code="consent_not_found")
-    # A consent of someone else is no consent of this applicant.
-    own_consent = consent if consent and consent.subject_id == subject.subject.id else None
+    # A consent of someone else is no consent of this applicant, nor one given to other
+    # departments a consent this department may use (LZ §5(1)6).
+    own_consent = (
+        consent
+        if consent
+        and consent.subject_id == subject.subject.id
+        and given_to(consent, principal.department)
+        else None
+    )
 
     ids = [subject.subject.id] + ([agent.subject.id] if agent else [])
     restrictions = await effective_restrictions(session, ids, today, profile)
@@ -194,11 +201,6 @@ async def read_credit_check(
     check = await CreditCheckRepository(session).get(check_id)
     if check is None:
         raise NotFound(f"No credit check {check_id}.", code="credit_check_not_found")
-    if Role.auditor not in principal.roles and principal.department != check.department:
-        raise Forbidden(
-            "A credit check is read by the department that made it.",
-            code="department_forbidden",
-        )
     await record(
         session,
         principal,

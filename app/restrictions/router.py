@@ -13,6 +13,7 @@ from app.deprecation import deprecated_responses, successor_route
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
 from app.identifiers import SubjectType, normalize
+from app.ownership import ListScope, Owned
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
 from app.restrictions.schemas import (
@@ -85,7 +86,7 @@ async def collect(
 )
 async def list_restrictions(
     session: SessionDep,
-    _principal: Authorized,
+    scope: ListScope,
     ctx: ContextDep,
     status: Annotated[str | None, Query(max_length=32)] = None,
     subject: Annotated[str | None, Query(max_length=40)] = None,
@@ -95,6 +96,7 @@ async def list_restrictions(
     return await service.list_restrictions(
         session,
         ctx,
+        department=scope.department,
         status=status,
         subject=normalize(subject) if subject else None,
         limit=limit,
@@ -109,7 +111,7 @@ async def list_restrictions(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_restriction(
-    session: SessionDep, _principal: Authorized, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> RestrictionRead:
     return await service.read_restriction(session, ctx, restriction_id)
 
@@ -117,7 +119,7 @@ async def read_restriction(
 def _simple_step(event: Event, summary: str, description: str) -> Any:
     async def step(
         session: SessionDep,
-        _principal: Authorized,
+        _principal: Owned,
         ctx: ContextDep,
         restriction_id: uuid.UUID,
         if_match: IfMatch = None,
@@ -172,7 +174,7 @@ _simple_step(
 )
 async def issue_notice(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: NoticeIssue,
@@ -188,7 +190,7 @@ async def issue_notice(
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
 )
 async def notice_pdf(
-    session: SessionDep, _principal: Authorized, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> Response:
     content = await documents.notice_pdf(session, ctx, restriction_id)
     return Response(content, media_type="application/pdf")
@@ -203,7 +205,7 @@ async def notice_pdf(
 )
 async def record_receipt(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: ReceiptCreate,
@@ -222,7 +224,7 @@ async def record_receipt(
 )
 async def file_objection(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: ObjectionCreate,
@@ -240,7 +242,7 @@ async def file_objection(
 )
 async def review_objection(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     objection_id: uuid.UUID,
@@ -262,7 +264,7 @@ async def review_objection(
 )
 async def record_rectification(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: RectificationCreate,
@@ -281,7 +283,7 @@ async def record_rectification(
 )
 async def request_lifting(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: LiftingRequestCreate,
@@ -297,7 +299,7 @@ async def request_lifting(
 )
 async def decide_lifting(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     request_id: uuid.UUID,
@@ -317,7 +319,7 @@ async def decide_lifting(
 )
 async def correct(
     session: SessionDep,
-    _principal: Authorized,
+    _principal: Owned,
     ctx: ContextDep,
     restriction_id: uuid.UUID,
     body: CorrectionCreate,
@@ -432,9 +434,9 @@ async def credit_profile(
 )
 async def supervision_targets(
     session: SessionDep,
-    _principal: Authorized,
+    scope: ListScope,
     ctx: ContextDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[SupervisionTarget]:
-    return await service.supervision_targets(session, ctx, limit, cursor)
+    return await service.supervision_targets(session, ctx, scope.department, limit, cursor)

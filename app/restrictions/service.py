@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal, Role
+from app.auth import Principal
 from app.calendar.service import load_working_calendar
 from app.catalog.repository import CatalogRepository
 from app.commitments.repository import CommitmentRepository
@@ -282,15 +282,11 @@ async def _load(
     *,
     for_update: bool = True,
 ) -> Restriction:
-    """The listing, for its collecting department only ("谁采集、谁核实", LZ §5(1)4)."""
+    """The listing, for its collecting department only ("谁采集、谁核实", LZ §5(1)4: the
+    routes' owner, enforced by ``app.ownership``)."""
     restriction = await RestrictionRepository(session).get(restriction_id, for_update=for_update)
     if restriction is None:
         raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")
-    if ctx.principal.department != restriction.collecting_department:
-        raise Forbidden(
-            "A listing is handled by the department that collected it.",
-            code="department_forbidden",
-        )
     check_version(restriction.version, if_match, f"Listing {restriction_id}")
     return restriction
 
@@ -753,12 +749,6 @@ async def request_lifting(
     restriction = await RestrictionRepository(session).get(restriction_id, for_update=True)
     if restriction is None:
         raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")
-    if Role.platform not in ctx.principal.roles and (
-        ctx.principal.department != restriction.collecting_department
-    ):
-        raise Forbidden(
-            "Lifting is asked of the collecting department.", code="department_forbidden"
-        )
     pending = [
         r
         for r in await RestrictionRepository(session).lifting_requests(restriction.id)
@@ -895,13 +885,14 @@ async def list_restrictions(
     session: AsyncSession,
     ctx: Context,
     *,
+    department: str | None,
     status: str | None,
     subject: str | None,
     limit: int,
     cursor: str | None,
 ) -> Page[RestrictionSummary]:
-    """The caller's department's listings (auditors: all)."""
-    department = None if Role.auditor in ctx.principal.roles else ctx.principal.department
+    """Listings collected by ``department`` (None: every department), the route's scope:
+    the caller's own department's (auditors: all)."""
     after = _after(cursor)
     rows = await RestrictionRepository(session).search(
         department=department,
@@ -1141,12 +1132,14 @@ def _effect(row: Restriction, view: ListingView, own_department: str | None) -> 
 
 
 async def supervision_targets(
-    session: AsyncSession, ctx: Context, limit: int, cursor: str | None
+    session: AsyncSession, ctx: Context, regulator: str | None, limit: int, cursor: str | None
 ) -> Page[SupervisionTarget]:
     """重点核查对象 (LZ §5(2)2): subjects with effective listings collected in the
-    regulator's region or from commitments on matters it regulates."""
-    own = ctx.principal.department or ""
-    region = own[:6]
+    ``regulator``'s region (its code's first six digits) or from commitments on matters it
+    regulates; the route's scope names the regulator."""
+    if not regulator:  # never widened to every region
+        raise Forbidden("Targets are listed for one regulator.", code="department_forbidden")
+    own, region = regulator, regulator[:6]
     candidates = await RestrictionRepository(session).effective_candidates(ctx.today)
     in_remit = [r for r in candidates if r.collecting_department.startswith(region)]
     linked = [r for r in candidates if r.commitment_id is not None and r not in in_remit]

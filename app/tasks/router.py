@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.authz import Authorized
 from app.context import ContextDep
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.ownership import ListScope
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.tasks import service
 from app.tasks.schemas import TaskKind, TaskRead
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 )
 async def list_tasks(
     session: SessionDep,
-    _principal: Authorized,
+    scope: ListScope,
     ctx: ContextDep,
     department: Annotated[str | None, Query(max_length=32)] = None,
     kind: TaskKind | None = None,
@@ -38,7 +38,7 @@ async def list_tasks(
     return await service.list_tasks(
         session,
         ctx,
-        department=department,
+        department=scope.narrowed(department),
         kind=kind,
         due_before=due_before,
         limit=limit,

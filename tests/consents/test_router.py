@@ -9,7 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
 from tests.conftest import TokenFactory
-from tests.factories import ORG, ORG_ID, ok, record_consent, setup_catalog
+from tests.factories import (
+    AGENCY,
+    FOOD,
+    LINZI,
+    ORG,
+    ORG_ID,
+    REGULATOR,
+    ok,
+    record_consent,
+    setup_catalog,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +96,118 @@ async def test_only_clerks_and_platforms_record(
         "/api/v1/consents", json=_body(), headers=auth("platform", sub="zwfw-platform")
     )
     assert platform.status_code == 201
+
+
+# --- a consent belongs to the department(s) it was given to -------------------------------
+
+
+def _check_body(consent_id: str) -> dict[str, object]:
+    return {
+        "subject": ORG,
+        "matter_code": FOOD,
+        "mode": "tolerance",
+        "purpose": "credit_facilitation",
+        "consent_id": consent_id,
+    }
+
+
+async def _reasons(
+    client: httpx.AsyncClient, headers: dict[str, str], consent_id: str
+) -> list[str]:
+    check = await ok(
+        await client.post("/api/v1/credit-checks", json=_check_body(consent_id), headers=headers)
+    )
+    return [reason["code"] for reason in check["reasons"]]
+
+
+async def test_a_consent_is_given_to_the_recording_department_by_default(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    consent = await record_consent(client, auth)
+    assert (consent["department"], consent["given_to"]) == (AGENCY, [AGENCY])
+
+
+async def test_another_department_cannot_read_revoke_or_use_a_consent(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    consent = await record_consent(client, auth)
+    url = f"/api/v1/consents/{consent['id']}"
+    for role in ("clerk", "platform"):
+        other = auth(role, department=LINZI)
+        read = await client.get(url, headers=other)
+        assert (read.status_code, read.json()["code"]) == (403, "department_forbidden")
+        assert ORG_ID not in read.text
+        revoked = await client.post(f"{url}/revocation", json={"reason": "x"}, headers=other)
+        assert (revoked.status_code, revoked.json()["code"]) == (403, "department_forbidden")
+        # Used by another department, it is no consent at all (as another subject's).
+        assert await _reasons(client, other, consent["id"]) == ["consent_missing"]
+    # ...and it still works for the department it was given to.
+    still = await ok(await client.get(url, headers=auth("clerk")), 200)
+    assert (still["revoked_at"], still["version"]) == (None, consent["version"])
+    assert await _reasons(client, auth("clerk"), consent["id"]) == []
+
+
+async def test_the_platform_acting_for_the_department_may_read_revoke_and_use_it(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    consent = await record_consent(client, auth)
+    url = f"/api/v1/consents/{consent['id']}"
+    platform = auth("platform", department=AGENCY, sub="zwfw-platform")
+    assert (await ok(await client.get(url, headers=platform), 200))["id"] == consent["id"]
+    assert await _reasons(client, platform, consent["id"]) == []
+    revoked = await ok(
+        await client.post(f"{url}/revocation", json={"reason": "申请人撤回"}, headers=platform),
+        200,
+    )
+    assert revoked["revoked_at"] is not None
+    assert await _reasons(client, auth("clerk"), consent["id"]) == ["consent_revoked"]
+
+
+async def test_an_auditor_reads_any_departments_consent(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    consent = await record_consent(client, auth)
+    read = await client.get(
+        f"/api/v1/consents/{consent['id']}", headers=auth("auditor", department=None)
+    )
+    assert read.status_code == 200, read.text
+
+
+async def test_a_consent_given_to_named_departments_is_theirs_only(
+    client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession
+) -> None:
+    # A platform acting for Linzi records the consent the applicant gave to Linzi's agency.
+    platform = auth("platform", department=REGULATOR, sub="zwfw-platform")
+    consent = await ok(
+        await client.post("/api/v1/consents", json=_body(given_to=[LINZI]), headers=platform)
+    )
+    assert (consent["department"], consent["given_to"]) == (REGULATOR, [LINZI])
+    url = f"/api/v1/consents/{consent['id']}"
+    assert (await client.get(url, headers=auth("clerk", department=LINZI))).status_code == 200
+    assert (await client.get(url, headers=platform)).status_code == 403
+    assert (await client.get(url, headers=auth("clerk"))).status_code == 403
+    assert await _reasons(client, auth("clerk", department=LINZI), consent["id"]) == []
+    assert await _reasons(client, auth("clerk"), consent["id"]) == ["consent_missing"]
+    entry = (
+        await session.scalars(select(AuditEntry).where(AuditEntry.target_id == consent["id"]))
+    ).one()
+    assert entry.details is not None and entry.details["given_to"] == [LINZI]
+
+
+@pytest.mark.parametrize(
+    ("given_to", "code"),
+    [
+        (["371400-NONE"], "department_unknown"),
+        ([], "too_short"),
+        (["not a code"], "string_pattern_mismatch"),
+    ],
+)
+async def test_a_consent_is_given_to_registered_departments(
+    client: httpx.AsyncClient, auth: TokenFactory, given_to: list[str], code: str
+) -> None:
+    response = await client.post(
+        "/api/v1/consents", json=_body(given_to=given_to), headers=auth("clerk")
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["code"] == code
+    assert response.json()["errors"][0]["field"].startswith("body.given_to")
