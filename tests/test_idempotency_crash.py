@@ -57,7 +57,7 @@ def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 async def _wait_for(marker: Path, request: asyncio.Task[httpx.Response]) -> None:
     deadline = time.monotonic() + 30
-    while not marker.exists():
+    while not await asyncio.to_thread(marker.exists):
         if request.done():
             raise AssertionError(f"the request ended before its pause: {request.result().text}")
         if time.monotonic() > deadline:

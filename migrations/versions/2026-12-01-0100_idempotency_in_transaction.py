@@ -78,6 +78,7 @@ def downgrade() -> None:
     connection = op.get_bind()
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.alter_column("body", new_column_name="sealed", nullable=True)
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.add_column(sa.Column("body", sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column("state", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("owner", sa.String(length=32), nullable=True))
