@@ -120,7 +120,9 @@ async def _agency(session: AsyncSession, request: Request) -> Owners:
     if check is None:
         raise NotFound(f"No credit check {check_id}.", code="credit_check_not_found")
     if check.matter_version_id is None:
-        return frozenset()  # a matter outside the catalog has no agency
+        # A matter outside the catalog has no agency: the check is its department's, which
+        # then learns why no commitment follows (409 credit_check_failed).
+        return _departments(check.department)
     version = await CatalogRepository(session).get_version(check.matter_version_id)
     return _departments(version.agency_code if version else None)
 

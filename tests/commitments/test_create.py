@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.clock import FixedClock
 from tests.commitments.conftest import ALL_TRUE, commitment, passed_check, sign
 from tests.conftest import TokenFactory
-from tests.factories import GREEN, ORG_ID, credit_check, ok
+from tests.factories import GREEN, LINZI, ORG_ID, credit_check, ok
 
 
 async def test_each_false_or_missing_affirmation_is_named(
@@ -225,3 +225,26 @@ async def test_a_malformed_cursor_is_a_422_problem(
     )
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "invalid_cursor"
+
+
+async def test_a_check_for_a_matter_outside_the_catalog_backs_no_commitment(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    outside = await ok(await credit_check(client, auth, matter_code="NO-SUCH-MATTER"))
+    assert outside["matter_version"] is None
+    body = {
+        "credit_check_id": outside["id"],
+        "mode": "tolerance",
+        "missing_materials": ["食品安全管理制度文本"],
+        "affirmations": ALL_TRUE,
+        "signed_by": "张三",
+        "signed_at": "2026-09-30T10:00:00+08:00",
+    }
+    # The department that ran the check learns why (the check failed, DZ art. 5) ...
+    own = await client.post("/api/v1/commitments", json=body, headers=auth("clerk"))
+    assert (own.status_code, own.json()["code"]) == (409, "credit_check_failed")
+    # ... another department learns nothing of it.
+    other = await client.post(
+        "/api/v1/commitments", json=body, headers=auth("clerk", department=LINZI)
+    )
+    assert (other.status_code, other.json()["code"]) == (403, "department_forbidden")
