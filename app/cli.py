@@ -110,12 +110,17 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
-    from app.auth import Role, mint_token
+    from app.auth import DEPARTMENT_ROLES, Role, mint_token
 
     known = {role.value for role in Role}
     unknown = [role for role in args.role if role not in known]
     if unknown:
         sys.stderr.write(f"unknown role(s): {', '.join(unknown)}; known: {sorted(known)}\n")
+        return 2
+    scoped = sorted(role for role in args.role if Role(role) in DEPARTMENT_ROLES)
+    if scoped and not args.department:
+        # The service would refuse it (401 token_invalid): say so now.
+        sys.stderr.write(f"--department is required for the role(s): {', '.join(scoped)}\n")
         return 2
     private_key = Path(args.private_key).read_text() if args.private_key else None
     token = mint_token(

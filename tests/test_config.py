@@ -120,3 +120,13 @@ def test_cli_refuses_an_unknown_role(
     monkeypatch.setenv("ZWFW_JWT_SECRET", SECRET)
     assert main(["token", "--role", "superuser", "--sub", "a"]) == 2
     assert "unknown role" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_department_role_without_its_department(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ZWFW_JWT_SECRET", SECRET)
+    assert main(["token", "--role", "clerk", "--role", "auditor", "--sub", "a"]) == 2
+    assert "--department is required for the role(s): clerk" in capsys.readouterr().err
+    # An auditor acts for no department.
+    assert main(["token", "--role", "auditor", "--sub", "a"]) == 0
