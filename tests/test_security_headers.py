@@ -91,7 +91,8 @@ async def test_cors_allows_the_configured_origins_and_exposes_the_headers() -> N
     exposed = {
         h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
     }
-    assert exposed == {"x-request-id", "etag", "retry-after"}
+    # Deprecation and Link tell a browser client a form is deprecated and its successor.
+    assert exposed == {"x-request-id", "etag", "retry-after", "deprecation", "link"}
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == ORIGIN
     assert "POST" in preflight.headers["access-control-allow-methods"]
