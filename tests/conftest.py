@@ -125,6 +125,19 @@ def migrated_database(backend: str, directory: Path) -> Iterator[str]:
         drop_postgres_database(url)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty throwaway database of each backend, not migrated (migration tests)."""
+    if request.param == "sqlite":
+        yield create_sqlite_database(tmp_path)
+        return
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

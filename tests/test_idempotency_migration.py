@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from app import crypto
 from app.migrate import downgrade, upgrade
 from tests.conftest import (
-    create_postgres_database,
-    create_sqlite_database,
-    drop_postgres_database,
     make_settings,
 )
 from tests.factories import PERSON
@@ -36,18 +30,6 @@ KEYS = sa.table(
     sa.column("renewed_at", sa.DateTime(timezone=True)),
     sa.column("completed_at", sa.DateTime(timezone=True)),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 def test_kept_answers_are_encrypted_in_place_and_pending_holds_dropped(

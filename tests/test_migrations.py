@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect
 
 from app.db import Database
 from app.migrate import check, downgrade, upgrade
 from app.models import metadata
-from tests.conftest import create_postgres_database, create_sqlite_database, drop_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 def _tables(url: str) -> set[str]:

@@ -4,12 +4,9 @@ order as positions, and its downgrade chains everything again in id order."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import cast
 
-import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
@@ -17,7 +14,6 @@ from app.audit.service import chain_pending, record, verify_chain
 from app.auth import Principal
 from app.db import Database, UTCDateTime
 from app.migrate import downgrade, upgrade
-from tests.conftest import create_postgres_database, create_sqlite_database, drop_postgres_database
 
 _pre_chain_audit_log = sa.table(
     "audit_log",
@@ -32,18 +28,6 @@ _pre_chain_audit_log = sa.table(
     sa.column("request_id", sa.String()),
     sa.column("details", sa.JSON()),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 async def _write_pre_chain_entries(url: str, count: int) -> None:

@@ -6,17 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
 from app.db import Database
 from app.migrate import downgrade, upgrade
-from tests.conftest import create_postgres_database, create_sqlite_database, drop_postgres_database
 
 NOW = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
 SUBJECTS = sa.table(
@@ -37,18 +33,6 @@ CONSENTS = sa.table(
     sa.column("created_at", sa.DateTime(timezone=True)),
     sa.column("version", sa.Integer()),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 async def _run(url: str, *statements: sa.Executable) -> list[tuple[object, ...]]:

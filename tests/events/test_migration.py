@@ -6,19 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from app import crypto
 from app.migrate import downgrade, upgrade
 from tests.conftest import (
-    create_postgres_database,
-    create_sqlite_database,
-    drop_postgres_database,
     make_settings,
 )
 from tests.factories import resident_id
@@ -30,18 +24,6 @@ NAME = "欧阳修文"
 OLD_NAME = "李四光"
 MASKED_CITIZEN = "3714" + "*" * 10 + CITIZEN[-4:]
 MASKED_OLD_CITIZEN = "3701" + "*" * 10 + OLD_CITIZEN[-4:]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 SUBJECTS = sa.table(

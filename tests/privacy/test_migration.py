@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
@@ -16,27 +13,12 @@ from app import crypto
 from app.db import Database
 from app.migrate import downgrade, upgrade
 from tests.conftest import (
-    create_postgres_database,
-    create_sqlite_database,
-    drop_postgres_database,
     make_settings,
 )
 from tests.factories import resident_id
 
 CITIZEN = resident_id("37140219850612123")
 ORG = "91350100M000100Y43"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield create_sqlite_database(tmp_path)
-        return
-    url = create_postgres_database()
-    try:
-        yield url
-    finally:
-        drop_postgres_database(url)
 
 
 async def _sql(url: str, statement: str, **params: object) -> list[tuple[object, ...]]:
