@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from app.authz import Authorized
 from app.calendar import service
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
+from app.context import ContextDep
 from app.db import SessionDep
 from app.errors import FieldError, UnprocessableEntity, problem_responses
 from app.rules.periods import Unit
@@ -77,7 +78,10 @@ async def get_calendar_year(session: SessionDep, year: Year) -> CalendarYearRead
     description=(
         "Replaces the year's holidays and make-up working days. Every date must fall inside "
         "the year, no date may be both, and make-up working days fall on Saturday or Sunday. "
-        "Send `If-Match` with the current `version` to guard against a concurrent change."
+        "Send `If-Match` with the current `version` to guard against a concurrent change. "
+        "Every provisional deadline of open commitments and listings is then counted again on "
+        "the loaded calendar (重新计算暂定期限), each change recorded in the case's history, "
+        "the audit log and the event feed as `deadline_recomputed`."
     ),
     responses={
         201: {"model": CalendarYearRead, "description": "Loaded: the year had no calendar yet."},
@@ -86,13 +90,14 @@ async def get_calendar_year(session: SessionDep, year: Year) -> CalendarYearRead
 )
 async def put_calendar_year(
     session: SessionDep,
-    principal: Authorized,
+    _principal: Authorized,
+    ctx: ContextDep,
     year: Year,
     body: CalendarYearWrite,
     response: Response,
     if_match: Annotated[str | None, Header(max_length=64)] = None,
 ) -> CalendarYearRead:
-    result, created = await service.load_year(session, principal, year, body, if_match)
+    result, created = await service.load_year(session, ctx, year, body, if_match)
     response.status_code = 201 if created else 200
     response.headers["ETag"] = f'"{result.version}"'
     return result

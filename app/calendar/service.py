@@ -7,12 +7,12 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
+from app.calendar.hooks import recompute_provisional
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
-from app.commitments.deadlines import recompute_provisional
 from app.concurrency import check_version
+from app.context import Context
 from app.db import utcnow
 from app.errors import FieldError, UnprocessableEntity
 from app.rules.calendar import WorkingCalendar, YearCalendar, validate_year_calendar
@@ -57,12 +57,16 @@ async def get_year(session: AsyncSession, year: int) -> CalendarYearRead:
 
 async def load_year(
     session: AsyncSession,
-    principal: Principal,
+    ctx: Context,
     year: int,
     data: CalendarYearWrite,
     if_match: str | None,
 ) -> tuple[CalendarYearRead, bool]:
-    """Create or replace a year's calendar; returns the year and whether it was created."""
+    """Create or replace a year's calendar; returns the year and whether it was created.
+
+    Every domain's provisional deadlines are then counted again on the loaded calendar,
+    through the hooks the domains registered (``app.calendar.hooks``)."""
+    principal = ctx.principal
     problems = validate_year_calendar(year, set(data.holidays), set(data.makeup_workdays))
     if problems:
         raise UnprocessableEntity(
@@ -96,9 +100,7 @@ async def load_year(
     row.updated_by = principal.sub
     await session.flush()
     after = _read(row)
-    recomputed = await recompute_provisional(
-        session, principal, await load_working_calendar(session), utcnow()
-    )
+    recomputed = await recompute_provisional(session, ctx, await load_working_calendar(session))
     await record(
         session,
         principal,
@@ -109,7 +111,7 @@ async def load_year(
         details={
             "before": before,
             "after": after.model_dump(mode="json"),
-            "recomputed_commitments": recomputed,
+            "recomputed": recomputed,
         },
     )
     return after, created

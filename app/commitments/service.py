@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.auth import Principal
+from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
@@ -45,7 +46,7 @@ from app.concurrency import check_version
 from app.context import Context
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records.models import CreditRecordEntry
-from app.deadlines import DeadlineRead, deadline_json, due_date
+from app.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
 from app.departments.repository import DepartmentRepository
 from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.events.service import emit
@@ -294,7 +295,13 @@ async def _record_event(
     source: str,
     citation: Citation | None,
     details: dict[str, Any],
+    *,
+    transition: bool = True,
 ) -> None:
+    """History row, audit entry and outbox event of one step, together.
+
+    ``transition=False`` for a recorded fact that moves no state (a recomputed deadline):
+    its audit entry carries the details alone."""
     session.add(
         CommitmentEvent(
             commitment_id=commitment.id,
@@ -314,7 +321,7 @@ async def _record_event(
         action=f"commitment.{event}",
         target_type="commitment",
         target_id=str(commitment.id),
-        details={"from": source, "to": commitment.status, **details},
+        details={"from": source, "to": commitment.status, **details} if transition else details,
     )
     await emit(
         session,
@@ -509,6 +516,39 @@ async def record_time_transitions(session: AsyncSession, ctx: Context, batch: in
         await _catch_up(session, ctx, commitment)
     await session.flush()
     return len(rows)
+
+
+async def recompute_provisional_deadlines(
+    session: AsyncSession, ctx: Context, calendar: WorkingCalendar
+) -> int:
+    """Calendar hook: provisional deadlines of open commitments counted again on
+    ``calendar``; each changed case gets a ``deadline_recomputed`` step of its own."""
+    repository = CommitmentRepository(session)
+    changed = 0
+    for commitment in await repository.open_commitments():
+        updated, changes = recount_provisional(commitment.deadlines, calendar)
+        if not changes:
+            continue
+        commitment.deadlines = updated
+        commitment.current_due_on = _due(commitment, DUE_BY_STATE.get(commitment.status))
+        commitment.updated_at = ctx.now
+        for verification in await repository.verifications(commitment.id):
+            if verification.status == "open":
+                verification.due_on = _due(commitment, "verification_due")
+        await _record_event(
+            session,
+            ctx,
+            ctx.principal,
+            commitment,
+            "deadline_recomputed",
+            commitment.status,
+            None,
+            changes,
+            transition=False,
+        )
+        changed += 1
+    await session.flush()
+    return changed
 
 
 # --- creating --------------------------------------------------------------------------
@@ -1088,3 +1128,6 @@ def _summary(row: Commitment, subject: Subject, today: date) -> CommitmentSummar
 
 def deadlines_of(commitment: Commitment) -> list[DeadlineRead]:
     return _deadlines_read(commitment).details
+
+
+hooks.register("commitment", recompute_provisional_deadlines)

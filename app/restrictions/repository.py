@@ -15,6 +15,7 @@ from app.restrictions.models import (
     Restriction,
     RestrictionEvent,
 )
+from app.rules.lifecycles import TERMINAL_STATES, Machine
 from app.rules.restrictions import ListingHistory, Situation
 from app.subjects.models import Subject
 
@@ -152,6 +153,17 @@ class RestrictionRepository:
             .order_by(Restriction.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def open_listings(self) -> Sequence[Restriction]:
+        """Listings not in a final state (repaired, lifted, withdrawn), locked."""
+        final = sorted(TERMINAL_STATES[Machine.RESTRICTION])
+        query = (
+            select(Restriction)
+            .where(Restriction.status.not_in(final))
+            .order_by(Restriction.id)
+            .with_for_update()
         )
         return (await self.session.scalars(query)).all()
 

@@ -17,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.auth import Principal
+from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.repository import CatalogRepository
 from app.commitments.repository import CommitmentRepository
 from app.concurrency import check_version
 from app.context import Context
 from app.credit_records.repository import CreditRecordRepository
-from app.deadlines import DeadlineRead, deadline_json, due_date
+from app.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
 from app.departments.repository import DepartmentRepository
 from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.events.service import REPORTED_TYPES, emit
@@ -64,6 +65,7 @@ from app.restrictions.schemas import (
     SourceChannel,
     SupervisionTarget,
 )
+from app.rules.calendar import WorkingCalendar
 from app.rules.citations import Citation
 from app.rules.eligibility import EffectiveRestriction
 from app.rules.lifecycles import (
@@ -324,7 +326,13 @@ async def _record_event(
     source: str,
     citation: Citation | None,
     details: dict[str, Any],
+    *,
+    transition: bool = True,
 ) -> None:
+    """History row, audit entry and outbox event of one step, together.
+
+    ``transition=False`` for a recorded fact that moves no state (a recomputed deadline):
+    its audit entry carries the details alone."""
     RestrictionRepository(session).add(
         RestrictionEvent(
             restriction_id=restriction.id,
@@ -344,7 +352,7 @@ async def _record_event(
         action=f"restriction.{event}",
         target_type="restriction",
         target_id=str(restriction.id),
-        details={"from": source, "to": restriction.status, **details},
+        details={"from": source, "to": restriction.status, **details} if transition else details,
     )
     data: dict[str, Any] = {
         "restriction_id": str(restriction.id),
@@ -514,6 +522,46 @@ async def record_time_transitions(session: AsyncSession, ctx: Context, batch: in
         recorded += restriction.status != before
     await session.flush()
     return recorded
+
+
+async def recompute_provisional_deadlines(
+    session: AsyncSession, ctx: Context, calendar: WorkingCalendar
+) -> int:
+    """Calendar hook: provisional notice, objection, review and lifting-decision deadlines
+    of open listings counted again on ``calendar``; each changed listing gets a
+    ``deadline_recomputed`` step of its own, and a pending objection or lifting request
+    the day it is due by."""
+    repository = RestrictionRepository(session)
+    changed = 0
+    for restriction in await repository.open_listings():
+        updated, changes = recount_provisional(restriction.deadlines, calendar)
+        if not changes:
+            continue
+        restriction.deadlines = updated
+        restriction.current_due_on = due_date(updated, DUE_BY_STATE.get(restriction.status))
+        restriction.updated_at = ctx.now
+        review_due = due_date(updated, DeadlineRule.REVIEW_DUE.value)
+        for objection in await repository.objections(restriction.id):
+            if objection.outcome is None and review_due is not None:
+                objection.review_due = review_due
+        decision_due = due_date(updated, DeadlineRule.LIFTING_DECISION_DUE.value)
+        for request in await repository.lifting_requests(restriction.id):
+            if request.outcome is None and decision_due is not None:
+                request.decision_due = decision_due
+        await _record_event(
+            session,
+            ctx.principal,
+            ctx,
+            restriction,
+            "deadline_recomputed",
+            restriction.status,
+            None,
+            changes,
+            transition=False,
+        )
+        changed += 1
+    await session.flush()
+    return changed
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -1196,3 +1244,6 @@ async def _regulated_commitments(
         if version is not None and version.regulator_code == regulator:
             regulated.add(commitment_id)
     return regulated
+
+
+hooks.register("restriction", recompute_provisional_deadlines)
