@@ -4,6 +4,11 @@ Every answer of such a route, problems included, says so: ``Deprecation`` (RFC 9
 date it was deprecated as a structured-field date) and ``Link: <successor>;
 rel="successor-version"`` (RFC 8288, RFC 5829). The OpenAPI document marks the operation
 ``deprecated`` and declares both headers.
+
+A route may instead be deprecated in one query parameter only (弃用参数: a list filter by
+identifier, whose successor takes it in the body): then only the answers to a request that
+gave the parameter carry both headers, and the document marks the parameter, not the
+operation, ``deprecated`` and declares the headers as sent only then.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.routing import APIRoute
 from starlette.types import Message, Receive, Scope, Send
@@ -30,8 +36,17 @@ def successor_link(successor: str) -> str:
     return f'<{successor}>; rel="successor-version"'
 
 
-def successor_route(successor: str, base: type[APIRoute] = APIRoute) -> type[APIRoute]:
-    """The route class (a ``base``) of a deprecated form replaced by ``successor``."""
+def gives_parameter(scope: Scope, parameter: str) -> bool:
+    """Whether the request's query string names ``parameter`` (even with an empty value)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return any(name == parameter for name, _ in parse_qsl(query, keep_blank_values=True))
+
+
+def successor_route(
+    successor: str, base: type[APIRoute] = APIRoute, *, parameter: str | None = None
+) -> type[APIRoute]:
+    """The route class (a ``base``) of a deprecated form replaced by ``successor``: the
+    whole route, or with ``parameter`` only the requests giving that query parameter."""
     added = [
         (b"deprecation", deprecation_value().encode()),
         (b"link", successor_link(successor).encode()),
@@ -39,6 +54,10 @@ def successor_route(successor: str, base: type[APIRoute] = APIRoute) -> type[API
 
     class SucceededRoute(base):  # type: ignore[valid-type,misc]
         async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if parameter is not None and not gives_parameter(scope, parameter):
+                await super().handle(scope, receive, send)
+                return
+
             async def send_with_notice(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     message = {**message, "headers": [*message.get("headers", ()), *added]}
@@ -49,19 +68,27 @@ def successor_route(successor: str, base: type[APIRoute] = APIRoute) -> type[API
     return SucceededRoute
 
 
-def deprecated_responses(successor: str, *statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` of a deprecated route: its problems, each with both headers."""
+def deprecated_responses(
+    successor: str, *statuses: int, parameter: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` of a deprecated route: its problems, each with both headers
+    (with ``parameter``: sent only when the request gives that query parameter)."""
+    when = (
+        f"仅当请求带有 `{parameter}` 参数时返回 (only when `{parameter}` is given). "
+        if parameter
+        else ""
+    )
     headers = {
         "Deprecation": {
-            "description": "弃用日期 (RFC 9745): the date this form was deprecated, "
+            "description": f"{when}弃用日期 (RFC 9745): the date this form was deprecated, "
             "as `@` and Unix seconds.",
-            "required": True,
+            "required": parameter is None,
             "schema": {"type": "string", "example": deprecation_value()},
         },
         "Link": {
-            "description": "替代接口 (RFC 8288): the form to call instead, "
+            "description": f"{when}替代接口 (RFC 8288): the form to call instead, "
             '`rel="successor-version"`.',
-            "required": True,
+            "required": parameter is None,
             "schema": {"type": "string", "example": successor_link(successor)},
         },
     }
