@@ -80,7 +80,9 @@ async def test_admin_and_auditor_tokens_need_no_department(
 # Which department owns each row of a list: the field(s) naming it.
 LIST_ROWS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/commitments"): lambda item: {item["department"]},
+    ("POST", "/api/v1/commitments/search"): lambda item: {item["department"]},
     ("GET", "/api/v1/restrictions"): lambda item: {item["collecting_department"]},
+    ("POST", "/api/v1/restrictions/search"): lambda item: {item["collecting_department"]},
     ("GET", "/api/v1/tasks"): lambda item: {item["department"]},
     ("GET", "/api/v1/supervision/targets"): lambda item: {
         listing["collecting_department"] for listing in item["listings"]
@@ -185,14 +187,14 @@ async def test_every_owned_route_gives_a_second_department_nothing(
                 # sees its own rows on the same list.
                 targets = path == "/api/v1/supervision/targets"
                 own = auth(role.value, department=REGULATOR if targets else A)
-                mine = await ok(await client.get(path, headers=own), 200)
+                mine = await ok(await _list(client, method, path, own), 200)
                 assert any(A in owners_of(item) for item in mine["items"]), (path, role)
-                theirs = await ok(await client.get(path, headers=other), 200)
+                theirs = await ok(await _list(client, method, path, other), 200)
                 leaked = [item for item in theirs["items"] if A in owners_of(item)]
                 assert leaked == [], (path, role, leaked)
                 # Asking for A's rows by name is refused, not answered.
-                if "department" in {p["name"] for p in _parameters(method, path)}:
-                    asked = await client.get(path, params={"department": A}, headers=other)
+                if "department" in _filters(method, path):
+                    asked = await _list(client, method, path, other, {"department": A})
                     assert (asked.status_code, asked.json()["code"]) == (
                         403,
                         "department_forbidden",
@@ -219,6 +221,28 @@ async def test_every_owned_route_gives_a_second_department_nothing(
 def _parameters(method: str, path: str) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = SPEC["paths"][path][method.lower()].get("parameters", [])
     return parameters
+
+
+def _filters(method: str, path: str) -> set[str]:
+    """The filters a list takes: its query parameters, or the fields of a search body."""
+    if method == "GET":
+        return {p["name"] for p in _parameters(method, path)}
+    content = SPEC["paths"][path][method.lower()]["requestBody"]["content"]
+    ref = content["application/json"]["schema"]["$ref"]
+    return set(SPEC["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"])
+
+
+async def _list(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    filters: dict[str, str] | None = None,
+) -> httpx.Response:
+    """A list read: the filters in the query of a GET, in the body of a search."""
+    if method == "GET":
+        return await client.get(path, params=filters, headers=headers)
+    return await client.request(method, path, json=filters or {}, headers=headers)
 
 
 def test_every_owned_row_is_walked_by_kind() -> None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
 from app.authz import Authorized
@@ -14,6 +15,7 @@ from app.commitments import documents, service
 from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
+    CommitmentSearch,
     CommitmentSummary,
     NoteCreate,
     ReasonCreate,
@@ -27,12 +29,15 @@ from app.commitments.schemas import (
 )
 from app.context import Context
 from app.db import SessionDep
+from app.deprecation import deprecated_responses, successor_route
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
-from app.ownership import ListScope, Owned
+from app.ownership import ListScope, Owned, Scope
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"], route_class=KeepingRoute)
+# Searches by identifier take it in the body: a URL is written to every gateway's log.
+COMMITMENT_SEARCH = "/api/v1/commitments/search"
 verifications_router = APIRouter(
     prefix="/api/v1/verifications", tags=["commitments"], route_class=KeepingRoute
 )
@@ -71,37 +76,96 @@ async def create_commitment(
     return await service.create_commitment(session, _context(request, principal, clock), body)
 
 
-@router.get(
-    "",
-    response_model=Page[CommitmentSummary],
-    summary="List commitments",
-    description="Filter by the subject's identifier, status (as of today), department and "
-    "due date (`current_due_on <= due_before`). Clerks and platforms see their department.",
-    responses=problem_responses(401, 403, 422),
+async def _cases(
+    session: AsyncSession, scope: Scope, ctx: Context, filters: CommitmentSearch
+) -> Page[CommitmentSummary]:
+    """The one service call of both list forms."""
+    return await service.list_commitments(
+        session,
+        ctx,
+        subject=filters.subject.upper() if filters.subject else None,
+        status=filters.status,
+        department=scope.narrowed(filters.department),
+        due_before=filters.due_before,
+        limit=filters.limit,
+        cursor=filters.cursor,
+    )
+
+
+_CASES = (
+    "Filter by the subject's identifier, status (as of today), department and due date "
+    "(`current_due_on <= due_before`). Clerks and platforms see their department."
 )
+
+
 async def list_commitments(
     request: Request,
     session: SessionDep,
     principal: Authorized,
     scope: ListScope,
     clock: ClockDep,
-    subject: Annotated[str | None, Query(max_length=18, description="USCC or citizen ID.")] = None,
+    subject: Annotated[
+        str | None,
+        Query(
+            max_length=18,
+            deprecated=True,
+            description=f"已弃用：身份证号码会写入网关日志，请改用 `POST {COMMITMENT_SEARCH}`。"
+            "USCC or citizen ID; deprecated: an identifier in the query reaches every "
+            "proxy's log.",
+        ),
+    ] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
     department: Annotated[str | None, Query(max_length=32)] = None,
     due_before: date | None = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[CommitmentSummary]:
-    return await service.list_commitments(
-        session,
-        _context(request, principal, clock),
-        subject=subject.upper() if subject else None,
+    filters = CommitmentSearch.model_construct(
+        subject=subject,
         status=status,
-        department=scope.narrowed(department),
+        department=department,
         due_before=due_before,
         limit=limit,
         cursor=cursor,
     )
+    return await _cases(session, scope, _context(request, principal, clock), filters)
+
+
+# Given `subject`, the GET form names its successor on every answer.
+router.add_api_route(
+    "",
+    list_commitments,
+    methods=["GET"],
+    route_class_override=successor_route(COMMITMENT_SEARCH, KeepingRoute, parameter="subject"),
+    response_model=Page[CommitmentSummary],
+    summary="List commitments",
+    description=f"{_CASES} 按主体检索请改用 `POST {COMMITMENT_SEARCH}`：`subject` 参数已弃用，"
+    "带此参数的请求会收到 `Deprecation` 与 `Link` 响应头。"
+    "Searching by subject: the `subject` parameter is deprecated, and an answer to a "
+    'request giving it carries `Deprecation` and `Link: rel="successor-version"`.',
+    responses=deprecated_responses(COMMITMENT_SEARCH, 401, 403, 422, parameter="subject"),
+)
+
+
+@router.post(
+    "/search",
+    response_model=Page[CommitmentSummary],
+    status_code=200,
+    summary="Search commitments (检索承诺案件)",
+    description="查询条件放在请求体中，身份证号码不进入 URL（网关与代理日志不留存）。"
+    f"The way to list by subject. {_CASES} Same filters and answer as `GET "
+    "/api/v1/commitments`; page with `next_cursor`.",
+    responses=problem_responses(401, 403, 422),
+)
+async def search_commitments(
+    request: Request,
+    session: SessionDep,
+    principal: Authorized,
+    scope: ListScope,
+    clock: ClockDep,
+    body: CommitmentSearch,
+) -> Page[CommitmentSummary]:
+    return await _cases(session, scope, _context(request, principal, clock), body)
 
 
 @router.get(

@@ -5,15 +5,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.authz import Authorized
-from app.context import ContextDep, PublicContextDep
+from app.context import Context, ContextDep, PublicContextDep
 from app.db import SessionDep
 from app.deprecation import deprecated_responses, successor_route
 from app.errors import problem_responses
 from app.idempotency.transaction import KeepingRoute
 from app.identifiers import SubjectType, normalize
-from app.ownership import ListScope, Owned
+from app.ownership import ListScope, Owned, Scope
 from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
 from app.restrictions.schemas import (
@@ -30,6 +31,7 @@ from app.restrictions.schemas import (
     RectificationCreate,
     RestrictionCreate,
     RestrictionRead,
+    RestrictionSearch,
     RestrictionSummary,
     ReviewCreate,
     SupervisionTarget,
@@ -40,6 +42,7 @@ router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_c
 # Lookups by identifier take it in the body: a URL is written to every gateway's log.
 CREDIT_PROFILE_LOOKUP = "/api/v1/credit-profiles/lookup"
 PUBLIC_SEARCH = "/api/v1/public/restrictions/search"
+RESTRICTION_SEARCH = "/api/v1/restrictions/search"
 lookups_router = APIRouter(tags=["restrictions"], route_class=KeepingRoute)
 # The GET forms, kept for one release: every answer names its successor.
 public_router = APIRouter(
@@ -78,30 +81,75 @@ async def collect(
     return await service.collect(session, ctx, body)
 
 
-@router.get(
-    "",
-    response_model=Page[RestrictionSummary],
-    summary="List the department's listings, proposals included",
-    responses=problem_responses(401, 403, 422),
-)
+async def _listings(
+    session: AsyncSession, scope: Scope, ctx: Context, filters: RestrictionSearch
+) -> Page[RestrictionSummary]:
+    """The one service call of both list forms."""
+    return await service.list_restrictions(
+        session,
+        ctx,
+        department=scope.department,
+        status=filters.status,
+        subject=normalize(filters.subject) if filters.subject else None,
+        limit=filters.limit,
+        cursor=filters.cursor,
+    )
+
+
 async def list_restrictions(
     session: SessionDep,
     scope: ListScope,
     ctx: ContextDep,
     status: Annotated[str | None, Query(max_length=32)] = None,
-    subject: Annotated[str | None, Query(max_length=40)] = None,
+    subject: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            deprecated=True,
+            description=f"已弃用：身份证号码会写入网关日志，请改用 `POST {RESTRICTION_SEARCH}`。"
+            "Deprecated: an identifier in the query reaches every proxy's log.",
+        ),
+    ] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[RestrictionSummary]:
-    return await service.list_restrictions(
-        session,
-        ctx,
-        department=scope.department,
-        status=status,
-        subject=normalize(subject) if subject else None,
-        limit=limit,
-        cursor=cursor,
+    filters = RestrictionSearch.model_construct(
+        status=status, subject=subject, limit=limit, cursor=cursor
     )
+    return await _listings(session, scope, ctx, filters)
+
+
+_LISTINGS = "Listings collected by the caller's department (auditors: every department)."
+# Given `subject`, the GET form names its successor on every answer.
+router.add_api_route(
+    "",
+    list_restrictions,
+    methods=["GET"],
+    route_class_override=successor_route(RESTRICTION_SEARCH, KeepingRoute, parameter="subject"),
+    response_model=Page[RestrictionSummary],
+    summary="List the department's listings, proposals included",
+    description=f"{_LISTINGS} 按主体检索请改用 `POST {RESTRICTION_SEARCH}`：`subject` 参数已弃用，"
+    "带此参数的请求会收到 `Deprecation` 与 `Link` 响应头。"
+    "Searching by subject: the `subject` parameter is deprecated, and an answer to a "
+    'request giving it carries `Deprecation` and `Link: rel="successor-version"`.',
+    responses=deprecated_responses(RESTRICTION_SEARCH, 401, 403, 422, parameter="subject"),
+)
+
+
+@router.post(
+    "/search",
+    response_model=Page[RestrictionSummary],
+    status_code=200,
+    summary="Search the department's listings (检索本部门失信制约信息)",
+    description="查询条件放在请求体中，身份证号码不进入 URL（网关与代理日志不留存）。"
+    f"The way to list by subject. {_LISTINGS} Same filters and answer as `GET "
+    "/api/v1/restrictions`; page with `next_cursor`.",
+    responses=problem_responses(401, 403, 422),
+)
+async def search_restrictions(
+    session: SessionDep, scope: ListScope, ctx: ContextDep, body: RestrictionSearch
+) -> Page[RestrictionSummary]:
+    return await _listings(session, scope, ctx, body)
 
 
 @router.get(

@@ -442,6 +442,37 @@ class PublicRestrictionSearch(BaseModel):
     )
 
 
+class RestrictionSearch(BaseModel):
+    """检索本部门失信制约信息: the filters of ``GET /api/v1/restrictions`` in the body, so
+    that a citizen ID number never reaches a URL (网关与代理日志不留存). Every filter is
+    optional; with none, the department's listings page, proposals included."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"subject": "11010519491231002X"},
+                {"status": "effective", "limit": 20},
+            ]
+        },
+    )
+
+    subject: str | None = Field(
+        default=None,
+        max_length=40,
+        description="主体标识: 统一社会信用代码 or 居民身份证号码; spaces and case do not matter.",
+    )
+    status: str | None = Field(
+        default=None, max_length=32, description="Stored status (e.g. `collected`, `effective`)."
+    )
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."
+    )
+    cursor: str | None = Field(
+        default=None, max_length=512, description="`next_cursor` of the previous page."
+    )
+
+
 class SupervisionTarget(BaseModel):
     """重点核查对象 (LZ §5(2)2): a subject with effective listings in the regulator's remit."""
 
