@@ -10,6 +10,13 @@ in time (see :mod:`app.rules.periods`).
 
 A few rows exist only to refuse with a precise, cited reason (withdrawal after the
 decision, DZ art. 10) instead of a bare "not allowed".
+
+Some transitions are made by time alone (:data:`TIME_EVENTS`: a supplement deadline
+passed, an objection window lapsed, a management period ended); the worker records them
+later, and a step recorded before it catches up first. A step such a transition ends
+(:data:`FORECLOSED_BY_TIME`) is refused in the state time led to by the guard it had
+before, with that guard's code and citation: the answer is the same whether or not
+the transition has been recorded yet.
 """
 
 from __future__ import annotations
@@ -579,6 +586,30 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
     ),
 )  # fmt: skip
 
+# Events no one takes: time makes them, and the worker or the next step records them.
+TIME_EVENTS: Final[frozenset[Event]] = frozenset(
+    {Event.SUPPLEMENT_DEADLINE_PASSED, Event.OBJECTION_WINDOW_LAPSED, Event.REPAIR}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Foreclosure:
+    """``event`` was possible in ``before`` until time moved the case to ``state``; there
+    it is refused by the guard of its row in ``before`` (the regulation's reason)."""
+
+    machine: Machine
+    state: State
+    event: Event
+    before: State
+
+
+FORECLOSED_BY_TIME: Final[tuple[Foreclosure, ...]] = (
+    # a compliant supplement after the supplement deadline (DZ art. 13 ¶1)
+    Foreclosure(Machine.TOLERANCE, _T.OVERDUE, Event.SUPPLEMENT_COMPLIANT, _T.ACCEPTED),
+    # an objection after the window (LZ §5(1)4)
+    Foreclosure(Machine.RESTRICTION, _R.CONFIRMED, Event.OBJECT, _R.NOTIFIED),
+)
+
 TABLES: Final[Mapping[Machine, tuple[Transition, ...]]] = MappingProxyType(
     {
         Machine.TOLERANCE: TOLERANCE_TRANSITIONS,
@@ -600,6 +631,27 @@ def _index() -> Mapping[tuple[Machine, str, str], Transition]:
 
 
 _INDEX: Final = _index()
+
+
+def _foreclosures() -> Mapping[tuple[Machine, str, str], Transition]:
+    """Per (machine, state, event) time ended, the row of the event before it did."""
+    index: dict[tuple[Machine, str, str], Transition] = {}
+    for f in FORECLOSED_BY_TIME:
+        by_time = any(
+            _INDEX.get((f.machine, f.before.value, event.value)) is not None
+            and _INDEX[(f.machine, f.before.value, event.value)].target == f.state
+            for event in TIME_EVENTS
+        )
+        row = _INDEX.get((f.machine, f.before.value, f.event.value))
+        if not by_time or row is None or row.guard is None:
+            raise RuntimeError(f"{f}: no transition by time, or no guarded row before it")
+        if (f.machine, f.state.value, f.event.value) in _INDEX:
+            raise RuntimeError(f"{f}: the state has a row for the event")
+        index[(f.machine, f.state.value, f.event.value)] = row
+    return MappingProxyType(index)
+
+
+_FORECLOSED: Final = _foreclosures()
 
 # Entry states and the deadline computed on creation.
 INITIAL_STATES: Final[Mapping[Machine, State]] = MappingProxyType(
@@ -651,6 +703,20 @@ class TransitionResult:
         return self.source != self.target
 
 
+def _refuse_foreclosed(machine: Machine, state: str, event: str, ctx: GuardContext) -> None:
+    """Raise the refusal of a step time has ended, as its guard gave it before; nothing
+    when the guard lets it pass (the state was reached otherwise) or lacks its input."""
+    row = _FORECLOSED.get((machine, state, event))
+    if row is None or row.guard is None:
+        return
+    try:
+        refusal = row.guard(ctx)
+    except MissingGuardInput:
+        return
+    if refusal is not None:
+        raise GuardFailed(refusal.code, refusal.message, refusal.citation)
+
+
 def apply(
     machine: Machine | str, state: str, event: Event | str, ctx: GuardContext
 ) -> TransitionResult:
@@ -661,6 +727,7 @@ def apply(
         raise ValueError(f"{machine}: unknown state {state!r}")
     row = _INDEX.get((machine, str(state), str(event)))
     if row is None:
+        _refuse_foreclosed(machine, str(state), str(event), ctx)
         raise TransitionNotAllowed(machine.value, str(state), str(event))
     if row.guard is not None:
         refusal = row.guard(ctx)

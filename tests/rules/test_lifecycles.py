@@ -244,6 +244,44 @@ def test_guard_refusals(
     assert code in str(info.value)
 
 
+# A step time has ended: the state time led to answers with the guard the step had before
+# (the same refusal as before the transition was recorded), else "not allowed".
+FORECLOSED = [
+    (Machine.TOLERANCE, T.ACCEPTED, T.OVERDUE, E.SUPPLEMENT_COMPLIANT,
+     replace(CTX, supplement_due=YESTERDAY), "supplement_deadline_passed", "DZ art. 13 ¶1"),
+    (Machine.RESTRICTION, RS.NOTIFIED, RS.CONFIRMED, E.OBJECT,
+     replace(CTX, objection_due=YESTERDAY), "objection_window_closed", "LZ §5(1)4"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("machine", "before", "after", "event", "ctx", "code", "label"),
+    FORECLOSED,
+    ids=[f"{r[2]}--{r[3]}" for r in FORECLOSED],
+)
+def test_a_step_time_has_ended_gets_the_same_refusal_after_the_transition(
+    machine: Machine,
+    before: str,
+    after: str,
+    event: Event,
+    ctx: GuardContext,
+    code: str,
+    label: str,
+) -> None:
+    refusals = []
+    for state in (before, after):
+        with pytest.raises(GuardFailed) as info:
+            apply(machine, state, event, ctx)
+        refusals.append((info.value.code, info.value.citation.label))
+    assert refusals == [(code, label), (code, label)]
+
+
+def test_an_objection_to_a_listing_confirmed_within_the_window_is_not_allowed() -> None:
+    """Confirmed on review before the window's last day: no date refusal applies."""
+    with pytest.raises(TransitionNotAllowed):
+        apply(Machine.RESTRICTION, RS.CONFIRMED, E.OBJECT, replace(CTX, objection_due=TODAY))
+
+
 @pytest.mark.parametrize(
     ("machine", "source", "event", "ctx", "target"),
     [
