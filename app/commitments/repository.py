@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, CommitmentEvent, Verification
@@ -86,7 +86,12 @@ class CommitmentRepository:
         elif status is not None:
             query = query.where(Commitment.status == status)
         if due_before is not None:
-            query = query.where(Commitment.current_due_on <= due_before)
+            # A case past its supplement deadline is overdue, with no deadline left to be
+            # due by, before the worker records it as after.
+            query = query.where(
+                Commitment.current_due_on <= due_before,
+                ~and_(Commitment.status == "accepted", Commitment.current_due_on < today),
+            )
         if after is not None:
             created, last_id = after
             query = query.where(
@@ -108,15 +113,25 @@ class CommitmentRepository:
         )
         return (await self.session.scalars(query)).all()
 
-    async def summaries_of_subject(self, subject_id: uuid.UUID) -> list[CommitmentSummary]:
+    async def summaries_of_subject(
+        self, subject_id: uuid.UUID, today: date
+    ) -> list[CommitmentSummary]:
         """What a credit profile shows of each commitment (no whole rows, nothing
-        decrypted), oldest first."""
+        decrypted), oldest first; the status on ``today`` (overdue once the supplement
+        deadline has passed, recorded or not)."""
+        status = case(
+            (
+                and_(Commitment.status == "accepted", Commitment.current_due_on < today),
+                literal("overdue"),
+            ),
+            else_=Commitment.status,
+        )
         query = (
             select(
                 Commitment.id,
                 Commitment.matter_code,
                 Commitment.mode,
-                Commitment.status,
+                status,
                 Commitment.department,
             )
             .where(Commitment.subject_id == subject_id)

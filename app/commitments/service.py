@@ -125,6 +125,15 @@ def derived_status(commitment: Commitment, today: date) -> str:
     return commitment.status
 
 
+def current_due_on(commitment: Commitment, today: date) -> date | None:
+    """The deadline that governs the status on ``today``: once the supplement deadline
+    has passed, none, whether or not the worker has recorded the case overdue."""
+    status = derived_status(commitment, today)
+    if status == commitment.status:
+        return commitment.current_due_on
+    return _due(commitment, DUE_BY_STATE.get(status))
+
+
 def _verification_read(v: Verification) -> VerificationRead:
     return VerificationRead(
         id=str(v.id),
@@ -173,7 +182,7 @@ async def commitment_read(
         missing_materials=list(commitment.missing_materials),
         exempt_from_verification=commitment.exempt_from_verification,
         deadlines=_deadlines_read(commitment),
-        current_due_on=commitment.current_due_on,
+        current_due_on=current_due_on(commitment, today),
         decided_on=commitment.decided_on,
         closed_on=commitment.closed_on,
         withdrawal_reason=commitment.withdrawal_reason,
@@ -1121,7 +1130,7 @@ def _summary(row: Commitment, subject: Subject, today: date) -> CommitmentSummar
         matter_code=row.matter_code,
         department=row.department,
         subject=subject_read(subject),
-        current_due_on=row.current_due_on,
+        current_due_on=current_due_on(row, today),
         version=row.version,
     )
 

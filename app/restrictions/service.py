@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,6 +163,16 @@ def _window_lapsed(restriction: Restriction, today: date) -> bool:
     return restriction.status == _R.NOTIFIED and due is not None and today > due
 
 
+def _confirmed_by_lapse_on(restriction: Restriction, today: date) -> date | None:
+    """视为放弃陈述和申辩的权利 (LZ annex): a lapsed window confirms the listing from the
+    day after its last day; the day a read derives and the worker later records."""
+    if not _window_lapsed(restriction, today):
+        return None
+    due = due_date(restriction.deadlines, "objection_due")
+    assert due is not None
+    return due + timedelta(days=1)
+
+
 def derived_status(restriction: Restriction, today: date, view: ListingView | None) -> str:
     """The status on ``today``: a lapsed objection window confirms; an ended period with
     rectification repairs (LZ §5(1)4-5), whether or not anybody recorded it yet."""
@@ -211,7 +221,7 @@ async def restriction_read(
             notice_received_on=restriction.notice_received_on,
             objection_due=due_date(deadlines, "objection_due"),
             review_due=due_date(deadlines, "review_due"),
-            confirmed_on=restriction.confirmed_on,
+            confirmed_on=restriction.confirmed_on or _confirmed_by_lapse_on(restriction, today),
             published_on=restriction.published_on,
             period_ends_on=view.period_ends_on if view else None,
             rectified_on=restriction.rectified_on,
@@ -441,11 +451,10 @@ async def _catch_up(
     ctx: Context,
     restriction: Restriction,
     profile: Profile,
-    *,
-    window: bool = True,
 ) -> None:
     """Record what time has done: a lapsed objection window, an ended period."""
-    if window and _window_lapsed(restriction, ctx.today):
+    confirmed_on = _confirmed_by_lapse_on(restriction, ctx.today)
+    if confirmed_on is not None:
         await _apply(
             session,
             ctx,
@@ -455,10 +464,7 @@ async def _catch_up(
             profile,
             {"objection_due": restriction.deadlines["objection_due"]["date"]},
         )
-        # 视为放弃陈述和申辩的权利 (LZ annex): confirmed the day after the window closed.
-        due = due_date(restriction.deadlines, "objection_due")
-        assert due is not None
-        restriction.confirmed_on = date.fromordinal(due.toordinal() + 1)
+        restriction.confirmed_on = confirmed_on
     view = _view(
         restriction, await _subject_listings(session, restriction.subject_id), ctx.today, profile
     )
@@ -477,9 +483,9 @@ async def _step(
 ) -> TransitionResult:
     """Catch up with time, apply one event, compute the new state's deadline."""
     profile = await _profile_of(session, restriction, ctx.settings.profile)
-    # A late objection is answered by its own guard (objection_window_closed), not by the
-    # confirmation the lapsed window would otherwise record first.
-    await _catch_up(session, ctx, restriction, profile, window=event is not Event.OBJECT)
+    # A step time has ended (a late objection) is refused in the state time led to with
+    # the guard's own code, as it is once the worker has recorded the transition.
+    await _catch_up(session, ctx, restriction, profile)
     extra = dict(details or {})
     result = await _apply(session, ctx, ctx.principal, restriction, event, profile, extra)
     if result.deadline_rule is not None:
@@ -1134,7 +1140,7 @@ async def credit_profile(
     own = ctx.principal.department
     views = await _views_of(session, candidates, published, ctx.today, ctx.settings.profile)
     effects = [_effect(row, view, own) for row, view in views]
-    commitments = await CommitmentRepository(session).summaries_of_subject(subject.id)
+    commitments = await CommitmentRepository(session).summaries_of_subject(subject.id, ctx.today)
     entries = await CreditRecordRepository(session).of_subject(subject.id)
     return CreditProfileRead(
         subject=subject_read(subject),
