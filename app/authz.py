@@ -3,7 +3,7 @@
 One table for the whole service (等保 2.0 least privilege). Routes declare no roles of
 their own: the :func:`authorize` dependency looks the route up here, and a route missing
 from the table refuses everyone (fail closed). ``owner`` names the ownership rule the
-service applies to the resource once it is loaded (DOMAIN.md section 8: a department acts
+service applies to the resource once it is loaded (docs/domain.md section 7: a department acts
 only within its remit; others see only the effect of its listings on a check or profile).
 """
 

@@ -1,4 +1,4 @@
-"""Masking of personal data (PIPL; DOMAIN.md section 8): names and citizen ID numbers.
+"""Masking of personal data (PIPL; docs/domain.md section 7): names and citizen ID numbers.
 
 Organisation names and USCCs are public by law and shown in full.
 """

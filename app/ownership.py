@@ -11,7 +11,7 @@ route whose row names an owner but which declares neither dependency.
 
 Auditors read across departments where their role is in the row (审计, every route they
 may use is a read); every other role acts only for the department its token names
-(DOMAIN.md section 8) — the platform included, which acts for the department in its token.
+(docs/domain.md section 7) — the platform included, which acts for the department in its token.
 """
 
 from __future__ import annotations

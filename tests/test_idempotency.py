@@ -1,4 +1,4 @@
-"""Idempotency-Key on creates (API.md): a retry with the same key returns the first result."""
+"""Idempotency-Key on creates (docs/api.md): a retry with the same key returns the first result."""
 
 from __future__ import annotations
 

@@ -223,7 +223,7 @@ async def load_for_read(session: AsyncSession, commitment_id: uuid.UUID) -> Comm
 async def read_commitment(
     session: AsyncSession, ctx: Context, commitment_id: uuid.UUID
 ) -> CommitmentRead:
-    """Read one commitment (credit data: the read is audited, DOMAIN.md section 8)."""
+    """Read one commitment (credit data: the read is audited, docs/domain.md section 7)."""
     commitment = await load_for_read(session, commitment_id)
     await record(
         session,

@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` on creates (API.md): a retry with the same key returns the first result.
+"""``Idempotency-Key`` on creates (docs/api.md): a retry with the same key returns the first result.
 
 A pure ASGI middleware, inside the rate limit and the body-size cap. It acts only on a
 ``POST`` to a route that creates (answers 201) and carries the header, from a caller with

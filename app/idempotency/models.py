@@ -10,7 +10,7 @@ from app.db import Base, UTCDateTime
 
 
 class IdempotencyRecord(Base):
-    """The first answer to a create sent with an ``Idempotency-Key`` (API.md), per caller.
+    """The first answer to a create sent with an ``Idempotency-Key`` (docs/api.md), per caller.
 
     Written in the transaction of the create it answers for, so a create that committed
     always has its answer kept and one that did not leaves nothing. The answer's body is

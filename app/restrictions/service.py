@@ -1104,7 +1104,7 @@ async def credit_profile(
     raw_id: str,
     field: str = "body.id_number",
 ) -> CreditProfileRead:
-    """信用档案: own department's detail, only the effect of others' (DOMAIN.md section 8).
+    """信用档案: own department's detail, only the effect of others' (docs/domain.md section 7).
 
     ``field`` names where the identifier came from, for a 422 (the body, or the path of
     the deprecated form)."""

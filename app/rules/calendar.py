@@ -218,8 +218,8 @@ class WorkingCalendar:
             base = 0
 
 
-# The State Council publishes next year's holidays in November or December (DOMAIN.md
-# section 7: "health output warns while next year is missing"); warn from 1 December.
+# The State Council publishes next year's holidays in November or December (docs/domain.md
+# section 6: /readyz warns while next year is missing); warn from 1 December.
 NEXT_YEAR_WARNING_MONTH: Final = 12
 
 

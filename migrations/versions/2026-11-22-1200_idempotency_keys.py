@@ -1,7 +1,7 @@
 """idempotency keys
 
 The first answer to a create sent with an ``Idempotency-Key`` header, per caller (the
-SHA-256 of the token's subject), so a retry with the same key returns it (API.md;
+SHA-256 of the token's subject), so a retry with the same key returns it (docs/api.md;
 ``app.idempotency``). Kept for a day; ``owner`` and ``renewed_at`` tell a running first
 request from one whose process died.
 

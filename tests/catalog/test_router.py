@@ -66,7 +66,7 @@ async def test_a_high_risk_matter_is_refused_for_every_mode(
 async def test_a_linzi_agency_may_offer_what_dezhou_excludes(
     client: httpx.AsyncClient, auth: TokenFactory
 ) -> None:
-    # linzi-2022 has no high-risk exclusion of its own (DOMAIN.md section 9).
+    # linzi-2022 has no high-risk exclusion of its own (docs/domain.md section 9).
     body = matter_body(
         "LZ-001",
         agency_department="370305-XZSP",

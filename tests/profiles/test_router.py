@@ -1,4 +1,4 @@
-"""GET /api/v1/profiles shows every parameter of DOMAIN.md section 9 with its citation."""
+"""GET /api/v1/profiles shows every parameter of docs/domain.md section 9 with its citation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-# Expected values are read off DOMAIN.md section 9 and the source texts, not the code.
+# Expected values are read off docs/domain.md section 9 and the source texts, not the code.
 LINZI_NUMBERS = {
     "listing_notice": (3, "working_days", "LZ §5(1)4"),
     "objection_window": (3, "working_days", "LZ §5(1)4"),

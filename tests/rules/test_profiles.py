@@ -1,4 +1,4 @@
-"""Built-in rule profiles: every row of DOMAIN.md section 9, with its citation."""
+"""Built-in rule profiles: every row of docs/domain.md section 9, with its citation."""
 
 from __future__ import annotations
 
