@@ -12,7 +12,7 @@ indexed reads of at most ``limit`` rows whatever the size of the tables.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     join,
     literal_column,
+    null,
     select,
     text,
     tuple_,
@@ -37,10 +38,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, Verification
-from app.restrictions.models import LiftingRequest, Restriction
-from app.tasks.schemas import TaskKind
+from app.restrictions.models import LiftingRequest, Objection, Restriction
+from app.rules.lifecycles import Machine
+from app.rules.tasks import STATE_TASKS, StateTask, TaskKind, Timing
+from app.subjects.models import Subject
 
-Row = tuple[TaskKind, str, str, str, date | None]
+# (kind, department, resource type, resource id, due day, the case the resource is part
+# of: a lifting request's listing, a verification's commitment; None for a case itself)
+Row = tuple[TaskKind, str, str, str, date | None, str | None]
 Key = tuple[date, str, str]  # (due day or NO_DUE, kind, resource id)
 NO_DUE = date(9999, 12, 31)
 
@@ -48,6 +53,7 @@ NO_DUE = date(9999, 12, 31)
 _KINDS = sorted(TaskKind, key=lambda kind: kind.value)
 _RANK = {kind: rank for rank, kind in enumerate(_KINDS)}
 _RESOURCE = {
+    TaskKind.await_supplement: "commitment",
     TaskKind.take_up_proposal: "restriction",
     TaskKind.issue_listing_notice: "restriction",
     TaskKind.review_objection: "restriction",
@@ -75,6 +81,8 @@ class _Source:
     # Whether rows without a due day can match (they sort after every dated task).
     undated: bool = True
     select_from: Any = None
+    # The case the resource is part of (a lifting request's listing), if any.
+    parent: Any = None
 
     def select(self, *columns: Any) -> Select[Any]:
         query = select(*columns)
@@ -115,13 +123,64 @@ class TaskRepository:
             # plans the 21 arms again on each call, which costs more than running them.
             await self.session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
         rows: list[Row] = []
-        for rank, department_code, resource_id, due_on in await self.session.execute(
+        for rank, department_code, resource_id, due_on, parent in await self.session.execute(
             query, parameters
         ):
             task_kind = _KINDS[rank]
             resource = _RESOURCE[task_kind]
-            rows.append((task_kind, department_code, resource, str(resource_id), due_on))
+            rows.append(
+                (
+                    task_kind,
+                    department_code,
+                    resource,
+                    str(resource_id),
+                    due_on,
+                    None if parent is None else str(parent),
+                )
+            )
         return rows
+
+    async def commitment_details(
+        self, ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
+        """Per commitment, its matter and its subject (one query for a page)."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Commitment.id, Commitment.matter_code, Subject)
+            .join(Subject, Subject.id == Commitment.subject_id)
+            .where(Commitment.id.in_(ids))
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    async def restriction_details(
+        self, ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
+        """Per listing, the matter of the commitment it was proposed from (if any) and its
+        subject (one query for a page)."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Restriction.id, Commitment.matter_code, Subject)
+            .join(Subject, Subject.id == Restriction.subject_id)
+            .outerjoin(Commitment, Commitment.id == Restriction.commitment_id)
+            .where(Restriction.id.in_(ids))
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    async def pending_objections(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        """Per listing under review, the objection awaiting its review."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Objection.restriction_id, Objection.id)
+            .where(Objection.restriction_id.in_(ids), Objection.outcome.is_(None))
+            .order_by(Objection.filed_on, Objection.id)
+        )
+        pending: dict[uuid.UUID, uuid.UUID] = {}
+        for restriction_id, objection_id in rows:
+            pending.setdefault(restriction_id, objection_id)
+        return pending
 
     async def overdue_by_department(self, today: date) -> dict[str, int]:
         """Tasks past their due day, counted per department (for metrics)."""
@@ -208,6 +267,7 @@ def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) ->
         source.department.label("department"),
         source.id.label("id"),
         source.due.label("due_on"),
+        (source.parent if source.parent is not None else null().cast(Uuid)).label("parent"),
     )
     # Both arms are read in index order, (due day, id), which for undated rows is id
     # order. Each is wrapped in a subquery: SQLite takes no ORDER BY or LIMIT on the arms
@@ -231,30 +291,27 @@ def _sources(one_department: bool) -> list[_Source]:
     def of(column: Any) -> tuple[Any, ...]:
         return (column == _DEPARTMENT,) if one_department else ()
 
-    def restrictions(kind: TaskKind, status: str) -> _Source:
+    def source(task: StateTask) -> _Source:
+        table: Any = Restriction if task.machine is Machine.RESTRICTION else Commitment
+        department = (
+            Restriction.collecting_department if table is Restriction else Commitment.department
+        )
+        timing = {
+            Timing.FROM_ENTRY: (),
+            Timing.IN_TIME: (table.current_due_on >= _TODAY,),
+            Timing.LATE: (table.current_due_on < _TODAY,),
+        }[task.timing]
         return _Source(
-            kind,
-            Restriction.collecting_department,
-            Restriction.id,
-            Restriction.current_due_on,
-            (Restriction.status == status, *of(Restriction.collecting_department)),
+            task.kind,
+            department,
+            table.id,
+            table.current_due_on,
+            (table.status == task.state.value, *timing, *of(department)),
+            undated=task.undated,
         )
 
-    def commitments(kind: TaskKind, status: str, *conditions: Any, undated: bool = True) -> _Source:
-        return _Source(
-            kind,
-            Commitment.department,
-            Commitment.id,
-            Commitment.current_due_on,
-            (Commitment.status == status, *conditions, *of(Commitment.department)),
-            undated=undated,
-        )
-
-    past_due = Commitment.current_due_on < _TODAY
-    sources = [
-        restrictions(TaskKind.take_up_proposal, "proposed"),
-        restrictions(TaskKind.issue_listing_notice, "verified"),
-        restrictions(TaskKind.review_objection, "under_review"),
+    sources = [source(task) for task in STATE_TASKS]
+    sources.append(
         _Source(
             TaskKind.decide_lifting,
             Restriction.collecting_department,
@@ -265,14 +322,9 @@ def _sources(one_department: bool) -> list[_Source]:
             select_from=join(
                 LiftingRequest, Restriction, Restriction.id == LiftingRequest.restriction_id
             ),
-        ),
-        commitments(TaskKind.send_reminder, "overdue"),
-        commitments(TaskKind.send_reminder, "accepted", past_due, undated=False),
-        commitments(TaskKind.terminate_or_accept, "reminded", past_due, undated=False),
-        commitments(TaskKind.decide_commitment, "committed"),
-        commitments(TaskKind.decide_commitment, "supplemented"),
-        commitments(TaskKind.follow_rectification, "rectification_ordered"),
-    ]
+            parent=Restriction.id,
+        )
+    )
     sources += _verifications(one_department)
     return sources
 
@@ -288,6 +340,7 @@ def _verifications(one_department: bool) -> Sequence[_Source]:
             Verification.id,
             Verification.due_on,
             (Verification.status == _OPEN, *conditions),
+            parent=Verification.commitment_id,
         )
 
     if not one_department:

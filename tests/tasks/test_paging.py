@@ -2,7 +2,7 @@
 
 The rows are written straight into the tables with the due days and ids below, so the
 expected order is read off the tables by hand: ids are small numbers written in hex
-(0x51 sorts before 0x59), and the kinds sort by name (carry_out_verification,
+(0x51 sorts before 0x59), and the kinds sort by name (await_supplement, carry_out_verification,
 decide_commitment, decide_lifting, follow_rectification, issue_listing_notice,
 review_objection, send_reminder, take_up_proposal, terminate_or_accept). Today is Wed
 2026-09-30. Every source of tasks holds at least two rows with a due day and two
@@ -59,15 +59,17 @@ COMMITMENTS = [
     (0x51, "overdue", AGENCY, "2026-09-28"),
     (0x52, "overdue", AGENCY, None),
     (0x53, "accepted", AGENCY, "2026-09-29"),
-    (0x54, "accepted", AGENCY, "2026-09-30"),  # due today: no reminder yet
+    (0x54, "accepted", AGENCY, "2026-09-30"),  # due today: supplement awaited, no reminder yet
     (0x55, "accepted", AGENCY, None),  # no task
     (0x56, "overdue", REGULATOR, "2026-09-01"),
     (0x57, "overdue", AGENCY, "2026-10-02"),
     (0x58, "overdue", AGENCY, None),
     (0x59, "accepted", AGENCY, "2026-09-28"),
+    (0x5A, "accepted", AGENCY, "2026-10-05"),  # supplement awaited
     (0x61, "reminded", AGENCY, "2026-09-29"),
     (0x62, "reminded", AGENCY, "2026-09-28"),
-    (0x63, "reminded", AGENCY, "2026-10-08"),  # reminder period running: no task
+    (0x63, "reminded", AGENCY, "2026-10-08"),  # reminder period running: supplement awaited
+    (0x64, "reminded", AGENCY, "2026-10-02"),  # likewise
     (0x71, "committed", AGENCY, "2026-10-02"),
     (0x72, "supplemented", AGENCY, "2026-10-02"),
     (0x73, "committed", AGENCY, None),
@@ -104,6 +106,8 @@ AGENCY_TASKS = [
     ("2026-09-28", "terminate_or_accept", 0x62),
     ("2026-09-29", "send_reminder", 0x53),
     ("2026-09-29", "terminate_or_accept", 0x61),
+    ("2026-09-30", "await_supplement", 0x54),
+    ("2026-10-02", "await_supplement", 0x64),
     ("2026-10-02", "carry_out_verification", 0x91),
     ("2026-10-02", "carry_out_verification", 0x98),
     ("2026-10-02", "decide_commitment", 0x71),
@@ -113,10 +117,12 @@ AGENCY_TASKS = [
     ("2026-10-02", "issue_listing_notice", 0x22),
     ("2026-10-02", "send_reminder", 0x57),
     ("2026-10-02", "take_up_proposal", 0x13),
+    ("2026-10-05", "await_supplement", 0x5A),
     ("2026-10-05", "carry_out_verification", 0x92),
     ("2026-10-05", "decide_commitment", 0x75),
     ("2026-10-05", "decide_lifting", 0x42),
     ("2026-10-05", "review_objection", 0x33),
+    ("2026-10-08", "await_supplement", 0x63),
     ("2026-10-09", "carry_out_verification", 0x99),
     ("2026-10-09", "decide_commitment", 0x77),
     ("2026-10-09", "follow_rectification", 0x82),
@@ -298,7 +304,7 @@ async def test_due_before_leaves_out_tasks_without_a_due_day(
     await _fill(client, auth, session)
     for limit in (1, 4):
         tasks = await _pages(client, auth("clerk"), limit, due_before="2026-10-02")
-        assert tasks == AGENCY_TASKS[:15]
+        assert tasks == AGENCY_TASKS[:17]
 
 
 async def test_auditors_page_through_every_department(

@@ -9,8 +9,8 @@ import httpx
 from app.clock import FixedClock
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
-from tests.factories import AGENCY, ORG, PERSON, REGULATOR, ok
-from tests.restrictions.conftest import at, collect, step
+from tests.factories import AGENCY, FOOD, ORG, ORG_ID, PERSON, PERSON_ID, REGULATOR, ok
+from tests.restrictions.conftest import at, collect, published, step
 
 
 async def _tasks(
@@ -117,3 +117,134 @@ async def test_paging_one_by_one_gives_the_whole_list_in_order(
         if cursor is None:
             break
     assert paged == everything
+
+
+async def test_an_accepted_tolerance_case_is_listed_from_the_day_of_acceptance(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    at(clock, "2026-03-02")
+    case = await commitment(client, auth, "tolerance", signed_at="2026-03-02T10:00:00+08:00")
+    url = f"/api/v1/commitments/{case['id']}"
+    # Supplement due 10 working days after Mon Mar 2: Mar 3-6 (1-4), 9-13 (5-9), 16 (10).
+    (task,) = await _tasks(client, auth("clerk"))
+    assert {k: task[k] for k in ("kind", "resource_id", "commitment_id", "due_on", "overdue")} == {
+        "kind": "await_supplement",
+        "resource_id": case["id"],
+        "commitment_id": case["id"],
+        "due_on": "2026-03-16",
+        "overdue": False,
+    }
+    assert task["matter_code"] == FOOD
+    # An organisation's name and code are public by law and shown in full.
+    assert task["subject"] == {
+        "subject_type": "organization",
+        "id_number": ORG_ID,
+        "name": ORG["name"],
+    }
+    assert task["links"] == [
+        {"step": "supplements", "method": "POST", "href": f"{url}/supplements"}
+    ]
+    at(clock, "2026-03-16")  # the deadline itself is in time
+    (task,) = await _tasks(client, auth("clerk"))
+    assert (task["kind"], task["due_on"], task["overdue"]) == (
+        "await_supplement",
+        "2026-03-16",
+        False,
+    )
+    at(clock, "2026-03-17")
+    (task,) = await _tasks(client, auth("clerk"))
+    assert (task["kind"], task["due_on"], task["overdue"]) == ("send_reminder", "2026-03-16", True)
+    assert task["links"] == [{"step": "reminders", "method": "POST", "href": f"{url}/reminders"}]
+
+
+async def test_a_reminded_case_is_listed_due_on_its_reminder_deadline(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    at(clock, "2026-03-02")
+    case = await commitment(client, auth, "tolerance", signed_at="2026-03-02T10:00:00+08:00")
+    url = f"/api/v1/commitments/{case['id']}"
+    at(clock, "2026-03-17")
+    await step(client, auth, f"{url}/reminders")
+    # Reminder grace: 3 working days after Tue Mar 17: Wed 18 (1), Thu 19 (2), Fri 20 (3).
+    (task,) = await _tasks(client, auth("clerk"))
+    assert (task["kind"], task["resource_id"], task["due_on"], task["overdue"]) == (
+        "await_supplement",
+        case["id"],
+        "2026-03-20",
+        False,
+    )
+    assert [link["href"] for link in task["links"]] == [f"{url}/supplements"]
+    at(clock, "2026-03-23")
+    (task,) = await _tasks(client, auth("clerk"))
+    assert (task["kind"], task["due_on"], task["overdue"]) == (
+        "terminate_or_accept",
+        "2026-03-20",
+        True,
+    )
+    assert [link["href"] for link in task["links"]] == [f"{url}/supplements", f"{url}/termination"]
+
+
+async def test_a_lifting_decision_carries_the_listing_and_a_link_that_decides(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    listing_id = await published(client, auth, clock, PERSON)
+    url = f"/api/v1/restrictions/{listing_id}"
+    at(clock, "2026-04-01")
+    await step(client, auth, f"{url}/rectification", {"description": "已整改"})
+    at(clock, "2026-04-02")
+    asked = await step(client, auth, f"{url}/lifting-requests", {"reason": "已整改"}, status=201)
+    (request,) = asked["lifting_requests"]
+    (task,) = await _tasks(client, auth("clerk"), kind="decide_lifting")
+    # 5 working days from Thu Apr 2: Fri 3 (1), Apr 4-6 off, 7 (2), 8 (3), 9 (4), 10 (5).
+    assert (task["resource_id"], task["listing_id"], task["due_on"]) == (
+        request["id"],
+        listing_id,
+        "2026-04-10",
+    )
+    # A person is shown masked: no full ID number or name in the work queue.
+    assert task["subject"] == {
+        "subject_type": "person",
+        "id_number": PERSON_ID[:4] + "*" * 10 + PERSON_ID[-4:],
+        "name": "张*丰",
+    }
+    assert PERSON_ID not in str(task) and "张三丰" not in str(task)
+    (link,) = task["links"]
+    assert (link["step"], link["method"]) == ("decision", "POST")
+    assert link["href"] == f"{url}/lifting-requests/{request['id']}/decision"
+    lifted = await step(
+        client, auth, link["href"], {"outcome": "lifted", "reasons": "经核实整改属实"}
+    )
+    assert lifted["status"] == "lifted"
+    assert await _tasks(client, auth("clerk"), kind="decide_lifting") == []
+
+
+async def test_every_task_shows_matter_subject_and_links(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    at(clock, "2026-03-02")
+    listing = await collect(client, auth, PERSON)
+    await step(client, auth, f"/api/v1/restrictions/{listing['id']}/verification")
+    notify = await commitment(client, auth, "notify_commit", signed_at="2026-03-02T10:00:00+08:00")
+    tasks = await _tasks(client, auth("clerk"))
+    by_kind = {t["kind"]: t for t in tasks}
+    notice = by_kind["issue_listing_notice"]
+    assert notice["listing_id"] == listing["id"]
+    assert notice["matter_code"] is None  # collected by investigation, not from a case
+    assert notice["subject"]["name"] == "张*丰"
+    assert notice["links"] == [
+        {
+            "step": "notice",
+            "method": "POST",
+            "href": f"/api/v1/restrictions/{listing['id']}/notice",
+        }
+    ]
+    decision = by_kind["decide_commitment"]
+    assert decision["matter_code"] == FOOD and decision["subject"]["id_number"] == ORG_ID
+    assert decision["links"] == [
+        {
+            "step": "decision",
+            "method": "POST",
+            "href": f"/api/v1/commitments/{notify['id']}/decision",
+        }
+    ]
+    assert all(t["subject"] and t["links"] for t in tasks)
