@@ -10,7 +10,7 @@ from app.clock import FixedClock
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
 from tests.factories import AGENCY, FOOD, ORG, ORG_ID, PERSON, PERSON_ID, REGULATOR, ok
-from tests.restrictions.conftest import at, collect, published, step
+from tests.restrictions.conftest import at, collect, notified, published, step
 
 
 async def _tasks(
@@ -248,3 +248,39 @@ async def test_every_task_shows_matter_subject_and_links(
         }
     ]
     assert all(t["subject"] and t["links"] for t in tasks)
+
+
+async def test_the_links_of_a_review_and_of_a_verification_resolve_them(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    listing_id = await notified(client, auth, clock, ORG)
+    url = f"/api/v1/restrictions/{listing_id}"
+    at(clock, "2026-03-09")  # the third working day after receipt
+    objected = await step(client, auth, f"{url}/objections", {"statement": "不知情"}, status=201)
+    (objection,) = objected["objections"]
+    (review,) = await _tasks(client, auth("clerk"), kind="review_objection")
+    assert review["listing_id"] == listing_id
+    (link,) = review["links"]
+    assert link["href"] == f"{url}/objections/{objection['id']}/review"
+    upheld = await step(client, auth, link["href"], {"outcome": "upheld", "reasons": "不成立"})
+    assert upheld["status"] == "confirmed"
+    assert await _tasks(client, auth("clerk"), kind="review_objection") == []
+
+    notify = await commitment(client, auth, "notify_commit", signed_at="2026-03-09T10:00:00+08:00")
+    await step(client, auth, f"/api/v1/commitments/{notify['id']}/decision")
+    opened = await step(
+        client,
+        auth,
+        f"/api/v1/commitments/{notify['id']}/verifications",
+        {"method": "onsite"},
+        status=201,
+    )
+    verifier = auth("verifier", department=REGULATOR)
+    (task,) = await _tasks(client, verifier, kind="carry_out_verification")
+    assert (task["resource_id"], task["commitment_id"]) == (opened["id"], notify["id"])
+    assert task["matter_code"] == FOOD
+    (link,) = task["links"]
+    assert link["href"] == f"/api/v1/verifications/{opened['id']}/result"
+    body = {"basis": "《食品经营许可和备案管理办法》", "description": "现场核查", "fulfilled": True}
+    await ok(await client.post(link["href"], json=body, headers=verifier), 200)
+    assert await _tasks(client, verifier, kind="carry_out_verification") == []
