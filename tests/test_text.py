@@ -44,7 +44,9 @@ ADDRESS = "山东省德州市德城区新湖大街1号"
 BAD = pytest.mark.parametrize("bad", ["\x00", "\x07"], ids=["nul", "bel"])
 # Identifiers with validators of their own, not free text: ID numbers (GB 32100, GB 11643)
 # and page cursors (decoded, else invalid_cursor).
-IDENTIFIERS = {"id_number", "cursor"}
+# Identifiers with checks of their own (a subject is normalised and checked as an ID number
+# or a USCC by the service that looks it up).
+IDENTIFIERS = {"id_number", "cursor", "subject"}
 
 
 # --- the type itself -------------------------------------------------------------------

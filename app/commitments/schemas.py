@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
 from app.deadlines import DeadlineRead
+from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
@@ -354,12 +355,12 @@ class CommitmentSearch(BaseModel):
         max_length=18,
         description="主体标识: 统一社会信用代码 or 居民身份证号码; case does not matter.",
     )
-    status: str | None = Field(
-        default=None, max_length=32, description="Status as of today (按当日推算的状态)."
+    status: Annotated[str, text(32)] | None = Field(
+        default=None, description="Status as of today (按当日推算的状态)."
     )
     department: str | None = Field(
         default=None,
-        max_length=32,
+        pattern=DEPARTMENT_CODE_PATTERN,
         description="实施机关: only the caller's own (auditors: any department).",
     )
     due_before: date | None = Field(

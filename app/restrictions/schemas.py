@@ -462,8 +462,8 @@ class RestrictionSearch(BaseModel):
         max_length=40,
         description="主体标识: 统一社会信用代码 or 居民身份证号码; spaces and case do not matter.",
     )
-    status: str | None = Field(
-        default=None, max_length=32, description="Stored status (e.g. `collected`, `effective`)."
+    status: Annotated[str, text(32)] | None = Field(
+        default=None, description="Stored status (e.g. `collected`, `effective`)."
     )
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."
