@@ -23,7 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.errors import problem_responses
 
-# The release that added the POST forms of the lookups by identifier (issue 14).
+# The release that added the POST forms of the lookups by identifier.
 DEPRECATED_ON = datetime(2026, 12, 1, tzinfo=UTC)
 
 

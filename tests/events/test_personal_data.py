@@ -1,4 +1,4 @@
-"""Personal data in events only where granted (issue 14, item 7).
+"""Personal data in events only where granted.
 
 Events carry who they are about masked: in the events table, in `GET /api/v1/events` and
 in every delivery. Only a subscription an admin has granted `personal_data` (https only,

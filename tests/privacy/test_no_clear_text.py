@@ -1,4 +1,4 @@
-"""Acceptance (issue 14): after a scenario that creates persons through every create route
+"""No personal data in clear: after a scenario that creates persons through every create route
 that takes a person's identity, with an Idempotency-Key on each (and each sent twice), no
 table column of PostgreSQL and nothing the server process wrote to stderr holds a scenario
 ID number, name or address in clear.
