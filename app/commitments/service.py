@@ -45,13 +45,13 @@ from app.commitments.schemas import (
 from app.concurrency import check_version
 from app.context import Context
 from app.credit_checks.repository import CreditCheckRepository
-from app.credit_records.models import CreditRecordEntry
+from app.credit_records import service as credit_records
 from app.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
 from app.departments.repository import DepartmentRepository
 from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.events.service import emit
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.restrictions.models import Restriction
+from app.restrictions import service as restrictions
 from app.rules.calendar import WorkingCalendar
 from app.rules.citations import Citation
 from app.rules.eligibility import CheckResult
@@ -380,46 +380,19 @@ async def _close(
     """Outcome side effects: credit record, and a restriction proposal on a breach."""
     commitment.closed_on = ctx.today
     commitment.current_due_on = None
-    outcome = _OUTCOMES[commitment.status]
-    entry = CreditRecordEntry(
-        subject_id=commitment.subject_id,
-        commitment_id=commitment.id,
-        kind="commitment_outcome",
-        outcome=outcome,
-        recorded_on=ctx.today,
-        recorded_at=ctx.now,
-        department=commitment.department,
-        matter_code=commitment.matter_code,
-        citation=result.citation.label,
-        details={"mode": commitment.mode, "status": commitment.status},
-    )
-    session.add(entry)
-    await session.flush()
-    await record(
+    await credit_records.append_commitment_outcome(
         session,
-        ctx.principal,
-        action="credit_record.append",
-        target_type="credit_record_entry",
-        target_id=str(entry.id),
-        details={"commitment_id": str(commitment.id), "outcome": outcome},
-    )
-    await emit(
-        session,
-        type="credit_record.appended",
-        aggregate_type="credit_record_entry",
-        aggregate_id=str(entry.id),
-        occurred_at=ctx.now,
-        data={
-            "entry_id": str(entry.id),
-            "subject_id": str(commitment.subject_id),
-            "commitment_id": str(commitment.id),
-            "mode": commitment.mode,
-            "matter_code": commitment.matter_code,
-            "department": commitment.department,
-            "outcome": outcome,
-            "recorded_on": ctx.today.isoformat(),
-            "citation": entry.citation,
-        },
+        ctx,
+        credit_records.CommitmentOutcome(
+            subject_id=commitment.subject_id,
+            commitment_id=commitment.id,
+            mode=commitment.mode,
+            status=commitment.status,
+            outcome=_OUTCOMES[commitment.status],
+            department=commitment.department,
+            matter_code=commitment.matter_code,
+            citation=result.citation,
+        ),
     )
     if result.proposes is not None:
         await _propose_restriction(session, ctx, commitment, result.proposes)
@@ -428,35 +401,18 @@ async def _close(
 async def _propose_restriction(
     session: AsyncSession, ctx: Context, commitment: Commitment, situation: Situation
 ) -> None:
-    subject = await SubjectRepository(session).get(commitment.subject_id)
-    assert subject is not None
+    """A breach proposes a listing to the commitment's department, through the
+    restrictions service (its first step, audited and sent like any other)."""
     notice = NoticeRead.model_validate(commitment.notice)
-    proposal = Restriction(
+    await restrictions.propose(
+        session,
+        ctx,
         subject_id=commitment.subject_id,
-        status=initial_state(Machine.RESTRICTION, proposed=True).value,
-        situation=situation.value,
-        source_channel="investigation",
+        situation=situation,
         facts=f"{notice.title[:4]}事项“{notice.matter_name}”（承诺编号 {commitment.id}）："
         f"{situation.label_zh}。",
-        legal_basis=f"{situation.citation.label}：{situation.citation.text_zh}",
-        legal_documents=[f"commitment:{commitment.id}"],
-        address=subject.address,
         collecting_department=commitment.department,
         commitment_id=commitment.id,
-        occurred_on=ctx.today,
-        created_by=ctx.principal.sub,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-    )
-    session.add(proposal)
-    await session.flush()
-    await record(
-        session,
-        ctx.principal,
-        action="restriction.propose",
-        target_type="restriction",
-        target_id=str(proposal.id),
-        details={"commitment_id": str(commitment.id), "situation": situation.value},
     )
 
 

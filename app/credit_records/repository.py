@@ -13,6 +13,9 @@ class CreditRecordRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    def add(self, entry: CreditRecordEntry) -> None:
+        self.session.add(entry)
+
     async def of_subject(self, subject_id: uuid.UUID) -> Sequence[CreditRecordEntry]:
         query = (
             select(CreditRecordEntry)

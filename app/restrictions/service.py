@@ -79,6 +79,7 @@ from app.rules.lifecycles import (
     TransitionResult,
     apply,
     compute_rule_deadline,
+    initial_state,
 )
 from app.rules.profiles import Profile, get_profile
 from app.rules.restrictions import (
@@ -585,23 +586,78 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
             code="listing_procedure_not_available",
         )
     resolved = await resolve_subject(session, data.subject, ctx.today, "body.subject")
-    restriction = Restriction(
-        subject_id=resolved.subject.id,
-        status=_R.COLLECTED.value,
-        situation=data.situation.value,
-        source_channel=data.source_channel.value,
-        facts=data.facts,
-        legal_basis=data.legal_basis,
-        legal_documents=list(data.legal_documents),
-        address=data.subject.address or resolved.subject.address,
-        collecting_department=department.code,
-        commitment_id=data.commitment_id,
-        occurred_on=data.occurred_on,
-        deadlines={},
-        created_by=ctx.principal.sub,
-        created_at=ctx.now,
-        updated_at=ctx.now,
+    restriction = await _open(
+        session,
+        ctx,
+        "collect",
+        Restriction(
+            subject_id=resolved.subject.id,
+            status=_R.COLLECTED.value,
+            situation=data.situation.value,
+            source_channel=data.source_channel.value,
+            facts=data.facts,
+            legal_basis=data.legal_basis,
+            legal_documents=list(data.legal_documents),
+            address=data.subject.address or resolved.subject.address,
+            collecting_department=department.code,
+            commitment_id=data.commitment_id,
+            occurred_on=data.occurred_on,
+        ),
+        {},
     )
+    return await restriction_read(session, restriction, ctx.today, profile)
+
+
+async def propose(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    subject_id: uuid.UUID,
+    situation: Situation,
+    facts: str,
+    collecting_department: str,
+    commitment_id: uuid.UUID,
+) -> uuid.UUID:
+    """A listing proposed from a breached commitment (DZ art. 12-13): ``proposed`` until
+    the collecting department takes it up (or dismisses it); its legal basis is the
+    situation's. Opened like a collected listing, with its first step ``propose``."""
+    subject = await SubjectRepository(session).get(subject_id)
+    assert subject is not None  # the commitment's subject
+    restriction = await _open(
+        session,
+        ctx,
+        "propose",
+        Restriction(
+            subject_id=subject_id,
+            status=initial_state(Machine.RESTRICTION, proposed=True).value,
+            situation=situation.value,
+            source_channel=SourceChannel.investigation.value,
+            facts=facts,
+            legal_basis=f"{situation.citation.label}：{situation.citation.text_zh}",
+            legal_documents=[f"commitment:{commitment_id}"],
+            address=subject.address,
+            collecting_department=collecting_department,
+            commitment_id=commitment_id,
+            occurred_on=ctx.today,
+        ),
+        {"commitment_id": str(commitment_id)},
+    )
+    return restriction.id
+
+
+async def _open(
+    session: AsyncSession,
+    ctx: Context,
+    event: str,
+    restriction: Restriction,
+    details: dict[str, Any],
+) -> Restriction:
+    """A new listing in its entry state, with its first history row, audit entry and
+    outbox event (``event``, from that state to itself), in the caller's transaction."""
+    restriction.deadlines = {}
+    restriction.created_by = ctx.principal.sub
+    restriction.created_at = ctx.now
+    restriction.updated_at = ctx.now
     RestrictionRepository(session).add(restriction)
     await session.flush()
     await _record_event(
@@ -609,12 +665,16 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
         ctx.principal,
         ctx,
         restriction,
-        "collect",
-        _R.COLLECTED.value,
+        event,
+        restriction.status,
         None,
-        {"situation": data.situation.value, "source_channel": data.source_channel.value},
+        {
+            "situation": restriction.situation,
+            "source_channel": restriction.source_channel,
+            **details,
+        },
     )
-    return await restriction_read(session, restriction, ctx.today, profile)
+    return restriction
 
 
 async def take_step(
