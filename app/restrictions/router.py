@@ -34,6 +34,7 @@ from app.restrictions.schemas import (
     RestrictionSearch,
     RestrictionSummary,
     ReviewCreate,
+    StepCreate,
     SupervisionTarget,
 )
 from app.rules.lifecycles import Event
@@ -164,15 +165,26 @@ async def read_restriction(
     return await service.read_restriction(session, ctx, restriction_id)
 
 
+_DATED = (
+    "步骤日期：请求体可带 `on`（发生日，默认今日），"
+    "早于今日须写明 `late_entry_reason`（补录原因）。"
+    "Dated `on` the day it happened (default today); deadlines count from it. After "
+    "today: 422 `step_date_in_future`; before the step it follows: 422 "
+    "`step_date_before_previous_step` (both dates in the problem); before today without "
+    "`late_entry_reason`: 422 `late_entry_reason_required`."
+)
+
+
 def _simple_step(event: Event, summary: str, description: str) -> Any:
     async def step(
         session: SessionDep,
         _principal: Owned,
         ctx: ContextDep,
         restriction_id: uuid.UUID,
+        body: StepCreate | None = None,
         if_match: IfMatch = None,
     ) -> RestrictionRead:
-        return await service.take_step(session, ctx, restriction_id, event, if_match)
+        return await service.take_step(session, ctx, restriction_id, event, if_match, data=body)
 
     step.__name__ = f"restriction_{event.value}"
     return router.post(
@@ -185,7 +197,7 @@ def _simple_step(event: Event, summary: str, description: str) -> Any:
         }[event],
         response_model=RestrictionRead,
         summary=summary,
-        description=description,
+        description=f"{description} {_DATED}",
         responses=STEP,
     )(step)
 
@@ -217,7 +229,7 @@ _simple_step(
     response_model=RestrictionRead,
     summary="Issue the listing notice (告知书)",
     description="Due 3 working days after verification; issuing late is allowed and "
-    "recorded as late (`dates.notice_late`).",
+    f"recorded as late (`dates.notice_late`). {_DATED}",
     responses=STEP,
 )
 async def issue_notice(
@@ -248,7 +260,9 @@ async def notice_pdf(
     "/{restriction_id}/notice/receipt",
     response_model=RestrictionRead,
     summary="Record the day the subject received the notice",
-    description="The 3-working-day objection window counts from this day (LZ §5(1)4).",
+    description="The 3-working-day objection window counts from this day (LZ §5(1)4). "
+    "`received_on` is the step's day: not before the notice, not after today; before today "
+    "with `late_entry_reason`.",
     responses=STEP,
 )
 async def record_receipt(
@@ -259,7 +273,9 @@ async def record_receipt(
     body: ReceiptCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.record_receipt(session, ctx, restriction_id, body.received_on, if_match)
+    return await service.record_receipt(
+        session, ctx, restriction_id, body.received_on, if_match, body.late_entry_reason
+    )
 
 
 @router.post(
@@ -267,7 +283,9 @@ async def record_receipt(
     response_model=RestrictionRead,
     status_code=201,
     summary="File a statement and defence (陈述申辩)",
-    description="Within 3 working days of receipt; later: 409 `objection_window_closed`.",
+    description="Within 3 working days of receipt, judged by the day it was made (`on`; a "
+    "mailed statement: its postmark), so a statement entered after the window is in time; "
+    f"made later: 409 `objection_window_closed`. {_DATED}",
     responses=STEP,
 )
 async def file_objection(
@@ -285,7 +303,7 @@ async def file_objection(
     "/{restriction_id}/objections/{objection_id}/review",
     response_model=RestrictionRead,
     summary="Review an objection (复核): upheld or overturned",
-    description="Due 15 working days after the objection. Overturned: never effective.",
+    description=f"Due 15 working days after the objection. Overturned: never effective. {_DATED}",
     responses=STEP,
 )
 async def review_objection(
@@ -307,7 +325,7 @@ async def review_objection(
     response_model=RestrictionRead,
     summary="Record rectification with evidence (整改)",
     description="Rectified within the period: repaired the day after it ends. Not "
-    "rectified: stays effective until rectification is recorded (LZ §5(1)5).",
+    f"rectified: stays effective until rectification is recorded (LZ §5(1)5). {_DATED}",
     responses=STEP,
 )
 async def record_rectification(
@@ -326,7 +344,8 @@ async def record_rectification(
     response_model=RestrictionRead,
     status_code=201,
     summary="Ask for early lifting after rectification (申请取消限制, DZ art. 15 ¶2)",
-    description="Decided within 5 days (working days by default, profile parameter).",
+    description="Decided within 5 days (working days by default, profile parameter), "
+    f"counted from the request's day. {_DATED}",
     responses=STEP,
 )
 async def request_lifting(
@@ -343,6 +362,7 @@ async def request_lifting(
     "/{restriction_id}/lifting-requests/{request_id}/decision",
     response_model=RestrictionRead,
     summary="Decide a lifting request: lifted or refused, with reasons",
+    description=_DATED,
     responses=STEP,
 )
 async def decide_lifting(
@@ -362,7 +382,9 @@ async def decide_lifting(
     response_model=RestrictionRead,
     summary="Correct or remove a listing (更正/移除)",
     description="Within 2 working days of discovering the error (LZ §5(1)4); a later "
-    "correction is still made and flagged `late`. Field changes keep before and after.",
+    "correction is still made and flagged `late`. Field changes keep before and after. "
+    "`discovered_on` is not before the listing's collection nor after the correction's "
+    f"day. {_DATED}",
     responses=STEP,
 )
 async def correct(

@@ -11,6 +11,7 @@ from app.deadlines import DeadlineRead
 from app.identifiers import SubjectType
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rules.restrictions import Situation
+from app.step_dates import Dated, LateEntry
 from app.subjects.schemas import SubjectIn, SubjectRead
 from app.text import Reference, text
 
@@ -83,14 +84,29 @@ class NoticeMethod(StrEnum):
     mail = "mail"
 
 
-class NoticeIssue(BaseModel):
+class StepCreate(Dated):
+    """A step with no data of its own (take up, dismiss, verify, publish): its day."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {},
+                {"on": "2026-03-02", "late_entry_reason": "核实记录次日补录"},
+            ]
+        },
+    )
+
+
+class NoticeIssue(Dated):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "mail"}]})
 
     method: NoticeMethod
 
 
-class ReceiptCreate(BaseModel):
-    """The day the subject received the notice: the objection window counts from it."""
+class ReceiptCreate(LateEntry):
+    """The day the subject received the notice: the objection window counts from it.
+    Not before the notice's issue, not after today; entered after it, with the reason."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"received_on": "2026-03-04"}]}
@@ -99,14 +115,23 @@ class ReceiptCreate(BaseModel):
     received_on: dt.date
 
 
-class ObjectionCreate(BaseModel):
-    """陈述申辩 with statement and evidence (LZ §5(1)4)."""
+class ObjectionCreate(Dated):
+    """陈述申辩 with statement and evidence (LZ §5(1)4), dated the day it was made (a
+    mailed statement: its postmark), so one entered after the window is in time."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"statement": "经营场所证明系出租方出具，本人不知情", "evidence_refs": ["租赁合同"]}
+                {
+                    "statement": "经营场所证明系出租方出具，本人不知情",
+                    "evidence_refs": ["租赁合同"],
+                },
+                {
+                    "statement": "经营场所证明系出租方出具，本人不知情",
+                    "on": "2026-03-09",
+                    "late_entry_reason": "邮寄送达，邮戳日期2026-03-09，次日收到",
+                },
             ]
         },
     )
@@ -122,7 +147,7 @@ class ReviewOutcome(StrEnum):
     overturned = "overturned"
 
 
-class ReviewCreate(BaseModel):
+class ReviewCreate(Dated):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"outcome": "upheld", "reasons": "申辩理由不成立"}]},
@@ -132,7 +157,7 @@ class ReviewCreate(BaseModel):
     reasons: _Prose = Field(description="复核理由.")
 
 
-class RectificationCreate(BaseModel):
+class RectificationCreate(Dated):
     """整改 recorded with evidence."""
 
     model_config = ConfigDict(
@@ -146,7 +171,7 @@ class RectificationCreate(BaseModel):
     evidence_refs: list[Reference] = _REFS
 
 
-class LiftingRequestCreate(BaseModel):
+class LiftingRequestCreate(Dated):
     """申请取消限制 after rectification (DZ art. 15 ¶2)."""
 
     model_config = ConfigDict(
@@ -165,7 +190,7 @@ class LiftingOutcome(StrEnum):
     refused = "refused"
 
 
-class LiftingDecisionCreate(BaseModel):
+class LiftingDecisionCreate(Dated):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"outcome": "lifted", "reasons": "经核实整改属实"}]},
@@ -193,8 +218,9 @@ class RestrictionChanges(BaseModel):
     source_channel: SourceChannel | None = None
 
 
-class CorrectionCreate(BaseModel):
-    """更正 (field changes, before/after kept) or 移除, within 2 working days of discovery."""
+class CorrectionCreate(Dated):
+    """更正 (field changes, before/after kept) or 移除, within 2 working days of discovery;
+    the error is not discovered before the listing was collected, nor after the correction."""
 
     model_config = ConfigDict(
         extra="forbid",

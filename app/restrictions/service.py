@@ -66,7 +66,7 @@ from app.restrictions.schemas import (
     SupervisionTarget,
 )
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import Citation
+from app.rules.citations import LZ_5_1_4_OBJECTION, Citation
 from app.rules.eligibility import EffectiveRestriction
 from app.rules.lifecycles import (
     DeadlineRule,
@@ -89,6 +89,7 @@ from app.rules.restrictions import (
     listing_state_on,
     subject_restriction_on,
 )
+from app.step_dates import Dated, StepDate, check_date, date_step
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectRead
 from app.subjects.service import (
@@ -379,7 +380,11 @@ async def _record_event(
         # identity is stored in clear in the outbox.
         data["subject_id"] = str(restriction.subject_id)
         # Publication is recorded on its own day; the event is emitted within that step.
-        published = restriction.published_on or (ctx.today if event == "publish" else None)
+        published = restriction.published_on or (
+            date.fromisoformat(details.get("on", ctx.today.isoformat()))
+            if event == "publish"
+            else None
+        )
         data["published_on"] = _iso(published)
         data["legal_basis"] = restriction.legal_basis
     await emit(
@@ -425,13 +430,15 @@ async def _apply(
     event: Event,
     profile: Profile,
     details: dict[str, Any],
+    on: date | None = None,
 ) -> TransitionResult:
+    """Apply ``event`` as of ``on``, the day it happened (default today)."""
     try:
         result = apply(
             Machine.RESTRICTION,
             restriction.status,
             event,
-            await _guard_context(session, restriction, ctx.today, profile),
+            await _guard_context(session, restriction, on or ctx.today, profile),
         )
     except (GuardFailed, TransitionNotAllowed) as exc:
         raise refusal(exc) from None
@@ -452,9 +459,12 @@ async def _catch_up(
     ctx: Context,
     restriction: Restriction,
     profile: Profile,
+    on: date | None = None,
 ) -> None:
-    """Record what time has done: a lapsed objection window, an ended period."""
-    confirmed_on = _confirmed_by_lapse_on(restriction, ctx.today)
+    """Record what time has done by ``on`` (default today): a lapsed objection window,
+    an ended period."""
+    day = on or ctx.today
+    confirmed_on = _confirmed_by_lapse_on(restriction, day)
     if confirmed_on is not None:
         await _apply(
             session,
@@ -464,13 +474,49 @@ async def _catch_up(
             Event.OBJECTION_WINDOW_LAPSED,
             profile,
             {"objection_due": restriction.deadlines["objection_due"]["date"]},
+            day,
         )
         restriction.confirmed_on = confirmed_on
     view = _view(
-        restriction, await _subject_listings(session, restriction.subject_id), ctx.today, profile
+        restriction, await _subject_listings(session, restriction.subject_id), day, profile
     )
-    if derived_status(restriction, ctx.today, view) == _R.REPAIRED:
-        await _apply(session, ctx, SYSTEM, restriction, Event.REPAIR, profile, {})
+    if derived_status(restriction, day, view) == _R.REPAIRED:
+        await _apply(session, ctx, SYSTEM, restriction, Event.REPAIR, profile, {}, day)
+
+
+async def _reopen_window(
+    session: AsyncSession, ctx: Context, restriction: Restriction, dated: StepDate
+) -> None:
+    """An objection made within the window and entered after the lapse was recorded: on
+    its day the listing was still notified, so the recorded lapse is undone first, in the
+    history and the audit log (LZ §5(1)4: the window is the subject's, not the clerk's)."""
+    confirmed_on = restriction.confirmed_on
+    if (
+        restriction.status != _R.CONFIRMED
+        or restriction.published_on is not None
+        or confirmed_on is None
+        or dated.on >= confirmed_on
+    ):
+        return
+    events = await RestrictionRepository(session).events(restriction.id)
+    if not events or events[-1].event != Event.OBJECTION_WINDOW_LAPSED:
+        return
+    restriction.status = _R.NOTIFIED.value
+    restriction.confirmed_on = None
+    restriction.updated_at = ctx.now
+    restriction.current_due_on = due_date(
+        restriction.deadlines, DUE_BY_STATE.get(restriction.status)
+    )
+    await _record_event(
+        session,
+        ctx.principal,
+        ctx,
+        restriction,
+        "objection_window_reopened",
+        _R.CONFIRMED.value,
+        LZ_5_1_4_OBJECTION,
+        {"confirmed_on": confirmed_on.isoformat(), **dated.details()},
+    )
 
 
 async def _step(
@@ -481,20 +527,25 @@ async def _step(
     *,
     details: dict[str, Any] | None = None,
     deadline_start: date | None = None,
+    dated: StepDate | None = None,
 ) -> TransitionResult:
-    """Catch up with time, apply one event, compute the new state's deadline."""
+    """Catch up with time as of the step's day, apply one event on that day, compute
+    the new state's deadline from it (a late entry's who and why in the details)."""
     profile = await _profile_of(session, restriction, ctx.settings.profile)
+    on = dated.on if dated else ctx.today
+    if dated is not None and event is Event.OBJECT:
+        await _reopen_window(session, ctx, restriction, dated)
     # A step time has ended (a late objection) is refused in the state time led to with
     # the guard's own code, as it is once the worker has recorded the transition.
-    await _catch_up(session, ctx, restriction, profile)
-    extra = dict(details or {})
-    result = await _apply(session, ctx, ctx.principal, restriction, event, profile, extra)
+    await _catch_up(session, ctx, restriction, profile, on)
+    extra = {**(details or {}), **(dated.details() if dated else {})}
+    result = await _apply(session, ctx, ctx.principal, restriction, event, profile, extra, on)
     if result.deadline_rule is not None:
         deadline = compute_rule_deadline(
             result.deadline_rule,
             calendar=await load_working_calendar(session),
             profile=profile,
-            start=deadline_start or ctx.today,
+            start=deadline_start or on,
         )
         name = result.deadline_rule.value
         restriction.deadlines = {**restriction.deadlines, name: deadline_json(name, deadline)}
@@ -585,6 +636,8 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
             f"The profile {profile.name} of {department.code} has no restriction list.",
             code="listing_procedure_not_available",
         )
+    if data.occurred_on is not None:  # a dishonest act is dated when it happened, not later
+        check_date(data.occurred_on, ctx.today, field="body.occurred_on")
     resolved = await resolve_subject(session, data.subject, ctx.today, "body.subject")
     restriction = await _open(
         session,
@@ -684,19 +737,34 @@ async def take_step(
     event: Event,
     if_match: str | None,
     details: dict[str, Any] | None = None,
+    data: Dated | None = None,
 ) -> RestrictionRead:
-    """A step with no data of its own: take up, dismiss, verify, publish."""
+    """A step with no data of its own: take up, dismiss, verify, publish; dated the day
+    it happened, not before the step it follows (publication: the confirmation)."""
     restriction = await _load(session, ctx, restriction_id, if_match)
-    await _step(session, ctx, restriction, event, details=details)
+    previous = (
+        {"confirmation": restriction.confirmed_on or _confirmed_by_lapse_on(restriction, ctx.today)}
+        if event is Event.PUBLISH
+        else {"collection": _collected_on(ctx, restriction)}
+    )
+    dated = date_step(
+        ctx, data.on if data else None, data.late_entry_reason if data else None, previous
+    )
+    await _step(session, ctx, restriction, event, details=details, dated=dated)
     if event is Event.VERIFY:
-        restriction.verified_on = ctx.today
+        restriction.verified_on = dated.on
     elif event is Event.PUBLISH:
-        restriction.published_on = ctx.today
-        restriction.confirmed_on = restriction.confirmed_on or ctx.today
+        restriction.published_on = dated.on
+        restriction.confirmed_on = restriction.confirmed_on or dated.on
     elif event is Event.DISMISS:
-        restriction.withdrawn_on = ctx.today
+        restriction.withdrawn_on = dated.on
     await session.flush()
     return await _read(session, ctx, restriction)
+
+
+def _collected_on(ctx: Context, restriction: Restriction) -> date:
+    """The day the listing was collected (or proposed), in the legal time zone."""
+    return restriction.created_at.astimezone(ctx.settings.tz).date()
 
 
 async def _read(session: AsyncSession, ctx: Context, restriction: Restriction) -> RestrictionRead:
@@ -713,16 +781,20 @@ async def issue_notice(
 ) -> RestrictionRead:
     """告知书 within 3 working days of verification; later is allowed and recorded late."""
     restriction = await _load(session, ctx, restriction_id, if_match)
+    dated = date_step(
+        ctx, data.on, data.late_entry_reason, {"verification": restriction.verified_on}
+    )
     due = due_date(restriction.deadlines, "notice_due")
-    late = due is not None and ctx.today > due
+    late = due is not None and dated.on > due
     await _step(
         session,
         ctx,
         restriction,
         Event.ISSUE_NOTICE,
         details={"method": data.method.value, "late": late},
+        dated=dated,
     )
-    restriction.notice_issued_on = ctx.today
+    restriction.notice_issued_on = dated.on
     restriction.notice_method = data.method.value
     restriction.notice_late = late
     await session.flush()
@@ -735,22 +807,18 @@ async def record_receipt(
     restriction_id: uuid.UUID,
     received_on: date,
     if_match: str | None,
+    late_entry_reason: str | None = None,
 ) -> RestrictionRead:
-    """The day the subject received the notice: 3 working days to object from it."""
+    """The day the subject received the notice: 3 working days to object from it. Not
+    before the notice, not after today; entered later, with the reason."""
     restriction = await _load(session, ctx, restriction_id, if_match)
-    issued = restriction.notice_issued_on
-    if issued is None or received_on < issued or received_on > ctx.today:
-        raise UnprocessableEntity(
-            "The receipt date lies between the notice's issue and today.",
-            code="receipt_date_invalid",
-            errors=[
-                FieldError(
-                    field="body.received_on",
-                    code="receipt_date_invalid",
-                    message=f"between {issued} and {ctx.today}",
-                )
-            ],
-        )
+    dated = date_step(
+        ctx,
+        received_on,
+        late_entry_reason,
+        {"notice": restriction.notice_issued_on},
+        field="body.received_on",
+    )
     if restriction.notice_received_on is not None:
         raise Conflict("The receipt is already recorded.", code="receipt_already_recorded")
     await _step(
@@ -759,7 +827,7 @@ async def record_receipt(
         restriction,
         Event.RECORD_RECEIPT,
         details={"received_on": received_on.isoformat()},
-        deadline_start=received_on,
+        dated=dated,
     )
     restriction.notice_received_on = received_on
     await session.flush()
@@ -773,14 +841,23 @@ async def file_objection(
     data: ObjectionCreate,
     if_match: str | None,
 ) -> RestrictionRead:
-    """陈述申辩 within 3 working days of receipt (LZ §5(1)4); review within 15."""
+    """陈述申辩 within 3 working days of receipt (LZ §5(1)4); review within 15. Dated the
+    day it was made (a mailed statement: its postmark), which the window is judged by."""
     restriction = await _load(session, ctx, restriction_id, if_match)
-    await _step(session, ctx, restriction, Event.OBJECT, details={"statement": data.statement})
+    dated = date_step(
+        ctx,
+        data.on,
+        data.late_entry_reason,
+        {"notice": restriction.notice_issued_on, "receipt": restriction.notice_received_on},
+    )
+    await _step(
+        session, ctx, restriction, Event.OBJECT, details={"statement": data.statement}, dated=dated
+    )
     review_due = due_date(restriction.deadlines, "review_due")
     assert review_due is not None
     objection = Objection(
         restriction_id=restriction.id,
-        filed_on=ctx.today,
+        filed_on=dated.on,
         statement=data.statement,
         evidence_refs=list(data.evidence_refs),
         filed_by=ctx.principal.sub,
@@ -806,6 +883,7 @@ async def review_objection(
         raise NotFound(f"No objection {objection_id} on this listing.", code="objection_not_found")
     if objection.outcome is not None:
         raise Conflict("The objection is already reviewed.", code="objection_already_reviewed")
+    dated = date_step(ctx, data.on, data.late_entry_reason, {"objection": objection.filed_on})
     event = Event.REVIEW_UPHELD if data.outcome is ReviewOutcome.upheld else Event.REVIEW_OVERTURNED
     await _step(
         session,
@@ -813,15 +891,16 @@ async def review_objection(
         restriction,
         event,
         details={"objection_id": str(objection.id), "reasons": data.reasons},
+        dated=dated,
     )
     objection.outcome = data.outcome.value
     objection.reasons = data.reasons
-    objection.reviewed_on = ctx.today
+    objection.reviewed_on = dated.on
     objection.reviewed_by = ctx.principal.sub
     if data.outcome is ReviewOutcome.upheld:
-        restriction.confirmed_on = ctx.today
+        restriction.confirmed_on = dated.on
     else:
-        restriction.withdrawn_on = ctx.today
+        restriction.withdrawn_on = dated.on
     await session.flush()
     return await _read(session, ctx, restriction)
 
@@ -837,14 +916,18 @@ async def record_rectification(
     restriction = await _load(session, ctx, restriction_id, if_match)
     if restriction.rectified_on is not None:
         raise Conflict("Rectification is already recorded.", code="rectification_recorded")
+    dated = date_step(
+        ctx, data.on, data.late_entry_reason, {"publication": restriction.published_on}
+    )
     await _step(
         session,
         ctx,
         restriction,
         Event.RECORD_RECTIFICATION,
         details={"description": data.description, "evidence_refs": data.evidence_refs},
+        dated=dated,
     )
-    restriction.rectified_on = ctx.today
+    restriction.rectified_on = dated.on
     restriction.rectification = {
         "description": data.description,
         "evidence_refs": list(data.evidence_refs),
@@ -870,13 +953,23 @@ async def request_lifting(
     ]
     if pending:
         raise Conflict("A lifting request is already pending.", code="lifting_request_pending")
-    await _step(session, ctx, restriction, Event.REQUEST_LIFTING, details={"reason": data.reason})
+    dated = date_step(
+        ctx, data.on, data.late_entry_reason, {"rectification": restriction.rectified_on}
+    )
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.REQUEST_LIFTING,
+        details={"reason": data.reason},
+        dated=dated,
+    )
     due = due_date(restriction.deadlines, "lifting_decision_due")
     assert due is not None
     RestrictionRepository(session).add(
         LiftingRequest(
             restriction_id=restriction.id,
-            requested_on=ctx.today,
+            requested_on=dated.on,
             reason=data.reason,
             evidence_refs=list(data.evidence_refs),
             requested_by=ctx.principal.sub,
@@ -901,6 +994,9 @@ async def decide_lifting(
         raise NotFound(f"No lifting request {request_id}.", code="lifting_request_not_found")
     if request.outcome is not None:
         raise Conflict("The request is already decided.", code="lifting_request_decided")
+    dated = date_step(
+        ctx, data.on, data.late_entry_reason, {"lifting_request": request.requested_on}
+    )
     event = Event.LIFT if data.outcome is LiftingOutcome.lifted else Event.REJECT_LIFTING
     await _step(
         session,
@@ -908,13 +1004,14 @@ async def decide_lifting(
         restriction,
         event,
         details={"request_id": str(request.id), "reasons": data.reasons},
+        dated=dated,
     )
     request.outcome = data.outcome.value
     request.reasons = data.reasons
-    request.decided_on = ctx.today
+    request.decided_on = dated.on
     request.decided_by = ctx.principal.sub
     if data.outcome is LiftingOutcome.lifted:
-        restriction.lifted_on = ctx.today
+        restriction.lifted_on = dated.on
     await session.flush()
     return await _read(session, ctx, restriction)
 
@@ -932,16 +1029,14 @@ async def correct(
     and is flagged late.
     """
     restriction = await _load(session, ctx, restriction_id, if_match)
-    if data.discovered_on > ctx.today:
-        raise UnprocessableEntity(
-            "The error cannot be discovered in the future.",
-            code="discovered_in_future",
-            errors=[
-                FieldError(
-                    field="body.discovered_on", code="discovered_in_future", message="future"
-                )
-            ],
-        )
+    # The error is found in a listing that exists, and before it is corrected.
+    check_date(
+        data.discovered_on,
+        ctx.today,
+        {"collection": _collected_on(ctx, restriction)},
+        field="body.discovered_on",
+    )
+    dated = date_step(ctx, data.on, data.late_entry_reason, {"discovery": data.discovered_on})
     changes = data.changes.model_dump(exclude_none=True) if data.changes else {}
     if data.kind == "fix" and not changes:
         raise UnprocessableEntity(
@@ -954,7 +1049,7 @@ async def correct(
     due = compute_rule_deadline(
         DeadlineRule.CORRECTION_DUE, calendar=calendar, profile=profile, start=data.discovered_on
     )
-    late = ctx.today > due.date
+    late = dated.on > due.date
     event = Event.CORRECT_REMOVE if data.kind == "remove" else Event.CORRECT_FIX
     diff = {
         field: {"before": _jsonable(getattr(restriction, field)), "after": value}
@@ -966,18 +1061,19 @@ async def correct(
         restriction,
         event,
         details={"reason": data.reason, "late": late, "changes": diff},
+        dated=dated,
     )
     for field, value in changes.items():
         setattr(restriction, field, value)
     if data.kind == "remove":
-        restriction.withdrawn_on = ctx.today
+        restriction.withdrawn_on = dated.on
     RestrictionRepository(session).add(
         Correction(
             restriction_id=restriction.id,
             kind=data.kind.value,
             discovered_on=data.discovered_on,
             due_on=due.date,
-            corrected_on=ctx.today,
+            corrected_on=dated.on,
             late=late,
             reason=data.reason,
             changes=diff,
