@@ -62,7 +62,9 @@ def _context(request: Request, principal: Principal, clock: ClockDep) -> Context
         "The mode must be one the check allowed and the check still valid. All five "
         "affirmations of DZ art. 9 must be true; each false or missing one is named in the "
         "422. The notice (DZ art. 8) is snapshotted from the catalog version; the first "
-        "deadline is computed with its citation."
+        "deadline is computed with its citation. 签署日不早于信用核查日: a `signed_at` before "
+        "the day of the credit check is 422 `step_date_before_previous_step` (a day after "
+        "today: `step_date_in_future`), both dates in the problem."
     ),
     responses=problem_responses(401, 403, 404, 409, 422),
 )
@@ -405,7 +407,10 @@ async def supervision_feedback(
     response_model=VerificationRead,
     summary="Record a verification result (核查结果)",
     description="Fulfilled: the commitment is fulfilled. Not fulfilled: rectification is "
-    "ordered within `rectification_period` (DZ art. 13 ¶2).",
+    "ordered within `rectification_period` (DZ art. 13 ¶2). 核查日不早于开启核查之日: a "
+    "`checked_at` before the day the verification was opened is 422 "
+    "`step_date_before_previous_step`, a day after today `step_date_in_future`, both "
+    "dates in the problem.",
     responses=STEP_RESPONSES,
 )
 async def record_verification_result(

@@ -74,6 +74,7 @@ from app.rules.lifecycles import (
 from app.rules.periods import Deadline, Unit
 from app.rules.profiles import Mode, Profile, get_profile
 from app.rules.restrictions import Situation
+from app.step_dates import check_date
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
@@ -555,6 +556,13 @@ async def create_commitment(
         raise NotFound(f"No credit check {data.credit_check_id}.", code="credit_check_not_found")
     if check.result != CheckResult.PASS:
         raise Conflict("The credit check did not pass.", code="credit_check_failed")
+    # Signed after the check that backs it: a signature dated before is a typo, not a breach.
+    check_date(
+        data.signed_at.astimezone(ctx.settings.tz).date(),
+        ctx.today,
+        {"credit_check": check.checked_on},
+        field="body.signed_at",
+    )
     if ctx.today > check.valid_until:
         raise Conflict(
             f"The credit check was valid until {check.valid_until.isoformat()}; run a new one.",
@@ -949,12 +957,20 @@ async def record_verification_result(
         )
     commitment = await repository.get(verification.commitment_id, for_update=True)
     assert commitment is not None
+    checked_at = data.checked_at or ctx.now
+    # Checked after the verification was opened, not after today.
+    check_date(
+        checked_at.astimezone(ctx.settings.tz).date(),
+        ctx.today,
+        {"verification_opening": verification.opened_at.astimezone(ctx.settings.tz).date()},
+        field="body.checked_at",
+    )
     department = await DepartmentRepository(session).get(ctx.principal.department or "")
     verification.status = "completed"
     verification.verification_number = data.verification_number or (
         f"HC-{commitment.department[:6]}-{ctx.today.year}-{verification.id.hex[:10].upper()}"
     )
-    verification.checked_at = data.checked_at or ctx.now
+    verification.checked_at = checked_at
     verification.checking_department_code = ctx.principal.department
     verification.checking_department_name = department.name if department else None
     verification.basis = data.basis
