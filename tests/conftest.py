@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -31,6 +33,7 @@ from app.clock import FixedClock
 from app.config import Settings
 from app.db import Database
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Problem
+from app.logs import JsonFormatter
 from app.main import create_app
 from app.migrate import upgrade
 
@@ -218,6 +221,21 @@ def app_harness(
     settings: Settings, database: Database, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> Harness:
     return Harness(settings=settings, database=database.with_sessionmaker(sessionmaker))
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """What the service's loggers write, as the JSON lines on stderr read."""
+    output = io.StringIO()
+    handler = logging.StreamHandler(output)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield output
+    root.removeHandler(handler)
+    root.setLevel(level)
 
 
 # Tests count dates by hand from the 2026 calendar: "now" is fixed unless a test moves it.

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from app.logs import JsonFormatter
 from app.masking import mask_identifiers
 from tests.conftest import TokenFactory
 from tests.factories import ORG_ID, PERSON_ID
 
 # The first generation of ID cards: 15 digits, born 85-06-12 (GB 11643-1989).
 OLD_ID = "370102850612123"
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """What the service's loggers write, as the JSON lines on stderr read."""
-    output = io.StringIO()
-    handler = logging.StreamHandler(output)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield output
-    root.removeHandler(handler)
-    root.setLevel(level)
 
 
 def access_lines(output: io.StringIO) -> list[dict[str, Any]]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,27 +19,12 @@ from app.audit.service import chain_pending, record
 from app.auth import Principal, Role
 from app.clock import FixedClock
 from app.db import Database
-from app.logs import JsonFormatter
 from app.worker import Worker
 from tests.conftest import Harness, make_settings, migrated_database
 from tests.factories import PERSON_ID
 from tests.server_process import run_worker_once
 
 CLERK = Principal(sub="bob", roles=frozenset({Role.clerk}), department="371400-SPJ")
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    output = io.StringIO()
-    handler = logging.StreamHandler(output)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield output
-    root.removeHandler(handler)
-    root.setLevel(level)
 
 
 def worker_lines(text: str) -> list[dict[str, Any]]:
