@@ -10,37 +10,38 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from app import crypto, health
 from app.audit import router as audit_router
-from app.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
 from app.catalog import router as catalog_router
-from app.clock import Clock, SystemClock
 from app.commitments import router as commitments_router
-from app.config import Settings, get_settings
 from app.consents import router as consents_router
+from app.core.clock import Clock, SystemClock
+from app.core.config import Settings, get_settings
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.logs import configure_logging
 from app.credit_checks import router as credit_checks_router
-from app.db import Database
 from app.departments import router as departments_router
-from app.errors import install_error_handlers
 from app.events import router as events_router
-from app.idempotency.middleware import IdempotencyMiddleware
-from app.idempotency.transaction import require_kept_creates
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
-from app.logs import configure_logging
-from app.metrics import Metrics, MetricsMiddleware
-from app.metrics import router as metrics_router
-from app.middleware import RequestContextMiddleware
-from app.openapi import install_openapi
+from app.ops import health
+from app.ops.metrics import Metrics, MetricsMiddleware
+from app.ops.metrics import router as metrics_router
+from app.ops.worker import Worker
+from app.privacy import crypto
 from app.profiles import router as profiles_router
-from app.rate_limit import RateLimiter, RateLimitMiddleware
 from app.restrictions import router as restrictions_router
-from app.security_headers import SecurityHeadersMiddleware
 from app.tasks import router as tasks_router
+from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
+from app.web.idempotency.middleware import IdempotencyMiddleware
+from app.web.idempotency.transaction import require_kept_creates
+from app.web.middleware import RequestContextMiddleware
+from app.web.openapi import install_openapi
+from app.web.rate_limit import RateLimiter, RateLimitMiddleware
+from app.web.security_headers import SecurityHeadersMiddleware
 from app.webhooks import router as webhooks_router
-from app.worker import Worker
 
 DESCRIPTION = """\
 **政务服务信用信息应用服务**：政务服务平台在办理政务服务事项时应用申请人的信用信息——

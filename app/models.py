@@ -7,12 +7,11 @@ from app.calendar.models import CalendarYear
 from app.catalog.models import Matter, MatterVersion
 from app.commitments.models import Commitment, CommitmentEvent, Verification
 from app.consents.models import Consent
+from app.core.db import Base
 from app.credit_checks.models import CreditCheck
 from app.credit_records.models import CreditRecordEntry
-from app.db import Base
 from app.departments.models import Department
 from app.events.models import Event
-from app.idempotency.models import IdempotencyRecord
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.restrictions.models import (
     Correction,
@@ -22,6 +21,7 @@ from app.restrictions.models import (
     RestrictionEvent,
 )
 from app.subjects.models import Subject
+from app.web.idempotency.models import IdempotencyRecord
 from app.webhooks.models import Delivery, Subscription
 
 metadata = Base.metadata

@@ -105,7 +105,7 @@ def jwt_secret() -> str:
 
 
 def _setting_known(name: str) -> bool:
-    from app.config import Settings
+    from app.core.config import Settings
 
     return name in Settings.model_fields
 
@@ -143,11 +143,11 @@ def configure_in_process(database: str) -> None:
     for name in [k for k in os.environ if k.upper().startswith("ZWFW_") and k not in wanted]:
         del os.environ[name]
     os.environ.update(wanted)
-    from app.config import load_settings
+    from app.core.config import load_settings
 
     settings = load_settings()
     if hasattr(settings, "keyring") and key_settings():
-        from app import crypto
+        from app.privacy import crypto
 
         crypto.configure(settings.keyring())
 

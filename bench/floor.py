@@ -76,11 +76,11 @@ def _identifier_index(subject_type: str, id_number: str) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    from app.config import load_settings
+    from app.core.config import load_settings
 
     settings = load_settings()
     if getattr(settings, "data_key", None) is not None:
-        from app import crypto
+        from app.privacy import crypto
 
         crypto.configure(settings.keyring())
     url = settings.database_url.replace("postgresql+asyncpg://", "postgresql://")

@@ -48,8 +48,8 @@ _tokens: dict[tuple[str, str, str], str] = {}
 
 
 def token(role: str, department: str, caller: int) -> str:
-    from app.auth import mint_token
-    from app.config import load_settings
+    from app.core.config import load_settings
+    from app.web.auth import mint_token
 
     key = (role, department, str(caller))
     if key not in _tokens:

@@ -55,7 +55,7 @@ async def trace_routes(targets: list[Target]) -> list[RouteTrace]:
     """One request per route through the app, recording what the engine sends."""
     from sqlalchemy import event
 
-    from app.config import load_settings
+    from app.core.config import load_settings
     from app.main import create_app
 
     settings = load_settings()

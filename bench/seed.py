@@ -748,8 +748,8 @@ def migrate(database: str) -> None:
 
 async def load_catalog(database: str, profile: str) -> None:
     from app.calendar.seed import seed_missing_years
-    from app.db import Database
-    from app.demo import load_demo
+    from app.core.db import Database
+    from app.ops.demo import load_demo
 
     db = Database(database_url(database))
     try:

@@ -31,7 +31,7 @@ UVICORN_SETTINGS: dict[str, Any] = {
 
 def build(kind: str) -> Any:
     if kind == "api":
-        from app.config import load_settings
+        from app.core.config import load_settings
         from app.main import create_app
 
         settings = load_settings()

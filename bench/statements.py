@@ -44,8 +44,8 @@ async def measure_statements(database: str) -> dict[str, dict[str, float]]:
     """CPU microseconds per statement: {statement: {"asyncpg": …, "core": …, "orm": …}}."""
     from sqlalchemy import literal, select
 
-    from app.config import load_settings
-    from app.db import Database
+    from app.core.config import load_settings
+    from app.core.db import Database
     from app.joint_punishment.models import JointPunishmentEntry
     from app.joint_punishment.repository import JointPunishmentRepository
     from app.subjects.models import Subject, identifier_index

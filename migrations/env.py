@@ -9,9 +9,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from app import crypto
-from app.db import create_engine
+from app.core.db import create_engine
 from app.models import metadata
+from app.privacy import crypto
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -25,7 +25,7 @@ def _configure_keyring() -> None:
     try:
         crypto.keyring()
     except RuntimeError:
-        from app.config import SettingsError, get_settings
+        from app.core.config import SettingsError, get_settings
 
         try:
             settings = get_settings()
@@ -39,7 +39,7 @@ def _database_url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from app.config import get_settings
+    from app.core.config import get_settings
 
     return get_settings().database_url
 

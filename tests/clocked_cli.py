@@ -1,5 +1,5 @@
 """``python -m tests.clocked_cli <clock file> <zwfw-credit arguments>``: the real command line
-(``app.cli.main``) with one change, "now" is read from a file the test writes.
+(``app.ops.cli.main``) with one change, "now" is read from a file the test writes.
 
 Tests count dates by hand from the 2026 calendar, so a server process must stand on a day the
 test chooses and move when the test moves it: ``set_clock(path, when)`` (tests/server_process.py)
@@ -13,8 +13,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from app import cli
-from app.clock import SystemClock
+from app.core.clock import SystemClock
+from app.ops import cli
 
 
 def install(path: Path) -> None:

@@ -26,16 +26,16 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from app import crypto
-from app.auth import mint_token
 from app.calendar.seed import seed_missing_years
-from app.clock import FixedClock
-from app.config import Settings
-from app.db import Database
-from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Problem
-from app.logs import JsonFormatter
+from app.core.clock import FixedClock
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Problem
+from app.core.logs import JsonFormatter
 from app.main import create_app
-from app.migrate import upgrade
+from app.ops.migrate import upgrade
+from app.privacy import crypto
+from app.web.auth import mint_token
 
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 TEST_DATA_KEY = "t1:" + base64.b64encode(b"test-data-key-of-exactly-32-byte").decode()

@@ -1,7 +1,7 @@
 """Test data through the API, and valid identifiers computed by an independent implementation.
 
 Check characters come from python-stdnum's `calc_check_digit` functions, not from the code
-under test (app/identifiers.py only uses them for the final comparison).
+under test (app/core/identifiers.py only uses them for the final comparison).
 """
 
 from __future__ import annotations

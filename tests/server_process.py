@@ -41,14 +41,14 @@ class ServerFailed(RuntimeError):
 
 
 def command(clock_file: Path | None = None) -> list[str]:
-    """``<venv>/bin/zwfw-credit`` beside the running interpreter, else ``python -m app.cli``;
+    """``<venv>/bin/zwfw-credit`` beside the running interpreter, else ``python -m app.ops.cli``;
     with ``clock_file``, the same command line with its clock read from that file."""
     if clock_file is not None:
         return [sys.executable, "-m", "tests.clocked_cli", str(clock_file)]
     script = Path(sys.executable).with_name("zwfw-credit")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "app.cli"]
+    return [sys.executable, "-m", "app.ops.cli"]
 
 
 def set_clock(path: Path, when: datetime) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.masking import mask_identifiers
+from app.privacy.masking import mask_identifiers
 from tests.conftest import TokenFactory
 from tests.factories import ORG_ID, PERSON_ID
 

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
 from app.audit.service import record
-from app.auth import Principal, Role
-from app.db import Database, SessionDep
-from app.errors import problem_body
+from app.core.db import Database, SessionDep
+from app.core.errors import problem_body
 from app.main import create_app
+from app.web.auth import Principal, Role
 from tests.conftest import TEST_SECRET, Harness, TokenFactory
 from tests.factories import PERSON, setup_catalog
 

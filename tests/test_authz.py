@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth import Role
-from app.authz import MATRIX
 from app.main import create_app
+from app.web.auth import Role
+from app.web.authz import MATRIX
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory, make_settings
 from tests.factories import AGENCY, LINZI, ORG, REGULATOR, ok, setup_catalog
@@ -40,7 +40,7 @@ def _concrete(path: str) -> str:
 
 def test_every_route_has_exactly_one_row() -> None:
     keys = {(m, p) for m, p, _ in OPERATIONS}
-    assert keys - set(MATRIX) == set(), "routes without a row in app/authz.py"
+    assert keys - set(MATRIX) == set(), "routes without a row in app/web/authz.py"
     assert set(MATRIX) - keys == set(), "rows for routes that do not exist"
     for method, path, secured in OPERATIONS:
         assert MATRIX[(method, path)].public is not secured, (method, path)

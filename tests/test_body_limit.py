@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
 from app.consents.models import Consent
+from app.core.clock import FixedClock
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.main import create_app
 from tests.conftest import Harness, TokenFactory, make_settings

@@ -7,9 +7,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.auth import Role, decode_token, mint_token
-from app.cli import main
-from app.config import SettingsError, load_settings
+from app.core.config import SettingsError, load_settings
+from app.ops.cli import main
+from app.web.auth import Role, decode_token, mint_token
 from tests.conftest import TEST_SECRET
 
 SECRET = "x" * 40

@@ -25,10 +25,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from app.audit.service import record
-from app.auth import Principal, mint_token
-from app.db import Database, SessionDep
-from app.errors import is_database_unavailable
+from app.core.db import Database, SessionDep
+from app.core.errors import is_database_unavailable
 from app.main import create_app
+from app.web.auth import Principal, mint_token
 from tests.conftest import IN_CI, make_settings, prepare_database
 from tests.test_app import assert_problem
 

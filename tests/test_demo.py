@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.demo import load_demo
+from app.ops.demo import load_demo
 
 
 async def test_demo_catalog_loads_once_with_six_matters_across_three_agencies(

@@ -29,8 +29,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.clock import FixedClock
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.ops.worker import Worker
 from tests.commitments.conftest import commitment
 from tests.conftest import Harness, TokenFactory
 from tests.factories import ORG, ORG_ID, ok, setup_catalog

@@ -12,16 +12,16 @@ from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.clock import FixedClock
 from app.consents.models import Consent
-from app.db import SessionDep
-from app.errors import install_error_handlers
-from app.idempotency.middleware import IdempotencyMiddleware, caller_key
-from app.idempotency.models import IdempotencyRecord
-from app.idempotency.repository import lock_number
-from app.idempotency.transaction import KeepingRoute, require_kept_creates
+from app.core.clock import FixedClock
+from app.core.db import SessionDep
+from app.core.errors import install_error_handlers
 from app.main import create_app
-from app.worker import Worker
+from app.ops.worker import Worker
+from app.web.idempotency.middleware import IdempotencyMiddleware, caller_key
+from app.web.idempotency.models import IdempotencyRecord
+from app.web.idempotency.repository import lock_number
+from app.web.idempotency.transaction import KeepingRoute, require_kept_creates
 from tests.conftest import Harness, TokenFactory
 from tests.factories import PERSON, consent_body
 from tests.test_app import assert_problem

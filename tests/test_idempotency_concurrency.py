@@ -12,12 +12,12 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import func, select
 
-from app.clock import FixedClock
 from app.consents.models import Consent
-from app.db import Database, SessionDep
-from app.errors import install_error_handlers
-from app.idempotency.middleware import IdempotencyMiddleware
-from app.idempotency.transaction import KeepingRoute
+from app.core.clock import FixedClock
+from app.core.db import Database, SessionDep
+from app.core.errors import install_error_handlers
+from app.web.idempotency.middleware import IdempotencyMiddleware
+from app.web.idempotency.transaction import KeepingRoute
 from tests.conftest import (
     DEFAULT_NOW,
     TokenFactory,

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from app import crypto
-from app.migrate import downgrade, upgrade
+from app.ops.migrate import downgrade, upgrade
+from app.privacy import crypto
 from tests.conftest import (
     make_settings,
 )

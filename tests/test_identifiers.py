@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.identifiers import InvalidIdentifier, check_resident_id, check_uscc
+from app.core.identifiers import InvalidIdentifier, check_resident_id, check_uscc
 from tests.factories import resident_id, uscc, wrong_check
 
 TODAY = date(2026, 9, 30)

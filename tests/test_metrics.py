@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.conftest import TokenFactory
 from tests.factories import ORG, setup_catalog
 from tests.restrictions.conftest import at, collect, step

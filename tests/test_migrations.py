@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from app.db import Database
-from app.migrate import check, downgrade, upgrade
+from app.core.db import Database
 from app.models import metadata
+from app.ops.migrate import check, downgrade, upgrade
 
 
 def _tables(url: str) -> set[str]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from app.main import create_app
-from app.openapi import Link, add_links
+from app.web.openapi import Link, add_links
 from tests.conftest import make_settings
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

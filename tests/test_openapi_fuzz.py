@@ -36,13 +36,13 @@ from hypothesis import strategies as st
 from schemathesis.core.failures import FailureGroup
 from schemathesis.python import asgi
 
-from app.auth import Role, mint_token
-from app.clock import FixedClock
-from app.db import Database
-from app.demo import load_demo
-from app.errors import PROBLEM_MEDIA_TYPE
+from app.core.clock import FixedClock
+from app.core.db import Database
+from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.joint_punishment.importing import COLUMNS
 from app.main import create_app
+from app.ops.demo import load_demo
+from app.web.auth import Role, mint_token
 from tests.conftest import (
     DEFAULT_NOW,
     create_postgres_database,

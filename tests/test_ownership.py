@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth import Role
-from app.authz import MATRIX, Access, Owner
-from app.clock import FixedClock
+from app.core.clock import FixedClock
+from app.web.auth import Role
+from app.web.authz import MATRIX, Access, Owner
 from tests.commitments.conftest import ALL_TRUE
 from tests.conftest import TokenFactory
 from tests.factories import (
@@ -28,7 +28,7 @@ from tests.factories import (
 from tests.restrictions.conftest import at, published
 from tests.test_authz import SPEC, _concrete
 
-# The roles that act for a department, written out here rather than read from app.auth.
+# The roles that act for a department, written out here rather than read from app.web.auth.
 DEPARTMENT_SCOPED = (Role.clerk, Role.verifier, Role.regulator, Role.platform)
 SCOPED_ROUTES = [
     (method, path, role)
@@ -256,7 +256,7 @@ def test_every_owned_row_is_walked_by_kind() -> None:
 async def test_a_route_whose_owner_has_no_rule_refuses_everyone(
     client: httpx.AsyncClient, auth: TokenFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import ownership
+    from app.web import ownership
 
     await setup_catalog(client, auth)
     consent = await record_consent(client, auth)
@@ -270,7 +270,7 @@ async def test_a_route_whose_owner_has_no_rule_refuses_everyone(
 async def test_a_route_that_declares_no_owner_dependency_refuses_everyone(
     client: httpx.AsyncClient, auth: TokenFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import authz
+    from app.web import authz
 
     monkeypatch.setattr(authz, "OWNER_ENFORCERS", set())
     monkeypatch.setattr(authz, "_declares_enforcer", {})

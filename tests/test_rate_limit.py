@@ -12,10 +12,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.auth import mint_token
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
-from app.rate_limit import RateLimiter
+from app.web.auth import mint_token
+from app.web.rate_limit import RateLimiter
 from tests.conftest import IN_CI, make_settings
 from tests.test_app import assert_problem
 
@@ -89,7 +89,7 @@ async def test_an_empty_setting_turns_rate_limiting_off() -> None:
 
 @pytest.mark.parametrize("value", ["lots", "3/fortnight", "three per minute"])
 def test_a_malformed_rate_limit_is_refused_at_start(value: str) -> None:
-    from app.config import SettingsError, load_settings
+    from app.core.config import SettingsError, load_settings
 
     with pytest.raises(SettingsError, match="ZWFW_RATE_LIMIT"):
         load_settings(

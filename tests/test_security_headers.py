@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from app.config import SettingsError, load_settings
+from app.core.config import SettingsError, load_settings
 from app.main import create_app
-from app.security_headers import API_CSP
+from app.web.security_headers import API_CSP
 from tests.conftest import make_settings
 
 ORIGIN = "https://portal.example.gov.cn"

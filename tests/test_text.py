@@ -25,13 +25,13 @@ from app.commitments.models import Verification
 from app.commitments.schemas import VerificationResultCreate
 from app.consents.models import Consent
 from app.consents.schemas import ConsentCreate, ConsentRevocation
+from app.core.text import Text, text
 from app.departments.models import Department
 from app.departments.schemas import DepartmentCreate, DepartmentUpdate
 from app.main import create_app
 from app.restrictions.models import Restriction
 from app.subjects.models import Subject
 from app.subjects.schemas import SubjectIn
-from app.text import Text, text
 from app.webhooks.models import Subscription
 from app.webhooks.schemas import SubscriptionCreate
 from tests.conftest import TokenFactory, make_settings

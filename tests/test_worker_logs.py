@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import worker as worker_module
 from app.audit.service import chain_pending, record
-from app.auth import Principal, Role
-from app.clock import FixedClock
-from app.db import Database
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.core.db import Database
+from app.ops import worker as worker_module
+from app.ops.worker import Worker
+from app.web.auth import Principal, Role
 from tests.conftest import Harness, make_settings, migrated_database
 from tests.factories import PERSON_ID
 from tests.server_process import run_worker_once
@@ -30,7 +30,7 @@ CLERK = Principal(sub="bob", roles=frozenset({Role.clerk}), department="371400-S
 def worker_lines(text: str) -> list[dict[str, Any]]:
     """Every line parsed as JSON (a line that is not JSON fails the test)."""
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return [line for line in lines if line["logger"] == "app.worker"]
+    return [line for line in lines if line["logger"] == "app.ops.worker"]
 
 
 def assert_timestamped(line: dict[str, Any]) -> None:

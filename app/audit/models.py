@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, BigIntKey, UTCDateTime, utcnow
+from app.core.db import Base, BigIntKey, UTCDateTime, utcnow
 
 
 class AuditEntry(Base):

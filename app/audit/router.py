@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query
 
 from app.audit import service
 from app.audit.schemas import AuditChainVerification, AuditEntryRead
-from app.authz import Authorized
-from app.db import MAX_BIGINT, SessionDep
-from app.errors import problem_responses
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.core.db import MAX_BIGINT, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.web.authz import Authorized
 
 router = APIRouter(prefix="/api/v1/audit-log", tags=["audit"])
 

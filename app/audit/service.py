@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, check_link, entry_hash
 from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
-from app.auth import Principal
-from app.db import utcnow
-from app.errors import UnprocessableEntity
-from app.logs import request_id_var
-from app.pagination import Page, decode_cursor, encode_cursor
+from app.core.db import utcnow
+from app.core.errors import UnprocessableEntity
+from app.core.logs import request_id_var
+from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.web.auth import Principal
 
 from .schemas import AuditChainVerification, AuditEntryRead
 

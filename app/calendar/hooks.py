@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.context import Context
+from app.core.context import Context
 from app.rules.calendar import WorkingCalendar
 
 RecomputeHook = Callable[[AsyncSession, Context, WorkingCalendar], Awaitable[int]]

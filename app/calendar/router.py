@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from app.authz import Authorized
 from app.calendar import service
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
-from app.context import ContextDep
-from app.db import SessionDep
-from app.errors import FieldError, UnprocessableEntity, problem_responses
+from app.core.context import ContextDep
+from app.core.db import SessionDep
+from app.core.errors import FieldError, UnprocessableEntity, problem_responses
 from app.rules.periods import Unit
+from app.web.authz import Authorized
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 

@@ -5,8 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.text import text
 from app.rules.periods import Unit
-from app.text import text
 
 
 class CalendarYearRead(BaseModel):

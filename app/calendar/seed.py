@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.service import record
-from app.auth import Principal
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
-from app.db import utcnow
+from app.core.db import utcnow
+from app.web.auth import Principal
 
 logger = logging.getLogger("app.calendar")
 

@@ -11,10 +11,10 @@ from app.calendar.hooks import recompute_provisional
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
-from app.concurrency import check_version
-from app.context import Context
-from app.db import utcnow
-from app.errors import FieldError, UnprocessableEntity
+from app.core.concurrency import check_version
+from app.core.context import Context
+from app.core.db import utcnow
+from app.core.errors import FieldError, UnprocessableEntity
 from app.rules.calendar import WorkingCalendar, YearCalendar, validate_year_calendar
 from app.rules.periods import Unit, compute_deadline
 

@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path
 
-from app.authz import Authorized
 from app.catalog import service
 from app.catalog.schemas import MATTER_CODE_PATTERN, MatterCreate, MatterRead, MatterUpdate
-from app.clock import ClockDep
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.core.clock import ClockDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
 
 router = APIRouter(prefix="/api/v1/matters", tags=["catalog"], route_class=KeepingRoute)
 public_router = APIRouter(

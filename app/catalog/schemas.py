@@ -6,10 +6,10 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.rules.periods import Unit
 from app.rules.profiles import HighRiskCategory, Mode
-from app.text import Reference, text
 
 MATTER_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # The terms are kept as JSON, the notice texts as Text, the name as String(200).

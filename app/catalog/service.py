@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
 from app.catalog.models import Matter, MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import (
@@ -19,12 +18,13 @@ from app.catalog.schemas import (
     MatterUpdate,
     VerificationMethod,
 )
-from app.concurrency import check_version
+from app.core.concurrency import check_version
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.departments.repository import DepartmentRepository
-from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
-from app.pagination import Page, decode_cursor, encode_cursor
 from app.rules.eligibility import MatterTerms
 from app.rules.profiles import HighRiskCategory, Mode, get_profile
+from app.web.auth import Principal
 
 _DEPARTMENT_FIELDS = ("agency_department", "regulator_department", "onsite_verification_department")
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.catalog.schemas import MatterModes
 from app.commitments.schemas import NoticeItem, NoticeRead
-from app.deadlines import DeadlineRead
 from app.documents.pdf import DeadlineLine, Document, Section
+from app.lifecycle.deadlines import DeadlineRead
 from app.rules.profiles import Mode
 
 # DZ art. 9 ¶1, one sentence per affirmation.

@@ -10,9 +10,9 @@ from app.audit.service import record
 from app.commitments import service
 from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_document
 from app.commitments.schemas import NoticeRead
-from app.context import Context
-from app.deadlines import DeadlineRead
+from app.core.context import Context
 from app.documents.pdf import render_pdf
+from app.lifecycle.deadlines import DeadlineRead
 from app.subjects.repository import SubjectRepository
 
 

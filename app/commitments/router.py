@@ -8,9 +8,6 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import Principal
-from app.authz import Authorized
-from app.clock import ClockDep
 from app.commitments import documents, service
 from app.commitments.schemas import (
     CommitmentCreate,
@@ -27,13 +24,16 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
-from app.context import Context
-from app.db import SessionDep
-from app.deprecation import deprecated_responses, successor_route
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
-from app.ownership import ListScope, Owned, Scope
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.core.clock import ClockDep
+from app.core.context import Context
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.web.auth import Principal
+from app.web.authz import Authorized
+from app.web.deprecation import deprecated_responses, successor_route
+from app.web.idempotency.transaction import KeepingRoute
+from app.web.ownership import ListScope, Owned, Scope
 
 router = APIRouter(prefix="/api/v1/commitments", tags=["commitments"], route_class=KeepingRoute)
 # Searches by identifier take it in the body: a URL is written to every gateway's log.

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
-from app.deadlines import DeadlineRead
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.lifecycle.deadlines import DeadlineRead
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
-from app.text import Reference, text
 
 # Reasons and notes go to the withdrawal column (Text) and the history's details (JSON).
 _Reason = Annotated[str, text(2000, multiline=True)]

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
 from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.models import MatterVersion
@@ -42,15 +41,17 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
-from app.concurrency import check_version
-from app.context import Context
+from app.core.concurrency import check_version
+from app.core.context import Context
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records import service as credit_records
-from app.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
 from app.departments.repository import DepartmentRepository
-from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.events.service import emit
-from app.pagination import Page, decode_cursor, encode_cursor
+from app.lifecycle.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
+from app.lifecycle.refusals import refusal
+from app.lifecycle.step_dates import check_date
 from app.restrictions import service as restrictions
 from app.rules.calendar import WorkingCalendar
 from app.rules.citations import Citation
@@ -74,11 +75,10 @@ from app.rules.lifecycles import (
 from app.rules.periods import Deadline, Unit
 from app.rules.profiles import Mode, Profile, get_profile
 from app.rules.restrictions import Situation
-from app.step_dates import check_date
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
-from app.transitions import refusal
+from app.web.auth import Principal
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _SIGNATURE_SKEW = timedelta(minutes=5)
@@ -214,7 +214,7 @@ async def _version_of(session: AsyncSession, commitment: Commitment) -> MatterVe
 
 
 async def load_for_read(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment:
-    """The commitment (whose departments may read it: ``app.ownership``, owner related)."""
+    """The commitment (whose departments may read it: ``app.web.ownership``, owner related)."""
     commitment = await CommitmentRepository(session).get(commitment_id)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
@@ -240,7 +240,7 @@ async def _load_for_agency(
     session: AsyncSession, commitment_id: uuid.UUID, if_match: str | None
 ) -> Commitment:
     """The commitment, locked, for a step only its agency (政务服务实施机关) may take
-    (the route's owner, enforced by ``app.ownership``)."""
+    (the route's owner, enforced by ``app.web.ownership``)."""
     commitment = await CommitmentRepository(session).get(commitment_id, for_update=True)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
@@ -583,7 +583,7 @@ async def create_commitment(
     assert check.matter_version_id is not None
     version = await CatalogRepository(session).get_version(check.matter_version_id)
     assert version is not None
-    # Made with the matter's agency only: the route's owner (agency), app.ownership.
+    # Made with the matter's agency only: the route's owner (agency), app.web.ownership.
     repository = CommitmentRepository(session)
     if await repository.get_by_credit_check(check.id) is not None:
         raise Conflict("The credit check already backs a commitment.", code="credit_check_used")
@@ -1070,7 +1070,7 @@ async def list_commitments(
     cursor: str | None,
 ) -> Page[CommitmentSummary]:
     """Commitments of ``department`` (None: every department), as the route's scope
-    narrowed it (``app.ownership``: the caller's own; auditors any)."""
+    narrowed it (``app.web.ownership``: the caller's own; auditors any)."""
     position = decode_cursor(cursor) if cursor else {}
     after = _search_position(position.get("after"))
     rows = await CommitmentRepository(session).search(

@@ -4,15 +4,15 @@ import uuid
 
 from fastapi import APIRouter, Request
 
-from app.authz import Authorized
-from app.clock import ClockDep
-from app.config import Settings
 from app.consents import service
 from app.consents.schemas import ConsentCreate, ConsentRead, ConsentRevocation
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
-from app.ownership import Owned
+from app.core.clock import ClockDep
+from app.core.config import Settings
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
+from app.web.ownership import Owned
 
 router = APIRouter(prefix="/api/v1/consents", tags=["consents"], route_class=KeepingRoute)
 

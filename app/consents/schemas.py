@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.text import text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.subjects.schemas import SubjectIn, SubjectRead
-from app.text import text
 
 
 class ConsentPurpose(StrEnum):

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
-from app.config import Settings
 from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
 from app.consents.schemas import (
@@ -20,12 +18,14 @@ from app.consents.schemas import (
     ConsentRead,
     InformationCategory,
 )
+from app.core.config import Settings
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.departments.repository import DepartmentRepository
 from app.departments.service import profile_of
-from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.rules.eligibility import ConsentRecord, consent_last_valid_day
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import resolve_subject, subject_read
+from app.web.auth import Principal
 
 # A grant time a little ahead of the server clock is tolerated (clocks of window devices).
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -70,7 +70,7 @@ async def consent_read(session: AsyncSession, consent: Consent) -> ConsentRead:
 
 def given_to(consent: Consent, department: str | None) -> bool:
     """Whether the consent was given to ``department``: only such a department may use,
-    read or revoke it (the reads and revocation are the routes' owner, app.ownership)."""
+    read or revoke it (the reads and revocation are the routes' owner, app.web.ownership)."""
     return department is not None and department in consent.given_to
 
 

@@ -4,15 +4,15 @@ import uuid
 
 from fastapi import APIRouter, Request
 
-from app.authz import Authorized
-from app.clock import ClockDep
+from app.core.clock import ClockDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
 from app.credit_checks import service
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
 from app.joint_punishment.dependencies import JointPunishmentClientDep
-from app.ownership import Owned
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
+from app.web.ownership import Owned
 
 router = APIRouter(prefix="/api/v1/credit-checks", tags=["credit-checks"], route_class=KeepingRoute)
 

@@ -8,20 +8,19 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
 from app.catalog.repository import CatalogRepository
 from app.catalog.service import matter_terms
-from app.config import Settings
 from app.consents.repository import ConsentRepository
 from app.consents.schemas import ConsentPurpose, InformationCategory
 from app.consents.service import consent_record, given_to
+from app.core.config import Settings
+from app.core.db import new_id
+from app.core.errors import NotFound, UnprocessableEntity
+from app.core.identifiers import SubjectType
 from app.credit_checks.models import CreditCheck
 from app.credit_checks.repository import CreditCheckRepository
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
-from app.db import new_id
 from app.departments.service import profile_of
-from app.errors import NotFound, UnprocessableEntity
-from app.identifiers import SubjectType
 from app.joint_punishment.adapter import JointPunishmentClient
 from app.joint_punishment.service import lookup_joint_punishment
 from app.restrictions.service import effective_restrictions
@@ -36,6 +35,7 @@ from app.rules.eligibility import (
 from app.rules.profiles import Mode, get_profile
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import resolve_subject, subject_read
+from app.web.auth import Principal
 
 # What a credit check reads, and so what the consent must cover (LZ §5(1)6).
 CHECK_SCOPE = frozenset(

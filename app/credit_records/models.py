@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.core.db import Base, UTCDateTime, new_id, utcnow
 
 
 class CreditRecordEntry(Base):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.context import Context
+from app.core.context import Context
 from app.credit_records.models import CreditRecordEntry
 from app.credit_records.repository import CreditRecordRepository
 from app.events.service import emit

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 
-from app.authz import Authorized
-from app.db import SessionDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.departments import service
 from app.departments.schemas import (
     DEPARTMENT_CODE_PATTERN,
@@ -13,9 +14,8 @@ from app.departments.schemas import (
     DepartmentRead,
     DepartmentUpdate,
 )
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
 
 router = APIRouter(prefix="/api/v1/departments", tags=["departments"], route_class=KeepingRoute)
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.text import text
+from app.core.text import text
 
 DEPARTMENT_CODE_PATTERN = r"^\d{6}-[A-Z0-9]{2,20}$"
 # The lengths of the departments table's columns.

@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
-from app.concurrency import check_version
-from app.db import utcnow
+from app.core.concurrency import check_version
+from app.core.db import utcnow
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.departments.models import Department
 from app.departments.repository import DepartmentRepository
 from app.departments.schemas import DepartmentCreate, DepartmentRead, DepartmentUpdate
-from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
-from app.pagination import Page, decode_cursor, encode_cursor
 from app.rules.profiles import PROFILES, Profile, get_profile
+from app.web.auth import Principal
 
 
 def _checked_profile(name: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, BigIntKey, UTCDateTime, new_id
+from app.core.db import Base, BigIntKey, UTCDateTime, new_id
 
 
 class Event(Base):

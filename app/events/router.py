@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.authz import Authorized
-from app.clock import ClockDep
-from app.db import MAX_BIGINT, SessionDep
-from app.errors import problem_responses
+from app.core.clock import ClockDep
+from app.core.db import MAX_BIGINT, SessionDep
+from app.core.errors import problem_responses
 from app.events import service
 from app.events.schemas import EventPage
+from app.web.authz import Authorized
 from app.webhooks.service import fan_out
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
 from app.events.schemas import EventPage, EventRead
-from app.masking import masked_identity
+from app.privacy.masking import masked_identity
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 

@@ -16,9 +16,9 @@ from types import TracebackType
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.config import Settings
-from app.errors import ServiceUnavailable
-from app.identifiers import SubjectType
+from app.core.config import Settings
+from app.core.errors import ServiceUnavailable
+from app.core.identifiers import SubjectType
 from app.joint_punishment.breaker import CircuitBreaker, TTLCache
 from app.rules.eligibility import JointPunishmentHit
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import AppError, NotFound, UnprocessableEntity
+from app.core.errors import AppError, NotFound, UnprocessableEntity
 
 
 class ImportMediaTypeUnsupported(AppError):

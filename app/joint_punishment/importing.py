@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import islice
 
-from app.identifiers import InvalidIdentifier, SubjectType, check_identifier, normalize
+from app.core.identifiers import InvalidIdentifier, SubjectType, check_identifier, normalize
 from app.joint_punishment.errors import ImportHeaderInvalid, ImportMediaTypeUnsupported
 
 COLUMNS = ("subject_type", "id_number", "name", "list_name", "source", "listed_on", "expires_on")

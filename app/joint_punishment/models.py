@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.crypto import EncryptedText
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.core.db import Base, UTCDateTime, new_id, utcnow
+from app.privacy.crypto import EncryptedText
 
 
 class JointPunishmentImport(Base):

@@ -9,9 +9,9 @@ from typing import NamedTuple, cast
 from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.crypto import keyring
-from app.db import new_id
+from app.core.db import new_id
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.privacy.crypto import keyring
 
 _ENTRIES = cast(Table, JointPunishmentEntry.__table__)
 
@@ -85,7 +85,7 @@ class JointPunishmentRepository:
 
         PostgreSQL takes them by binary COPY; other databases by one executemany INSERT
         through Core. COPY bypasses the column types, so ``id_number`` and ``name`` are
-        sealed here into the form :class:`~app.crypto.EncryptedText` stores, with the same
+        sealed here into the form :class:`~app.privacy.crypto.EncryptedText` stores, with the same
         active key (``created_at`` is timezone-aware: stored in UTC, as ``UTCDateTime``
         stores it).
         """

@@ -5,16 +5,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.authz import Authorized
-from app.clock import ClockDep, legal_today
-from app.config import Settings
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
+from app.core.clock import ClockDep, legal_today
+from app.core.config import Settings
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
 from app.joint_punishment import service
 from app.joint_punishment.importing import COLUMNS
 from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishmentImportResult
 from app.joint_punishment.upload import ReceivedImportDep
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
 
 router = APIRouter(
     prefix="/api/v1/joint-punishment", tags=["joint-punishment"], route_class=KeepingRoute

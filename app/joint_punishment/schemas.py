@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.errors import FieldError
+from app.core.errors import FieldError
 from app.joint_punishment.importing import ImportFormat
 
 

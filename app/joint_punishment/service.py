@@ -13,10 +13,9 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
-from app.db import new_id, utcnow
-from app.errors import FieldError
-from app.identifiers import SubjectType, normalize
+from app.core.db import new_id, utcnow
+from app.core.errors import FieldError
+from app.core.identifiers import SubjectType, normalize
 from app.joint_punishment.adapter import JointPunishmentClient, JointPunishmentUnavailable
 from app.joint_punishment.errors import (
     ImportEmpty,
@@ -42,6 +41,7 @@ from app.joint_punishment.schemas import (
 )
 from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
 from app.subjects.models import identifier_index, identifier_indexer
+from app.web.auth import Principal
 
 logger = logging.getLogger("app.joint_punishment")
 

@@ -25,7 +25,7 @@ from anyio import to_thread
 from fastapi import Depends, Request
 from starlette.requests import ClientDisconnect
 
-from app.errors import RequestAbandoned
+from app.core.errors import RequestAbandoned
 from app.joint_punishment.importing import ImportFormat, import_format
 
 # Bytes written to, and read back from, the file at a time.

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.errors import NotFound, problem_responses
+from app.core.errors import NotFound, problem_responses
 from app.profiles.schemas import ProfileRead
 from app.rules.profiles import PROFILES, UnknownProfile, get_profile
 

@@ -7,10 +7,10 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.context import Context
-from app.deadlines import due_date
+from app.core.context import Context
 from app.departments.repository import DepartmentRepository
 from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
+from app.lifecycle.deadlines import due_date
 from app.restrictions import service
 from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
 from app.rules.citations import LZ_5_1_4_OBJECTION

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.crypto import EncryptedText
-from app.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
+from app.core.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
+from app.privacy.crypto import EncryptedText
 
 
 class Restriction(Base):

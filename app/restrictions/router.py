@@ -7,15 +7,11 @@ from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.authz import Authorized
-from app.context import Context, ContextDep, PublicContextDep
-from app.db import SessionDep
-from app.deprecation import deprecated_responses, successor_route
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
-from app.identifiers import SubjectType, normalize
-from app.ownership import ListScope, Owned, Scope
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.core.context import Context, ContextDep, PublicContextDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.identifiers import SubjectType, normalize
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.restrictions import documents, service
 from app.restrictions.schemas import (
     CorrectionCreate,
@@ -38,6 +34,10 @@ from app.restrictions.schemas import (
     SupervisionTarget,
 )
 from app.rules.lifecycles import Event
+from app.web.authz import Authorized
+from app.web.deprecation import deprecated_responses, successor_route
+from app.web.idempotency.transaction import KeepingRoute
+from app.web.ownership import ListScope, Owned, Scope
 
 router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_class=KeepingRoute)
 # Lookups by identifier take it in the body: a URL is written to every gateway's log.

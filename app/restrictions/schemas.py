@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.deadlines import DeadlineRead
-from app.identifiers import SubjectType
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.identifiers import SubjectType
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.text import Reference, text
+from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.step_dates import Dated, LateEntry
 from app.rules.restrictions import Situation
-from app.step_dates import Dated, LateEntry
 from app.subjects.schemas import SubjectIn, SubjectRead
-from app.text import Reference, text
 
 # Facts, statements and reasons are kept in Text columns; references in JSON lists.
 _Prose = Annotated[str, text(4000, multiline=True)]

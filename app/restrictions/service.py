@@ -16,21 +16,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
 from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.repository import CatalogRepository
 from app.commitments.repository import CommitmentRepository
-from app.concurrency import check_version
-from app.context import Context
+from app.core.concurrency import check_version
+from app.core.context import Context
+from app.core.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
+from app.core.identifiers import SubjectType
+from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.credit_records.repository import CreditRecordRepository
-from app.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
 from app.departments.repository import DepartmentRepository
-from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.events.service import REPORTED_TYPES, emit
-from app.identifiers import SubjectType
-from app.masking import masked_identity
-from app.pagination import Page, decode_cursor, encode_cursor
+from app.lifecycle.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
+from app.lifecycle.refusals import refusal
+from app.lifecycle.step_dates import Dated, StepDate, check_date, date_step
+from app.privacy.masking import masked_identity
 from app.restrictions.models import (
     Correction,
     LiftingRequest,
@@ -89,7 +90,6 @@ from app.rules.restrictions import (
     listing_state_on,
     subject_restriction_on,
 )
-from app.step_dates import Dated, StepDate, check_date, date_step
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectRead
 from app.subjects.service import (
@@ -97,7 +97,7 @@ from app.subjects.service import (
     resolve_subject,
     subject_read,
 )
-from app.transitions import refusal
+from app.web.auth import Principal
 
 SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _R = RestrictionState
@@ -297,7 +297,7 @@ async def _load(
     for_update: bool = True,
 ) -> Restriction:
     """The listing, for its collecting department only ("谁采集、谁核实", LZ §5(1)4: the
-    routes' owner, enforced by ``app.ownership``)."""
+    routes' owner, enforced by ``app.web.ownership``)."""
     restriction = await RestrictionRepository(session).get(restriction_id, for_update=for_update)
     if restriction is None:
         raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.crypto import EncryptedText, blind_index, keyring
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.core.db import Base, UTCDateTime, new_id, utcnow
+from app.privacy.crypto import EncryptedText, blind_index, keyring
 
 PERSON = "person"
 _IDENTIFIER_KIND = "id:"
@@ -31,7 +31,7 @@ def name_index(name: str) -> str:
 class Subject(Base):
     """申请人 or 代理人: a person (居民身份证号码) or an organisation (统一社会信用代码).
 
-    A person's ID number, name and address are stored encrypted (app.crypto) with blind
+    A person's ID number, name and address are stored encrypted (app.privacy.crypto) with blind
     indexes for exact lookups; an organisation's code, name and address are public by law
     and stay in clear. Use the ``id_number``, ``name`` and ``address`` properties; query
     with :meth:`identifier_is` and :meth:`name_is`.

@@ -10,9 +10,9 @@ from pydantic import (
     model_serializer,
 )
 
-from app.identifiers import SubjectType
-from app.masking import masked_identity, viewer_needs_identity
-from app.text import text
+from app.core.identifiers import SubjectType
+from app.core.text import text
+from app.privacy.masking import masked_identity, viewer_needs_identity
 
 _PERSON: dict[str, Any] = {
     "subject_type": "person",
@@ -46,7 +46,7 @@ class SubjectIn(BaseModel):
 
 class SubjectRead(BaseModel):
     """申请人. A person's name and ID number are masked, and the address withheld, for a
-    caller whose role does not need them (app.masking); organisations are public."""
+    caller whose role does not need them (app.privacy.masking); organisations are public."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [_ORGANIZATION]})
 

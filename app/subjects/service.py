@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import utcnow
-from app.errors import FieldError, UnprocessableEntity
-from app.identifiers import CheckedIdentifier, InvalidIdentifier, SubjectType, check_identifier
-from app.masking import present_identity
+from app.core.db import utcnow
+from app.core.errors import FieldError, UnprocessableEntity
+from app.core.identifiers import CheckedIdentifier, InvalidIdentifier, SubjectType, check_identifier
+from app.privacy.masking import present_identity
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -69,6 +69,6 @@ def subject_read(subject: Subject) -> SubjectRead:
 
 
 def subject_identity(subject: Subject) -> dict[str, str]:
-    """Who a report is about, as the current viewer may see it (app.masking)."""
+    """Who a report is about, as the current viewer may see it (app.privacy.masking)."""
     name, id_number = present_identity(subject.subject_type, subject.name, subject.id_number)
     return {"subject_type": subject.subject_type, "id_number": id_number, "name": name}

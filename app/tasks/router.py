@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.context import ContextDep
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.ownership import ListScope
-from app.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.core.context import ContextDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.tasks import service
 from app.tasks.schemas import TaskKind, TaskRead
+from app.web.ownership import ListScope
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.context import Context
-from app.errors import UnprocessableEntity
-from app.masking import masked_identity
-from app.pagination import Page, decode_cursor, encode_cursor
+from app.core.context import Context
+from app.core.errors import UnprocessableEntity
+from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.privacy.masking import masked_identity
 from app.subjects.models import Subject
 from app.tasks.repository import NO_DUE, Key, Row, TaskRepository
 from app.tasks.schemas import TaskKind, TaskLink, TaskRead, TaskSubject

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import Conflict, UnprocessableEntity
+from app.core.errors import Conflict, UnprocessableEntity
 
 
 class PersonalDataRequiresHttps(UnprocessableEntity):

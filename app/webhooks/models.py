@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.core.db import Base, UTCDateTime, new_id, utcnow
 
 
 class Subscription(Base):
@@ -34,7 +34,7 @@ class Subscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     system: Mapped[bool] = mapped_column(Boolean, default=False)
     # Granted by an admin (audited), https only: deliveries carry the subject's full ID
-    # number and name; everyone else receives them masked (app.masking).
+    # number and name; everyone else receives them masked (app.privacy.masking).
     personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.authz import Authorized
-from app.clock import ClockDep
-from app.db import SessionDep
-from app.errors import problem_responses
-from app.idempotency.transaction import KeepingRoute
+from app.core.clock import ClockDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.web.authz import Authorized
+from app.web.idempotency.transaction import KeepingRoute
 from app.webhooks import service
 from app.webhooks.schemas import (
     DeliveryRead,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from app.text import text
+from app.core.text import text
 
 EVENT_PATTERN = r"^[a-z_]+(\.[a-z_*]+)?$|^\*$"
 # The column holds 2,000 characters of the URL as normalised (an IDN host grows as punycode).

@@ -25,11 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.auth import Principal
-from app.config import Settings
-from app.errors import Conflict, NotFound
+from app.core.config import Settings
+from app.core.errors import Conflict, NotFound
 from app.events.models import Event
 from app.events.service import REPORTED_TYPES, event_read
+from app.web.auth import Principal
 from app.webhooks.errors import (
     PersonalDataRequiresHttps,
     SubscriptionInactive,

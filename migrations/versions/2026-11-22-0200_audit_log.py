@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -27,7 +27,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("recorded_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("department", sa.String(length=64), nullable=True),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("makeup_workdays", sa.JSON(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("rejected", sa.Integer(), nullable=False),
         sa.Column("imported_by", sa.String(length=200), nullable=False),
         sa.Column("department", sa.String(length=64), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_joint_punishment_imports")),
     )
     op.create_table(
@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("listed_on", sa.Date(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.Column("import_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["import_id"],
             ["joint_punishment_imports.id"],

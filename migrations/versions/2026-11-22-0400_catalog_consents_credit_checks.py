@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(length=6), nullable=False),
         sa.Column("profile", sa.String(length=64), nullable=False),
         sa.Column("contact_phone", sa.String(length=40), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_departments")),
     )
@@ -40,7 +40,7 @@ def upgrade() -> None:
         "matters",
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("latest_version", sa.Integer(), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_matters")),
     )
     op.create_table(
@@ -50,8 +50,8 @@ def upgrade() -> None:
         sa.Column("id_number", sa.String(length=18), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("address", sa.String(length=500), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", app.core.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subjects")),
         sa.UniqueConstraint(
             "subject_type", "id_number", name=op.f("uq_subjects_subject_type_id_number")
@@ -64,14 +64,14 @@ def upgrade() -> None:
         sa.Column("purpose", sa.String(length=64), nullable=False),
         sa.Column("scope", sa.JSON(), nullable=False),
         sa.Column("method", sa.String(length=64), nullable=False),
-        sa.Column("granted_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("granted_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("evidence_ref", sa.String(length=500), nullable=False),
-        sa.Column("revoked_at", app.db.UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", app.core.db.UTCDateTime(), nullable=True),
         sa.Column("revocation_reason", sa.String(length=1000), nullable=True),
         sa.Column("recorded_by", sa.String(length=200), nullable=False),
         sa.Column("department", sa.String(length=32), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["subject_id"], ["subjects.id"], name=op.f("fk_consents_subject_id_subjects")
@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("matter_code", sa.String(length=64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("effective_from", app.db.UTCDateTime(), nullable=False),
+        sa.Column("effective_from", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("agency_code", sa.String(length=32), nullable=False),
@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("other_notice", sa.Text(), nullable=True),
         sa.Column("modes", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_code"],
             ["departments.code"],
@@ -150,8 +150,8 @@ def upgrade() -> None:
         sa.Column("lifted_on", sa.Date(), nullable=True),
         sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["collecting_department"],
@@ -183,12 +183,12 @@ def upgrade() -> None:
         sa.Column("eligible_modes", sa.JSON(), nullable=False),
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("profile", sa.String(length=64), nullable=False),
-        sa.Column("checked_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("checked_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("checked_on", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("requested_by", sa.String(length=200), nullable=False),
         sa.Column("department", sa.String(length=32), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agent_id"], ["subjects.id"], name=op.f("fk_credit_checks_agent_id_subjects")
         ),

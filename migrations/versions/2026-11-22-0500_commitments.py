@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("affirmations", sa.JSON(), nullable=False),
         sa.Column("missing_materials", sa.JSON(), nullable=False),
         sa.Column("signed_by", sa.String(length=200), nullable=False),
-        sa.Column("signed_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("signed_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("exempt_from_verification", sa.Boolean(), nullable=False),
         sa.Column("deadlines", sa.JSON(), nullable=False),
         sa.Column("current_due_on", sa.Date(), nullable=True),
@@ -43,8 +43,8 @@ def upgrade() -> None:
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=True),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agent_id"], ["subjects.id"], name=op.f("fk_commitments_agent_id_subjects")
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("event", sa.String(length=64), nullable=False),
         sa.Column("from_status", sa.String(length=32), nullable=False),
         sa.Column("to_status", sa.String(length=32), nullable=False),
-        sa.Column("occurred_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("department", sa.String(length=32), nullable=True),
         sa.Column("citation", sa.String(length=200), nullable=True),
@@ -112,7 +112,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("outcome", sa.String(length=32), nullable=False),
         sa.Column("recorded_on", sa.Date(), nullable=False),
-        sa.Column("recorded_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("department", sa.String(length=32), nullable=True),
         sa.Column("matter_code", sa.String(length=64), nullable=True),
         sa.Column("citation", sa.String(length=200), nullable=False),
@@ -143,10 +143,10 @@ def upgrade() -> None:
         sa.Column("assisting_department", sa.String(length=32), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=True),
-        sa.Column("opened_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("opened_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("opened_by", sa.String(length=200), nullable=False),
         sa.Column("verification_number", sa.String(length=64), nullable=True),
-        sa.Column("checked_at", app.db.UTCDateTime(), nullable=True),
+        sa.Column("checked_at", app.core.db.UTCDateTime(), nullable=True),
         sa.Column("checking_department_code", sa.String(length=32), nullable=True),
         sa.Column("checking_department_name", sa.String(length=200), nullable=True),
         sa.Column("basis", sa.Text(), nullable=True),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("event", sa.String(length=64), nullable=False),
         sa.Column("from_status", sa.String(length=32), nullable=False),
         sa.Column("to_status", sa.String(length=32), nullable=False),
-        sa.Column("occurred_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("department", sa.String(length=32), nullable=True),
         sa.Column("citation", sa.String(length=200), nullable=True),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 from app.audit.chain import GENESIS_HASH, ChainContent, entry_hash
 
 revision: str = "0007"
@@ -27,7 +27,7 @@ _BATCH_SIZE = 1000
 _audit_log = sa.table(
     "audit_log",
     sa.column("id", sa.BigInteger()),
-    sa.column("recorded_at", app.db.UTCDateTime()),
+    sa.column("recorded_at", app.core.db.UTCDateTime()),
     sa.column("actor", sa.String()),
     sa.column("roles", sa.JSON()),
     sa.column("department", sa.String()),

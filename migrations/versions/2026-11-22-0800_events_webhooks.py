@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=80), nullable=False),
         sa.Column("aggregate_type", sa.String(length=40), nullable=False),
         sa.Column("aggregate_id", sa.String(length=64), nullable=False),
-        sa.Column("occurred_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("position", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("system", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
     )
     op.create_table(
@@ -62,11 +62,11 @@ def upgrade() -> None:
         sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("next_attempt_at", app.core.db.UTCDateTime(), nullable=False),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("delivered_at", app.db.UTCDateTime(), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
+        sa.Column("delivered_at", app.core.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"], ["events.id"], name=op.f("fk_webhook_deliveries_event_id_events")
         ),

@@ -1,7 +1,7 @@
 """personal data at rest
 
 Citizen ID numbers, personal names and addresses become AES-GCM ciphertext with blind
-indexes for lookups (app.crypto). Existing rows are encrypted in place, which needs the
+indexes for lookups (app.privacy.crypto). Existing rows are encrypted in place, which needs the
 keys (ZWFW_DATA_KEY, ZWFW_BLIND_INDEX_KEY) when any such row exists.
 
 Revision ID: 0009
@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from app import crypto
+from app.privacy import crypto
 
 revision: str = "0009"
 down_revision: str | None = "0008"

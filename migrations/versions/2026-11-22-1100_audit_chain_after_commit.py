@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 from app.audit.chain import GENESIS_HASH, ChainContent, entry_hash
 
 revision: str = "0011"
@@ -44,7 +44,7 @@ _CONTENT = (
 _audit_log = sa.table(
     "audit_log",
     sa.column("id", sa.BigInteger()),
-    sa.column("recorded_at", app.db.UTCDateTime()),
+    sa.column("recorded_at", app.core.db.UTCDateTime()),
     sa.column("actor", sa.String()),
     sa.column("roles", sa.JSON()),
     sa.column("department", sa.String()),

@@ -2,7 +2,7 @@
 
 The first answer to a create sent with an ``Idempotency-Key`` header, per caller (the
 SHA-256 of the token's subject), so a retry with the same key returns it (docs/api.md;
-``app.idempotency``). Kept for a day; ``owner`` and ``renewed_at`` tell a running first
+``app.web.idempotency``). Kept for a day; ``owner`` and ``renewed_at`` tell a running first
 request from one whose process died.
 
 Revision ID: 0012
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.db
+import app.core.db
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("headers", sa.JSON(), nullable=True),
         sa.Column("body", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("renewed_at", app.db.UTCDateTime(), nullable=False),
-        sa.Column("completed_at", app.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("renewed_at", app.core.db.UTCDateTime(), nullable=False),
+        sa.Column("completed_at", app.core.db.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("caller", "key", name=op.f("pk_idempotency_keys")),
     )
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:

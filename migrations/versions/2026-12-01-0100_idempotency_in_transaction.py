@@ -19,9 +19,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.crypto
-import app.db
-from app import crypto
+import app.core.db
+import app.privacy.crypto
+from app.privacy import crypto
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -51,7 +51,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     connection.execute(_keys.delete().where(_keys.c.state != "done"))
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sealed", app.crypto.EncryptedText(), nullable=True))
+        batch_op.add_column(sa.Column("sealed", app.privacy.crypto.EncryptedText(), nullable=True))
     rows = connection.execute(sa.select(_keys.c.caller, _keys.c.key, _keys.c.body)).all()
     if rows:
         ring = _keyring()
@@ -82,8 +82,8 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("body", sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column("state", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("owner", sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column("renewed_at", app.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("completed_at", app.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("renewed_at", app.core.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("completed_at", app.core.db.UTCDateTime(), nullable=True))
         batch_op.alter_column("fingerprint", existing_type=sa.String(length=64), nullable=True)
         batch_op.alter_column("status_code", existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column("headers", existing_type=sa.JSON(), nullable=True)
@@ -95,9 +95,9 @@ def downgrade() -> None:
         sa.column("body", sa.LargeBinary),
         sa.column("state", sa.String),
         sa.column("owner", sa.String),
-        sa.column("created_at", app.db.UTCDateTime()),
-        sa.column("renewed_at", app.db.UTCDateTime()),
-        sa.column("completed_at", app.db.UTCDateTime()),
+        sa.column("created_at", app.core.db.UTCDateTime()),
+        sa.column("renewed_at", app.core.db.UTCDateTime()),
+        sa.column("completed_at", app.core.db.UTCDateTime()),
     )
     rows = connection.execute(sa.select(keys.c.caller, keys.c.key, keys.c.sealed)).all()
     if rows:
@@ -118,4 +118,4 @@ def downgrade() -> None:
         batch_op.drop_column("sealed")
         batch_op.alter_column("state", existing_type=sa.String(length=8), nullable=False)
         batch_op.alter_column("owner", existing_type=sa.String(length=32), nullable=False)
-        batch_op.alter_column("renewed_at", existing_type=app.db.UTCDateTime(), nullable=False)
+        batch_op.alter_column("renewed_at", existing_type=app.core.db.UTCDateTime(), nullable=False)

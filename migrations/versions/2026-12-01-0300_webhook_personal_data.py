@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from app import crypto
+from app.privacy import crypto
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -41,7 +41,8 @@ def _keyring() -> crypto.Keyring:
         ) from None
 
 
-# The masking of app.masking as of this revision (a migration does not follow later changes).
+# The masking of app.privacy.masking as of this revision (a migration does not follow later
+# changes).
 def _mask_name(name: str) -> str:
     if len(name) <= 1:
         return _MASK

@@ -16,9 +16,9 @@ from app.audit.chain import GENESIS_HASH, ChainContent, canonical_json, entry_ha
 from app.audit.models import AuditEntry
 from app.audit.repository import AuditRepository
 from app.audit.service import chain_pending, record, verify_chain
-from app.auth import Principal, Role
-from app.clock import FixedClock
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.ops.worker import Worker
+from app.web.auth import Principal, Role
 from tests.conftest import Harness, TokenFactory
 from tests.test_app import assert_problem
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.audit.service import chain_pending, record, verify_chain
-from app.auth import Principal, Role
-from app.db import Database
+from app.core.db import Database
+from app.web.auth import Principal, Role
 from tests.conftest import migrated_database
 
 APPENDERS = 20

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
 from app.audit.service import chain_pending, record, verify_chain
-from app.auth import Principal
-from app.db import Database, UTCDateTime
-from app.migrate import downgrade, upgrade
+from app.core.db import Database, UTCDateTime
+from app.ops.migrate import downgrade, upgrade
+from app.web.auth import Principal
 
 _pre_chain_audit_log = sa.table(
     "audit_log",

@@ -15,7 +15,7 @@ import app.main  # noqa: F401  (the application's modules, as the server imports
 from app.audit.models import AuditEntry
 from app.calendar import hooks
 from app.calendar.models import CalendarYear
-from app.context import Context
+from app.core.context import Context
 from app.rules.calendar import WorkingCalendar
 from tests.conftest import TokenFactory
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
 from app.calendar.models import CalendarYear
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.main import create_app
 from tests.conftest import Harness, TokenFactory
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.conftest import TokenFactory
 from tests.factories import AGENCY, FOOD, GREEN, REGULATOR, matter_body, ok, setup_catalog
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.commitments.models import CommitmentEvent
-from app.db import Database
+from app.core.db import Database
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory, make_settings, migrated_database, token_factory
 from tests.conftest import committing_client as committing

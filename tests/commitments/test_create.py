@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.commitments.conftest import ALL_TRUE, commitment, passed_check, sign
 from tests.conftest import TokenFactory
 from tests.factories import GREEN, LINZI, ORG_ID, credit_check, ok

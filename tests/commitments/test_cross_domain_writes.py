@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
-from app.context import Context
+from app.core.clock import FixedClock
+from app.core.context import Context
 from app.credit_records.models import CreditRecordEntry
 from tests.commitments.conftest import commitment
 from tests.commitments.test_lifecycles import at, post

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.commitments.conftest import commitment, sign
 from tests.commitments.test_lifecycles import at
 from tests.conftest import TokenFactory

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.credit_records.models import CreditRecordEntry
 from app.restrictions.models import Restriction
 from tests.commitments.conftest import commitment

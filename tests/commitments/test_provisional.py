@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
 from app.calendar.models import CalendarYear
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.events.models import Event
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory

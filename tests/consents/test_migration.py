@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from app.db import Database
-from app.migrate import downgrade, upgrade
+from app.core.db import Database
+from app.ops.migrate import downgrade, upgrade
 
 NOW = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
 SUBJECTS = sa.table(

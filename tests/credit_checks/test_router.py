@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.restrictions.models import Restriction
 from app.subjects.models import Subject
 from tests.conftest import TokenFactory

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from app.audit.models import AuditEntry
-from app.db import Database
+from app.core.db import Database
 from app.restrictions.models import Restriction
 from app.subjects.models import Subject, subject_row
 from tests.conftest import (
@@ -164,7 +164,7 @@ async def test_two_workers_over_a_thousand_due_items_do_each_once(
         await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "app.cli",
+            "app.ops.cli",
             "worker",
             "--once",
             env=env,

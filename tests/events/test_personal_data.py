@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.clock import FixedClock
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.ops.worker import Worker
 from tests.conftest import Harness, TokenFactory, make_settings
 from tests.events.receiver import Receiver, running_receiver
 from tests.events.tls import TlsFiles, make_tls_files

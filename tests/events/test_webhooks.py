@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import httpx
 
-from app.clock import FixedClock
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.ops.worker import Worker
 from tests.conftest import Harness, TokenFactory, make_settings
 from tests.events.receiver import Receiver, running_receiver
 from tests.factories import ORG, PERSON, ok, setup_catalog

@@ -15,11 +15,11 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.crypto import key_id_of, keyring
-from app.db import utcnow
-from app.identifiers import SubjectType
+from app.core.db import utcnow
+from app.core.identifiers import SubjectType
 from app.joint_punishment import repository, service
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.privacy.crypto import key_id_of, keyring
 from app.rules.eligibility import Party
 from app.subjects.models import identifier_index
 from tests.conftest import TokenFactory

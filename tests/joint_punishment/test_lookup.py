@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from app.db import Database
-from app.identifiers import SubjectType
+from app.core.db import Database
+from app.core.identifiers import SubjectType
 from app.joint_punishment.adapter import JointPunishmentClient, JointPunishmentUnavailable
 from app.joint_punishment.dependencies import get_joint_punishment_client
 from app.joint_punishment.service import lookup_joint_punishment

@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
-from app.db import Database
+from app.core.clock import FixedClock
+from app.core.db import Database
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.main import create_app
 from tests.conftest import DEFAULT_NOW, committing_client, make_settings, migrated_database

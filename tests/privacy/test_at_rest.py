@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import crypto
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.models import metadata
-from app.rotation import rotate
+from app.privacy import crypto
+from app.privacy.rotation import rotate
 from app.subjects.models import Subject
 from tests.commitments.conftest import commitment
 from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY, Harness, TokenFactory
@@ -110,7 +110,7 @@ async def test_keys_rotate_resumably(
 
 
 def test_settings_refuse_bad_keys() -> None:
-    from app.config import SettingsError
+    from app.core.config import SettingsError
     from tests.conftest import make_settings
 
     with pytest.raises(Exception, match="32 bytes"):

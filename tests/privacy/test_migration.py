@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from app import crypto
-from app.db import Database
-from app.migrate import downgrade, upgrade
+from app.core.db import Database
+from app.ops.migrate import downgrade, upgrade
+from app.privacy import crypto
 from tests.conftest import (
     make_settings,
 )

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.conftest import TokenFactory
 from tests.factories import ok, setup_catalog
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.conftest import TokenFactory
 from tests.factories import ORG
 from tests.restrictions.conftest import at, collect, step

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.conftest import TokenFactory
 from tests.factories import AGENT, AGENT_ID, ORG, ORG_ID, PERSON, credit_check, ok, record_consent
 from tests.restrictions.conftest import at, collect, notified, published, step

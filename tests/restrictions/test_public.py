@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from pypdf import PdfReader
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
 from tests.factories import ORG, ORG_ID, REGULATOR, ok, resident_id, uscc

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from app.main import create_app
 from tests.conftest import TokenFactory, make_settings
 from tests.factories import LINZI, ORG, ORG_ID, PERSON, PERSON_ID, ok

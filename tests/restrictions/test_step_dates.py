@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.clock import FixedClock
-from app.worker import Worker
+from app.core.clock import FixedClock
+from app.ops.worker import Worker
 from tests.conftest import Harness, TokenFactory
 from tests.factories import ORG, ok
 from tests.restrictions.conftest import at, collect, notified, step

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from app.clock import FixedClock
+from app.core.clock import FixedClock
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
 from tests.factories import AGENCY, FOOD, ORG, ORG_ID, PERSON, PERSON_ID, REGULATOR, ok

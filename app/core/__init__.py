@@ -1,0 +1,1 @@
+"""Foundations every layer uses: settings, database, clock, errors, logs, paging."""

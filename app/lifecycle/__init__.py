@@ -1,0 +1,1 @@
+"""The step engine every life cycle runs on: stored deadlines, step dates, refusals."""

@@ -1,0 +1,1 @@
+"""Running the service: worker, command line, demo data, migrations, health, metrics."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: tokens, the authorisation matrix, ownership, middleware, idempotency, OpenAPI."""

@@ -1,0 +1,123 @@
+"""Per-principal rate limits (限流), counted with the ``limits`` library.
+
+The principal is the JWT ``sub`` when the request carries a valid bearer token, else
+the client address. Counts are kept in memory (one process) or, when
+``ZWFW_REDIS_URL`` is set, in Redis, so every API replica counts the same requests. A
+request over the limit is answered ``429 rate_limited`` with ``Retry-After`` (seconds)
+before the application runs. Health and metrics paths are exempt. When Redis cannot be
+reached the request is let through and a warning logged: an outage of the counter
+store must not take the API down with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.config import Settings
+from app.core.errors import AppError, problem_response
+from app.web.auth import decode_token
+
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+KEY_PREFIX = "zwfw-credit"
+REDIS_TIMEOUT_SECONDS = 1.0
+
+logger = logging.getLogger("app.rate_limit")
+
+
+class RateLimiter:
+    """The configured limits and where their counts live."""
+
+    def __init__(self, spec: str, redis_url: str | None = None) -> None:
+        self.items: list[RateLimitItem] = parse_many(spec) if spec.strip() else []
+        self.storage: Storage
+        if redis_url:
+            self.storage = RedisStorage(
+                "async+" + redis_url,
+                wrap_exceptions=True,
+                key_prefix=KEY_PREFIX,
+                connect_timeout=REDIS_TIMEOUT_SECONDS,
+                stream_timeout=REDIS_TIMEOUT_SECONDS,
+            )
+        else:
+            self.storage = MemoryStorage()
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RateLimiter:
+        return cls(settings.rate_limit, settings.redis_url)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.items)
+
+    async def aclose(self) -> None:
+        """Close the connections to Redis, if any (the memory store holds none)."""
+        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
+        pool = getattr(client, "connection_pool", None)
+        if pool is not None:
+            pool.disconnect()
+            await asyncio.sleep(0)  # let the transports finish closing
+
+    async def acquire(self, key: str) -> int | None:
+        """Count one request of ``key``: None when allowed, else seconds to wait."""
+        for item in self.items:
+            if not await self.strategy.hit(item, key):
+                stats = await self.strategy.get_window_stats(item, key)
+                return max(1, math.ceil(stats.reset_time - time.time()))
+        return None
+
+
+def principal_key(scope: Scope, settings: Settings) -> str:
+    """``sub:<sub>`` for a valid bearer token, else ``ip:<client address>``."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                try:
+                    return "sub:" + decode_token(token.strip(), settings).sub
+                except AppError:
+                    pass
+            break
+    client = scope.get("client")
+    return "ip:" + (client[0] if client else "unknown")
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, settings: Settings) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not self.limiter.enabled
+            or scope.get("path", "") in EXEMPT_PATHS
+        ):
+            await self.app(scope, receive, send)
+            return
+        try:
+            retry_after = await self.limiter.acquire(principal_key(scope, self.settings))
+        except (StorageError, OSError) as exc:
+            logger.warning("rate limit store unavailable", extra={"error": type(exc).__name__})
+            retry_after = None
+        if retry_after is None:
+            await self.app(scope, receive, send)
+            return
+        response = problem_response(
+            429,
+            "rate_limited",
+            f"Too many requests; retry in {retry_after} s.",
+            request_id=scope.get("state", {}).get("request_id"),
+            headers={"Retry-After": str(retry_after)},
+        )
+        await response(scope, receive, send)
