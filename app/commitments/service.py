@@ -21,7 +21,6 @@ from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import MatterModes, PeriodSpec, VerificationMethod
 from app.commitments.content import AFFIRMATION_TEXT, letter_title_from, notice_snapshot
-from app.commitments.deadlines import DUE_BY_STATE
 from app.commitments.models import Commitment, CommitmentEvent, Verification
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
@@ -49,12 +48,18 @@ from app.credit_checks.repository import CreditCheckRepository
 from app.credit_records import service as credit_records
 from app.departments.repository import DepartmentRepository
 from app.events.service import emit
-from app.lifecycle.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
-from app.lifecycle.refusals import refusal
+from app.lifecycle.deadlines import DeadlineRead, deadline_json, due_date
+from app.lifecycle.engine import (
+    SYSTEM,
+    LifeCycle,
+    recompute_provisional,
+    record_transition,
+    transit,
+)
 from app.lifecycle.step_dates import check_date
 from app.restrictions import service as restrictions
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import Citation
+from app.rules.due import due_by_state
 from app.rules.eligibility import CheckResult
 from app.rules.lifecycles import (
     AgencyPeriod,
@@ -62,12 +67,9 @@ from app.rules.lifecycles import (
     DeadlineRule,
     Event,
     GuardContext,
-    GuardFailed,
     Machine,
     MissingDeadlineInput,
-    TransitionNotAllowed,
     TransitionResult,
-    apply,
     compute_rule_deadline,
     initial_state,
     is_terminal,
@@ -78,11 +80,11 @@ from app.rules.restrictions import Situation
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
-from app.web.auth import Principal
 
-SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _SIGNATURE_SKEW = timedelta(minutes=5)
 
+# The deadline that governs each state of either machine (app.rules.due).
+_DUE_BY_STATE = due_by_state(Machine.TOLERANCE, Machine.NOTIFY_COMMIT)
 _MACHINES = {Mode.TOLERANCE: Machine.TOLERANCE, Mode.NOTIFY_COMMIT: Machine.NOTIFY_COMMIT}
 # Outcomes written to the credit record (DZ art. 9 ¶2, 14).
 _OUTCOMES = {
@@ -132,7 +134,8 @@ def current_due_on(commitment: Commitment, today: date) -> date | None:
     status = derived_status(commitment, today)
     if status == commitment.status:
         return commitment.current_due_on
-    return _due(commitment, DUE_BY_STATE.get(status))
+    rule = _DUE_BY_STATE.get(status)
+    return _due(commitment, rule.value if rule else None)
 
 
 def _verification_read(v: Verification) -> VerificationRead:
@@ -296,82 +299,46 @@ def _compute(
         ) from None
 
 
-async def _record_event(
-    session: AsyncSession,
-    ctx: Context,
-    principal: Principal,
-    commitment: Commitment,
-    event: str,
-    source: str,
-    citation: Citation | None,
-    details: dict[str, Any],
-    *,
-    transition: bool = True,
-) -> None:
-    """History row, audit entry and outbox event of one step, together.
+def _history(commitment: Commitment, **fields: Any) -> CommitmentEvent:
+    return CommitmentEvent(commitment_id=commitment.id, **fields)
 
-    ``transition=False`` for a recorded fact that moves no state (a recomputed deadline):
-    its audit entry carries the details alone."""
-    session.add(
-        CommitmentEvent(
-            commitment_id=commitment.id,
-            event=event,
-            from_status=source,
-            to_status=commitment.status,
-            occurred_at=ctx.now,
-            actor=principal.sub,
-            department=principal.department,
-            citation=citation.label if citation else None,
-            details=details,
-        )
-    )
-    await record(
-        session,
-        principal,
-        action=f"commitment.{event}",
-        target_type="commitment",
-        target_id=str(commitment.id),
-        details={"from": source, "to": commitment.status, **details} if transition else details,
-    )
-    await emit(
-        session,
-        type=f"commitment.{event}",
-        aggregate_type="commitment",
-        aggregate_id=str(commitment.id),
-        occurred_at=ctx.now,
-        data={
-            "commitment_id": str(commitment.id),
-            "mode": commitment.mode,
-            "matter_code": commitment.matter_code,
-            "department": commitment.department,
-            "from": source,
-            "to": commitment.status,
-            "details": details,
-        },
-    )
+
+async def _event_data(
+    commitment: Commitment, event: str, source: str, details: dict[str, Any], ctx: Context
+) -> dict[str, Any]:
+    return {
+        "commitment_id": str(commitment.id),
+        "mode": commitment.mode,
+        "matter_code": commitment.matter_code,
+        "department": commitment.department,
+        "from": source,
+        "to": commitment.status,
+        "details": details,
+    }
+
+
+COMMITMENTS = LifeCycle(
+    kind="commitment",
+    history=_history,
+    event_data=_event_data,
+    due_by_state=_DUE_BY_STATE,
+    closed_step_codes=_CLOSED_STEP_REFUSALS,
+)
 
 
 async def _catch_up(session: AsyncSession, ctx: Context, commitment: Commitment) -> None:
     """Record the transitions time has made (a passed supplement deadline)."""
     if derived_status(commitment, ctx.today) != commitment.status:
-        result = apply(
-            Machine.TOLERANCE,
-            commitment.status,
-            Event.SUPPLEMENT_DEADLINE_PASSED,
-            _guard_context(commitment, ctx.today),
-        )
-        source = commitment.status
-        commitment.status = result.target
-        commitment.current_due_on = None
-        await _record_event(
+        await transit(
             session,
             ctx,
-            SYSTEM,
+            COMMITMENTS,
             commitment,
-            result.event.value,
-            source,
-            result.citation,
-            {"supplement_due": commitment.deadlines["supplement_due"]["date"]},
+            Machine.TOLERANCE,
+            Event.SUPPLEMENT_DEADLINE_PASSED,
+            _guard_context(commitment, ctx.today),
+            details={"supplement_due": commitment.deadlines["supplement_due"]["date"]},
+            principal=SYSTEM,
         )
 
 
@@ -432,37 +399,32 @@ async def _step(
     if commitment.mode == Mode.TOLERANCE:
         await _catch_up(session, ctx, commitment)
     machine = _MACHINES[Mode(commitment.mode)]
-    try:
-        result = apply(
-            machine, commitment.status, event, _guard_context(commitment, ctx.today, **facts)
-        )
-    except (GuardFailed, TransitionNotAllowed) as exc:
-        raise refusal(exc, _CLOSED_STEP_REFUSALS) from None
-    source = commitment.status
-    commitment.status = result.target
-    commitment.updated_at = ctx.now
-    extra = dict(details or {})
-    rule = result.deadline_rule
-    if rule is DeadlineRule.VERIFICATION_DUE:
-        period = _period(_notify_terms(commitment).get("verification_limit"))
-        if commitment.exempt_from_verification:
-            rule = None  # 免于核查 (DZ art. 12 ¶2): no verification period to count
-    if rule is not None:
-        calendar = await load_working_calendar(session)
-        deadline = _compute(
+
+    async def count(rule: DeadlineRule) -> Deadline | None:
+        agency_period = period
+        if rule is DeadlineRule.VERIFICATION_DUE:
+            agency_period = _period(_notify_terms(commitment).get("verification_limit"))
+            if commitment.exempt_from_verification:
+                return None  # 免于核查 (DZ art. 12 ¶2): no verification period to count
+        return _compute(
             rule,
-            calendar,
+            await load_working_calendar(session),
             get_profile(commitment.profile),
             ctx.today,
-            period,
+            agency_period,
             period_field,
         )
-        name = rule.value
-        commitment.deadlines = {**commitment.deadlines, name: deadline_json(name, deadline)}
-        extra[name] = deadline.date.isoformat()
-    commitment.current_due_on = _due(commitment, DUE_BY_STATE.get(commitment.status))
-    await _record_event(
-        session, ctx, ctx.principal, commitment, result.event.value, source, result.citation, extra
+
+    result = await transit(
+        session,
+        ctx,
+        COMMITMENTS,
+        commitment,
+        machine,
+        event,
+        _guard_context(commitment, ctx.today, **facts),
+        details=details,
+        count=count,
     )
     if result.changed and is_terminal(machine, commitment.status):
         await _close(session, ctx, commitment, result)
@@ -490,31 +452,15 @@ async def recompute_provisional_deadlines(
     """Calendar hook: provisional deadlines of open commitments counted again on
     ``calendar``; each changed case gets a ``deadline_recomputed`` step of its own."""
     repository = CommitmentRepository(session)
-    changed = 0
-    for commitment in await repository.open_commitments():
-        updated, changes = recount_provisional(commitment.deadlines, calendar)
-        if not changes:
-            continue
-        commitment.deadlines = updated
-        commitment.current_due_on = _due(commitment, DUE_BY_STATE.get(commitment.status))
-        commitment.updated_at = ctx.now
+
+    async def follow(commitment: Commitment) -> None:
         for verification in await repository.verifications(commitment.id):
             if verification.status == "open":
                 verification.due_on = _due(commitment, "verification_due")
-        await _record_event(
-            session,
-            ctx,
-            ctx.principal,
-            commitment,
-            "deadline_recomputed",
-            commitment.status,
-            None,
-            changes,
-            transition=False,
-        )
-        changed += 1
-    await session.flush()
-    return changed
+
+    return await recompute_provisional(
+        session, ctx, COMMITMENTS, await repository.open_commitments(), calendar, follow
+    )
 
 
 # --- creating --------------------------------------------------------------------------
@@ -677,10 +623,10 @@ async def create_commitment(
     )
     repository.add(commitment)
     await session.flush()
-    await _record_event(
+    await record_transition(
         session,
         ctx,
-        ctx.principal,
+        COMMITMENTS,
         commitment,
         "create",
         status.value,
@@ -1025,10 +971,10 @@ async def record_supervision_feedback(
     commitment = await CommitmentRepository(session).get(commitment_id)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
-    await _record_event(
+    await record_transition(
         session,
         ctx,
-        ctx.principal,
+        COMMITMENTS,
         commitment,
         "supervision_feedback",
         commitment.status,

@@ -33,6 +33,7 @@ from app.core.context import Context
 from app.core.db import Database
 from app.core.logs import error_fields
 from app.events.service import sequence
+from app.lifecycle.engine import SYSTEM
 from app.restrictions import service as restrictions
 from app.web.idempotency.repository import IdempotencyRepository
 from app.webhooks.service import (
@@ -44,7 +45,7 @@ from app.webhooks.service import (
 
 logger = logging.getLogger("app.worker")
 
-WORKER = commitments.SYSTEM
+WORKER = SYSTEM
 
 
 @dataclass

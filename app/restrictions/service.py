@@ -27,9 +27,16 @@ from app.core.identifiers import SubjectType
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.credit_records.repository import CreditRecordRepository
 from app.departments.repository import DepartmentRepository
-from app.events.service import REPORTED_TYPES, emit
-from app.lifecycle.deadlines import DeadlineRead, deadline_json, due_date, recount_provisional
-from app.lifecycle.refusals import refusal
+from app.events.service import REPORTED_TYPES
+from app.lifecycle.deadlines import DeadlineRead, due_date
+from app.lifecycle.engine import (
+    SYSTEM,
+    CountDeadline,
+    LifeCycle,
+    recompute_provisional,
+    record_transition,
+    transit,
+)
 from app.lifecycle.step_dates import Dated, StepDate, check_date, date_step
 from app.privacy.masking import masked_identity
 from app.restrictions.models import (
@@ -67,21 +74,20 @@ from app.restrictions.schemas import (
     SupervisionTarget,
 )
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import LZ_5_1_4_OBJECTION, Citation
+from app.rules.citations import LZ_5_1_4_OBJECTION
+from app.rules.due import DUE_BY_STATE
 from app.rules.eligibility import EffectiveRestriction
 from app.rules.lifecycles import (
     DeadlineRule,
     Event,
     GuardContext,
-    GuardFailed,
     Machine,
     RestrictionState,
-    TransitionNotAllowed,
     TransitionResult,
-    apply,
     compute_rule_deadline,
     initial_state,
 )
+from app.rules.periods import Deadline
 from app.rules.profiles import Profile, get_profile
 from app.rules.restrictions import (
     ListingHistory,
@@ -99,14 +105,7 @@ from app.subjects.service import (
 )
 from app.web.auth import Principal
 
-SYSTEM = Principal(sub="system:deadlines", roles=frozenset(), department=None)
 _R = RestrictionState
-# The deadline that governs each state (tasks and the worker read it as current_due_on).
-DUE_BY_STATE = {
-    _R.VERIFIED.value: "notice_due",
-    _R.NOTIFIED.value: "objection_due",
-    _R.UNDER_REVIEW.value: "review_due",
-}
 
 
 # --- derived state ---------------------------------------------------------------------
@@ -329,43 +328,14 @@ async def read_restriction(
 # --- transitions -----------------------------------------------------------------------
 
 
-async def _record_event(
-    session: AsyncSession,
-    principal: Principal,
-    ctx: Context,
-    restriction: Restriction,
-    event: str,
-    source: str,
-    citation: Citation | None,
-    details: dict[str, Any],
-    *,
-    transition: bool = True,
-) -> None:
-    """History row, audit entry and outbox event of one step, together.
+def _history(restriction: Restriction, **fields: Any) -> RestrictionEvent:
+    return RestrictionEvent(restriction_id=restriction.id, **fields)
 
-    ``transition=False`` for a recorded fact that moves no state (a recomputed deadline):
-    its audit entry carries the details alone."""
-    RestrictionRepository(session).add(
-        RestrictionEvent(
-            restriction_id=restriction.id,
-            event=event,
-            from_status=source,
-            to_status=restriction.status,
-            occurred_at=ctx.now,
-            actor=principal.sub,
-            department=principal.department,
-            citation=citation.label if citation else None,
-            details=details,
-        )
-    )
-    await record(
-        session,
-        principal,
-        action=f"restriction.{event}",
-        target_type="restriction",
-        target_id=str(restriction.id),
-        details={"from": source, "to": restriction.status, **details} if transition else details,
-    )
+
+async def _event_data(
+    restriction: Restriction, event: str, source: str, details: dict[str, Any], ctx: Context
+) -> dict[str, Any]:
+    """What a listing's event carries; a reported one also the publication and its basis."""
     data: dict[str, Any] = {
         "restriction_id": str(restriction.id),
         "situation": restriction.situation,
@@ -374,8 +344,7 @@ async def _record_event(
         "to": restriction.status,
         "details": details,
     }
-    type_ = f"restriction.{event}"
-    if type_ in REPORTED_TYPES:
+    if f"restriction.{event}" in REPORTED_TYPES:
         # Who it is about is added when the event is read or delivered: no citizen
         # identity is stored in clear in the outbox.
         data["subject_id"] = str(restriction.subject_id)
@@ -387,14 +356,15 @@ async def _record_event(
         )
         data["published_on"] = _iso(published)
         data["legal_basis"] = restriction.legal_basis
-    await emit(
-        session,
-        type=type_,
-        aggregate_type="restriction",
-        aggregate_id=str(restriction.id),
-        occurred_at=ctx.now,
-        data=data,
-    )
+    return data
+
+
+LISTINGS = LifeCycle(
+    kind="restriction",
+    history=_history,
+    event_data=_event_data,
+    due_by_state=DUE_BY_STATE[Machine.RESTRICTION],
+)
 
 
 def _iso(value: date | None) -> str | None:
@@ -431,27 +401,22 @@ async def _apply(
     profile: Profile,
     details: dict[str, Any],
     on: date | None = None,
+    count: CountDeadline | None = None,
 ) -> TransitionResult:
     """Apply ``event`` as of ``on``, the day it happened (default today)."""
-    try:
-        result = apply(
-            Machine.RESTRICTION,
-            restriction.status,
-            event,
-            await _guard_context(session, restriction, on or ctx.today, profile),
-        )
-    except (GuardFailed, TransitionNotAllowed) as exc:
-        raise refusal(exc) from None
-    source = restriction.status
-    restriction.status = result.target.value
-    restriction.updated_at = ctx.now
-    restriction.current_due_on = due_date(
-        restriction.deadlines, DUE_BY_STATE.get(restriction.status)
+    guard = await _guard_context(session, restriction, on or ctx.today, profile)
+    return await transit(
+        session,
+        ctx,
+        LISTINGS,
+        restriction,
+        Machine.RESTRICTION,
+        event,
+        guard,
+        details=details,
+        count=count,
+        principal=principal,
     )
-    await _record_event(
-        session, principal, ctx, restriction, result.event.value, source, result.citation, details
-    )
-    return result
 
 
 async def _catch_up(
@@ -504,13 +469,11 @@ async def _reopen_window(
     restriction.status = _R.NOTIFIED.value
     restriction.confirmed_on = None
     restriction.updated_at = ctx.now
-    restriction.current_due_on = due_date(
-        restriction.deadlines, DUE_BY_STATE.get(restriction.status)
-    )
-    await _record_event(
+    restriction.current_due_on = LISTINGS.due_on(restriction)
+    await record_transition(
         session,
-        ctx.principal,
         ctx,
+        LISTINGS,
         restriction,
         "objection_window_reopened",
         _R.CONFIRMED.value,
@@ -539,28 +502,18 @@ async def _step(
     # the guard's own code, as it is once the worker has recorded the transition.
     await _catch_up(session, ctx, restriction, profile, on)
     extra = {**(details or {}), **(dated.details() if dated else {})}
-    result = await _apply(session, ctx, ctx.principal, restriction, event, profile, extra, on)
-    if result.deadline_rule is not None:
-        deadline = compute_rule_deadline(
-            result.deadline_rule,
+
+    async def count(rule: DeadlineRule) -> Deadline:
+        return compute_rule_deadline(
+            rule,
             calendar=await load_working_calendar(session),
             profile=profile,
             start=deadline_start or on,
         )
-        name = result.deadline_rule.value
-        restriction.deadlines = {**restriction.deadlines, name: deadline_json(name, deadline)}
-        restriction.current_due_on = due_date(
-            restriction.deadlines, DUE_BY_STATE.get(restriction.status)
-        )
-        result_details = {name: deadline.date.isoformat()}
-        await record(
-            session,
-            ctx.principal,
-            action="restriction.deadline",
-            target_type="restriction",
-            target_id=str(restriction.id),
-            details=result_details,
-        )
+
+    result = await _apply(
+        session, ctx, ctx.principal, restriction, event, profile, extra, on, count
+    )
     await session.flush()
     return result
 
@@ -590,36 +543,20 @@ async def recompute_provisional_deadlines(
     ``deadline_recomputed`` step of its own, and a pending objection or lifting request
     the day it is due by."""
     repository = RestrictionRepository(session)
-    changed = 0
-    for restriction in await repository.open_listings():
-        updated, changes = recount_provisional(restriction.deadlines, calendar)
-        if not changes:
-            continue
-        restriction.deadlines = updated
-        restriction.current_due_on = due_date(updated, DUE_BY_STATE.get(restriction.status))
-        restriction.updated_at = ctx.now
-        review_due = due_date(updated, DeadlineRule.REVIEW_DUE.value)
+
+    async def follow(restriction: Restriction) -> None:
+        review_due = due_date(restriction.deadlines, DeadlineRule.REVIEW_DUE.value)
         for objection in await repository.objections(restriction.id):
             if objection.outcome is None and review_due is not None:
                 objection.review_due = review_due
-        decision_due = due_date(updated, DeadlineRule.LIFTING_DECISION_DUE.value)
+        decision_due = due_date(restriction.deadlines, DeadlineRule.LIFTING_DECISION_DUE.value)
         for request in await repository.lifting_requests(restriction.id):
             if request.outcome is None and decision_due is not None:
                 request.decision_due = decision_due
-        await _record_event(
-            session,
-            ctx.principal,
-            ctx,
-            restriction,
-            "deadline_recomputed",
-            restriction.status,
-            None,
-            changes,
-            transition=False,
-        )
-        changed += 1
-    await session.flush()
-    return changed
+
+    return await recompute_provisional(
+        session, ctx, LISTINGS, await repository.open_listings(), calendar, follow
+    )
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -713,10 +650,10 @@ async def _open(
     restriction.updated_at = ctx.now
     RestrictionRepository(session).add(restriction)
     await session.flush()
-    await _record_event(
+    await record_transition(
         session,
-        ctx.principal,
         ctx,
+        LISTINGS,
         restriction,
         event,
         restriction.status,
