@@ -1,0 +1,282 @@
+"""Guards: what a transition may look at, and the cited refusals it may give."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.rules.citations import (
+    DZ_10,
+    DZ_11_1,
+    DZ_12_2,
+    DZ_13_1,
+    DZ_13_2,
+    DZ_15_2,
+    LZ_5_1_2,
+    LZ_5_1_4_OBJECTION,
+    LZ_5_1_5_REPAIR,
+    LZ_ANNEX,
+    Citation,
+)
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardContext:
+    """What guards may look at: today and the recorded deadlines and facts."""
+
+    today: date
+    supplement_due: date | None = None
+    reminder_due: date | None = None
+    rectification_due: date | None = None
+    objection_due: date | None = None
+    period_ends_on: date | None = None
+    rectified_on: date | None = None
+    lifting_requested_on: date | None = None
+    withdrawal_reason: str | None = None
+    exempt_from_verification: bool = False
+    still_nonconforming: bool = False
+    early_lifting_enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    code: str
+    message: str
+    citation: Citation
+
+
+Guard = Callable[[GuardContext], Refusal | None]
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, machine: str, state: str, event: str) -> None:
+        self.machine = machine
+        self.state = state
+        self.event = event
+        super().__init__(f"{machine}: event {event!r} is not allowed in state {state!r}")
+
+
+class GuardFailed(Exception):
+    def __init__(self, code: str, message: str, citation: Citation) -> None:
+        self.code = code
+        self.message = message
+        self.citation = citation
+        super().__init__(f"{code}: {message} ({citation.label})")
+
+
+class MissingGuardInput(ValueError):
+    """A guard needs a value the caller did not put in the context."""
+
+
+def _require(value: date | None, name: str) -> date:
+    if value is None:
+        raise MissingGuardInput(f"guard context needs {name}")
+    return value
+
+
+# --- guards ----------------------------------------------------------------------------
+
+
+def supplement_in_time(ctx: GuardContext) -> Refusal | None:
+    """A compliant supplement before the supplement deadline passes (DZ art. 9 ¶2)."""
+    if ctx.today > _require(ctx.supplement_due, "supplement_due"):
+        return Refusal(
+            "supplement_deadline_passed",
+            "the supplement deadline has passed: the agency must order rectification first",
+            DZ_13_1,
+        )
+    return None
+
+
+def supplement_deadline_passed(ctx: GuardContext) -> Refusal | None:
+    """Overdue only from the day after the supplement deadline (DZ art. 13 ¶1)."""
+    if ctx.today <= _require(ctx.supplement_due, "supplement_due"):
+        return Refusal(
+            "supplement_deadline_not_passed",
+            "the supplement deadline has not passed yet",
+            DZ_13_1,
+        )
+    return None
+
+
+def reminder_open(ctx: GuardContext) -> Refusal | None:
+    """Supplement after a reminder, up to and including its deadline."""
+    if ctx.today > _require(ctx.reminder_due, "reminder_due"):
+        return Refusal(
+            "reminder_deadline_passed",
+            "the deadline set by the reminder has passed",
+            DZ_13_1,
+        )
+    return None
+
+
+def reminder_deadline_passed(ctx: GuardContext) -> Refusal | None:
+    """Terminate only after the reminder deadline (DZ art. 13 ¶1; LZ §5(1)2)."""
+    if ctx.today <= _require(ctx.reminder_due, "reminder_due"):
+        return Refusal(
+            "reminder_deadline_not_passed",
+            "the case cannot be terminated before the reminder deadline has passed",
+            LZ_5_1_2,
+        )
+    return None
+
+
+def withdrawal_reason_given(ctx: GuardContext) -> Refusal | None:
+    """Withdrawal before completion needs a reason (有合理理由的, DZ art. 10)."""
+    if not (ctx.withdrawal_reason or "").strip():
+        return Refusal("withdrawal_reason_missing", "a withdrawal needs a reason", DZ_10)
+    return None
+
+
+def refuse_withdrawal_after_completion(ctx: GuardContext) -> Refusal | None:
+    """Withdrawal is possible only before the matter is completed (办结前, DZ art. 10)."""
+    return Refusal(
+        "withdrawal_after_completion",
+        "the matter is completed: the commitment can no longer be withdrawn",
+        DZ_10,
+    )
+
+
+def refuse_withdrawal_after_decision(ctx: GuardContext) -> Refusal | None:
+    """告知承诺 is completed by the decision: no withdrawal afterwards (DZ art. 10)."""
+    return Refusal(
+        "withdrawal_after_decision",
+        "the decision has been made: the commitment can no longer be withdrawn",
+        DZ_10,
+    )
+
+
+def exempt_from_verification(ctx: GuardContext) -> Refusal | None:
+    """Skip verification only for a matter exempt from it (免于核查, DZ art. 12 ¶2)."""
+    if not ctx.exempt_from_verification:
+        return Refusal(
+            "verification_required",
+            "the matter is not exempt from verification",
+            DZ_11_1,
+        )
+    return None
+
+
+def verification_not_exempt(ctx: GuardContext) -> Refusal | None:
+    """An exempt matter is left to the regulator's routine supervision (DZ art. 12 ¶2)."""
+    if ctx.exempt_from_verification:
+        return Refusal(
+            "exempt_from_verification",
+            "the matter is exempt from verification",
+            DZ_12_2,
+        )
+    return None
+
+
+def rectified_in_time(ctx: GuardContext) -> Refusal | None:
+    """Rectification counts up to and including its deadline (DZ art. 13 ¶2)."""
+    if ctx.today > _require(ctx.rectification_due, "rectification_due"):
+        return Refusal(
+            "rectification_deadline_passed",
+            "the rectification deadline has passed",
+            DZ_13_2,
+        )
+    return None
+
+
+def revocation_allowed(ctx: GuardContext) -> Refusal | None:
+    """Revoke after the rectification deadline, or when still non-conforming after
+    rectification (逾期不整改或者整改后仍不符合条件的, DZ art. 13 ¶2)."""
+    due = _require(ctx.rectification_due, "rectification_due")
+    if ctx.today <= due and not ctx.still_nonconforming:
+        return Refusal(
+            "rectification_deadline_not_passed",
+            "the decision cannot be revoked before the rectification deadline has passed",
+            DZ_13_2,
+        )
+    return None
+
+
+def objection_in_window(ctx: GuardContext) -> Refusal | None:
+    """Objection up to and including the 3rd working day after receipt (LZ §5(1)4).
+
+    Before the receipt is recorded the window has not started, so it is open.
+    """
+    if ctx.objection_due is not None and ctx.today > ctx.objection_due:
+        return Refusal(
+            "objection_window_closed",
+            "the objection window (3 working days after receipt of the notice) has closed",
+            LZ_5_1_4_OBJECTION,
+        )
+    return None
+
+
+def objection_window_lapsed(ctx: GuardContext) -> Refusal | None:
+    """No objection in time: the right is deemed waived (视为放弃, LZ annex)."""
+    if ctx.objection_due is None:
+        return Refusal(
+            "notice_receipt_missing",
+            "the date the subject received the notice is not recorded",
+            LZ_ANNEX,
+        )
+    if ctx.today <= ctx.objection_due:
+        return Refusal(
+            "objection_window_open",
+            "the objection window is still open",
+            LZ_ANNEX,
+        )
+    return None
+
+
+def repair_due(ctx: GuardContext) -> Refusal | None:
+    """Repair the day after the period end when rectified by then, else on the
+    rectification day (LZ §5(1)5)."""
+    if ctx.rectified_on is None:
+        return Refusal(
+            "rectification_missing",
+            "no rectification is recorded: the listing stays effective",
+            LZ_5_1_5_REPAIR,
+        )
+    period_end = _require(ctx.period_ends_on, "period_ends_on")
+    repaired_on = max(period_end + _ONE_DAY, ctx.rectified_on)
+    if ctx.today < repaired_on:
+        return Refusal(
+            "management_period_running",
+            f"the management period runs until {period_end.isoformat()}",
+            LZ_5_1_5_REPAIR,
+        )
+    return None
+
+
+def _lifting_preconditions(ctx: GuardContext) -> Refusal | None:
+    if not ctx.early_lifting_enabled:
+        return Refusal(
+            "early_lifting_not_available",
+            "the rule profile has no early lifting",
+            DZ_15_2,
+        )
+    if ctx.rectified_on is None:
+        return Refusal(
+            "rectification_missing",
+            "lifting may be requested only after rectification",
+            DZ_15_2,
+        )
+    return None
+
+
+def lifting_request_allowed(ctx: GuardContext) -> Refusal | None:
+    """Request to lift after rectification (完成整改的，可以申请取消限制, DZ art. 15 ¶2)."""
+    return _lifting_preconditions(ctx)
+
+
+def lifting_allowed(ctx: GuardContext) -> Refusal | None:
+    """Lift on a request, after rectification (DZ art. 15 ¶2)."""
+    refusal = _lifting_preconditions(ctx)
+    if refusal is None and ctx.lifting_requested_on is None:
+        refusal = Refusal("lifting_not_requested", "no lifting request is recorded", DZ_15_2)
+    return refusal
+
+
+def lifting_requested(ctx: GuardContext) -> Refusal | None:
+    """A lifting request can only be rejected when there is one."""
+    if ctx.lifting_requested_on is None:
+        return Refusal("lifting_not_requested", "no lifting request is recorded", DZ_15_2)
+    return None
