@@ -30,7 +30,7 @@ CLERK = Principal(sub="bob", roles=frozenset({Role.clerk}), department="371400-S
 def worker_lines(text: str) -> list[dict[str, Any]]:
     """Every line parsed as JSON (a line that is not JSON fails the test)."""
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return [line for line in lines if line["logger"] == "app.ops.worker"]
+    return [line for line in lines if line["logger"] == "app.worker"]
 
 
 def assert_timestamped(line: dict[str, Any]) -> None:
