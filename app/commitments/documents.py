@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.commitments import service
+from app.commitments import reads
 from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_document
 from app.commitments.schemas import NoticeRead
 from app.core.context import Context
@@ -19,7 +19,7 @@ from app.subjects.repository import SubjectRepository
 async def _parts(
     session: AsyncSession, ctx: Context, commitment_id: uuid.UUID, kind: str
 ) -> tuple[NoticeRead, str, str, list[DeadlineRead], str]:
-    commitment = await service.load_for_read(session, commitment_id)
+    commitment = await reads.load_for_read(session, commitment_id)
     subject = await SubjectRepository(session).get(commitment.subject_id)
     assert subject is not None
     await record(
@@ -34,7 +34,7 @@ async def _parts(
         NoticeRead.model_validate(commitment.notice),
         subject.name,
         subject.id_number,
-        service.deadlines_of(commitment),
+        reads.deadlines_of(commitment),
         f"编号：{commitment.id}",
     )
 
@@ -50,7 +50,7 @@ async def notice_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
 
 
 async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UUID) -> bytes:
-    commitment = await service.load_for_read(session, commitment_id)
+    commitment = await reads.load_for_read(session, commitment_id)
     notice, name, id_number, deadlines, reference = await _parts(
         session, ctx, commitment_id, "letter"
     )

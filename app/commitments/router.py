@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commitments import documents, service
+from app.commitments import documents, reads, signing, steps, verifications
 from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
@@ -75,14 +75,14 @@ async def create_commitment(
     clock: ClockDep,
     body: CommitmentCreate,
 ) -> CommitmentRead:
-    return await service.create_commitment(session, _context(request, principal, clock), body)
+    return await signing.create_commitment(session, _context(request, principal, clock), body)
 
 
 async def _cases(
     session: AsyncSession, scope: Scope, ctx: Context, filters: CommitmentSearch
 ) -> Page[CommitmentSummary]:
     """The one service call of both list forms."""
-    return await service.list_commitments(
+    return await reads.list_commitments(
         session,
         ctx,
         subject=filters.subject.upper() if filters.subject else None,
@@ -184,7 +184,7 @@ async def read_commitment(
     commitment_id: uuid.UUID,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.read_commitment(session, ctx, commitment_id)
+    return await reads.read_commitment(session, ctx, commitment_id)
 
 
 @router.get(
@@ -240,7 +240,7 @@ async def record_supplement(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.record_supplement(session, ctx, commitment_id, body, if_match)
+    return await steps.record_supplement(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -261,7 +261,7 @@ async def record_decision(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.record_decision(session, ctx, commitment_id, body.note, if_match)
+    return await steps.record_decision(session, ctx, commitment_id, body.note, if_match)
 
 
 @router.post(
@@ -282,7 +282,7 @@ async def send_reminder(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.send_reminder(session, ctx, commitment_id, body, if_match)
+    return await steps.send_reminder(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -302,7 +302,7 @@ async def withdraw(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.withdraw(session, ctx, commitment_id, body.reason, if_match)
+    return await steps.withdraw(session, ctx, commitment_id, body.reason, if_match)
 
 
 @router.post(
@@ -322,7 +322,7 @@ async def terminate(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.terminate(session, ctx, commitment_id, body.reason, if_match)
+    return await steps.terminate(session, ctx, commitment_id, body.reason, if_match)
 
 
 @router.post(
@@ -341,7 +341,7 @@ async def record_rectification(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.record_rectification(session, ctx, commitment_id, body.note, if_match)
+    return await steps.record_rectification(session, ctx, commitment_id, body.note, if_match)
 
 
 @router.post(
@@ -361,7 +361,7 @@ async def revoke(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.revoke(session, ctx, commitment_id, body, if_match)
+    return await steps.revoke(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -381,7 +381,7 @@ async def open_verification(
     if_match: IfMatch = None,
 ) -> VerificationRead:
     ctx = _context(request, principal, clock)
-    return await service.open_verification(session, ctx, commitment_id, body, if_match)
+    return await verifications.open_verification(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -399,7 +399,7 @@ async def supervision_feedback(
     body: SupervisionFeedbackCreate,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await service.record_supervision_feedback(session, ctx, commitment_id, body)
+    return await verifications.record_supervision_feedback(session, ctx, commitment_id, body)
 
 
 @verifications_router.post(
@@ -423,4 +423,6 @@ async def record_verification_result(
     if_match: IfMatch = None,
 ) -> VerificationRead:
     ctx = _context(request, principal, clock)
-    return await service.record_verification_result(session, ctx, verification_id, body, if_match)
+    return await verifications.record_verification_result(
+        session, ctx, verification_id, body, if_match
+    )

@@ -23,7 +23,7 @@ from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, Reason
 from app.departments.service import profile_of
 from app.joint_punishment.adapter import JointPunishmentClient
 from app.joint_punishment.service import lookup_joint_punishment
-from app.restrictions.service import effective_restrictions
+from app.restrictions.state import effective_restrictions
 from app.rules.eligibility import (
     CheckResult,
     EligibilityRequest,

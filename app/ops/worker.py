@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import chain_pending
-from app.commitments import service as commitments
+from app.commitments import steps as commitments
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings
 from app.core.context import Context
@@ -34,7 +34,7 @@ from app.core.db import Database
 from app.core.logs import error_fields
 from app.events.service import sequence
 from app.lifecycle.engine import SYSTEM
-from app.restrictions import service as restrictions
+from app.restrictions import steps as restrictions
 from app.web.idempotency.repository import IdempotencyRepository
 from app.webhooks.service import (
     deliver_due,

@@ -11,7 +11,7 @@ from app.core.context import Context
 from app.departments.repository import DepartmentRepository
 from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
 from app.lifecycle.deadlines import due_date
-from app.restrictions import service
+from app.restrictions import reads
 from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
 from app.rules.citations import LZ_5_1_4_OBJECTION
 from app.rules.restrictions import Situation
@@ -24,7 +24,7 @@ CREDIT_REPAIR_WARNING = (
 
 
 async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.UUID) -> bytes:
-    restriction = await service.load_for_notice(session, ctx, restriction_id)
+    restriction = await reads.load_for_notice(session, ctx, restriction_id)
     subject = await SubjectRepository(session).get(restriction.subject_id)
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     assert subject is not None and department is not None

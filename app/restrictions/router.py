@@ -12,7 +12,8 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.identifiers import SubjectType, normalize
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from app.restrictions import documents, service
+from app.credit_profiles import service as credit_profiles
+from app.restrictions import corrections, documents, lifting, notices, reads, register, steps
 from app.restrictions.schemas import (
     CorrectionCreate,
     CreditProfileLookup,
@@ -34,6 +35,7 @@ from app.restrictions.schemas import (
     SupervisionTarget,
 )
 from app.rules.lifecycles import Event
+from app.supervision import service as supervision
 from app.web.authz import Authorized
 from app.web.deprecation import deprecated_responses, successor_route
 from app.web.idempotency.transaction import KeepingRoute
@@ -79,14 +81,14 @@ PDF: dict[int | str, dict[str, Any]] = {
 async def collect(
     session: SessionDep, _principal: Authorized, ctx: ContextDep, body: RestrictionCreate
 ) -> RestrictionRead:
-    return await service.collect(session, ctx, body)
+    return await steps.collect(session, ctx, body)
 
 
 async def _listings(
     session: AsyncSession, scope: Scope, ctx: Context, filters: RestrictionSearch
 ) -> Page[RestrictionSummary]:
     """The one service call of both list forms."""
-    return await service.list_restrictions(
+    return await reads.list_restrictions(
         session,
         ctx,
         department=scope.department,
@@ -162,7 +164,7 @@ async def search_restrictions(
 async def read_restriction(
     session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> RestrictionRead:
-    return await service.read_restriction(session, ctx, restriction_id)
+    return await reads.read_restriction(session, ctx, restriction_id)
 
 
 _DATED = (
@@ -184,7 +186,7 @@ def _simple_step(event: Event, summary: str, description: str) -> Any:
         body: StepCreate | None = None,
         if_match: IfMatch = None,
     ) -> RestrictionRead:
-        return await service.take_step(session, ctx, restriction_id, event, if_match, data=body)
+        return await steps.take_step(session, ctx, restriction_id, event, if_match, data=body)
 
     step.__name__ = f"restriction_{event.value}"
     return router.post(
@@ -240,7 +242,7 @@ async def issue_notice(
     body: NoticeIssue,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.issue_notice(session, ctx, restriction_id, body, if_match)
+    return await notices.issue_notice(session, ctx, restriction_id, body, if_match)
 
 
 @router.get(
@@ -273,7 +275,7 @@ async def record_receipt(
     body: ReceiptCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.record_receipt(
+    return await notices.record_receipt(
         session, ctx, restriction_id, body.received_on, if_match, body.late_entry_reason
     )
 
@@ -296,7 +298,7 @@ async def file_objection(
     body: ObjectionCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.file_objection(session, ctx, restriction_id, body, if_match)
+    return await notices.file_objection(session, ctx, restriction_id, body, if_match)
 
 
 @router.post(
@@ -315,7 +317,7 @@ async def review_objection(
     body: ReviewCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.review_objection(
+    return await notices.review_objection(
         session, ctx, restriction_id, objection_id, body, if_match
     )
 
@@ -336,7 +338,7 @@ async def record_rectification(
     body: RectificationCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.record_rectification(session, ctx, restriction_id, body, if_match)
+    return await lifting.record_rectification(session, ctx, restriction_id, body, if_match)
 
 
 @router.post(
@@ -355,7 +357,7 @@ async def request_lifting(
     restriction_id: uuid.UUID,
     body: LiftingRequestCreate,
 ) -> RestrictionRead:
-    return await service.request_lifting(session, ctx, restriction_id, body)
+    return await lifting.request_lifting(session, ctx, restriction_id, body)
 
 
 @router.post(
@@ -374,7 +376,7 @@ async def decide_lifting(
     body: LiftingDecisionCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.decide_lifting(session, ctx, restriction_id, request_id, body, if_match)
+    return await lifting.decide_lifting(session, ctx, restriction_id, request_id, body, if_match)
 
 
 @router.post(
@@ -395,7 +397,7 @@ async def correct(
     body: CorrectionCreate,
     if_match: IfMatch = None,
 ) -> RestrictionRead:
-    return await service.correct(session, ctx, restriction_id, body, if_match)
+    return await corrections.correct(session, ctx, restriction_id, body, if_match)
 
 
 _PUBLIC_LIST = (
@@ -421,7 +423,7 @@ _CREDIT_PROFILE = (
 async def search_public_restrictions(
     session: SessionDep, ctx: PublicContextDep, body: PublicRestrictionSearch
 ) -> Page[PublicRestriction]:
-    return await service.public_list(
+    return await register.public_list(
         session,
         ctx,
         name=body.name,
@@ -443,7 +445,7 @@ async def search_public_restrictions(
 async def look_up_credit_profile(
     session: SessionDep, _principal: Authorized, ctx: ContextDep, body: CreditProfileLookup
 ) -> CreditProfileRead:
-    return await service.credit_profile(session, ctx, body.subject_type, body.id_number)
+    return await credit_profiles.credit_profile(session, ctx, body.subject_type, body.id_number)
 
 
 @public_router.get(
@@ -464,7 +466,7 @@ async def public_restrictions(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[PublicRestriction]:
-    return await service.public_list(
+    return await register.public_list(
         session,
         ctx,
         name=name,
@@ -491,7 +493,9 @@ async def credit_profile(
     subject_type: SubjectType,
     id_number: Annotated[str, Path(min_length=1, max_length=40)],
 ) -> CreditProfileRead:
-    return await service.credit_profile(session, ctx, subject_type, id_number, "path.id_number")
+    return await credit_profiles.credit_profile(
+        session, ctx, subject_type, id_number, "path.id_number"
+    )
 
 
 @supervision_router.get(
@@ -509,4 +513,4 @@ async def supervision_targets(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[SupervisionTarget]:
-    return await service.supervision_targets(session, ctx, scope.department, limit, cursor)
+    return await supervision.supervision_targets(session, ctx, scope.department, limit, cursor)

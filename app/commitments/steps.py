@@ -1,0 +1,404 @@
+"""Commitments (容缺受理, 告知承诺; DZ art. 7-14) on the one step engine: how the engine
+sees a case, what time has done to it, and every step from supplement to revocation.
+Outcomes append to the subject's credit record; a breach proposes a listing that a clerk
+must still determine."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.calendar import hooks
+from app.calendar.service import load_working_calendar
+from app.catalog.schemas import PeriodSpec
+from app.commitments.models import Commitment, CommitmentEvent
+from app.commitments.reads import _load_for_agency, commitment_read
+from app.commitments.repository import CommitmentRepository
+from app.commitments.schemas import (
+    CommitmentRead,
+    NoticeRead,
+    ReminderCreate,
+    RevocationCreate,
+    SupplementCreate,
+)
+from app.commitments.state import _DUE_BY_STATE, _due, derived_status
+from app.core.context import Context
+from app.core.errors import FieldError, UnprocessableEntity
+from app.credit_records import service as credit_records
+from app.lifecycle.engine import SYSTEM, LifeCycle, recompute_provisional, transit
+from app.restrictions import steps as restrictions
+from app.rules.calendar import WorkingCalendar
+from app.rules.lifecycles import (
+    AgencyPeriod,
+    DeadlineBelowMinimum,
+    DeadlineRule,
+    Event,
+    GuardContext,
+    Machine,
+    MissingDeadlineInput,
+    TransitionResult,
+    compute_rule_deadline,
+    is_terminal,
+)
+from app.rules.periods import Deadline, Unit
+from app.rules.profiles import Mode, Profile, get_profile
+from app.rules.restrictions import Situation
+
+_MACHINES = {Mode.TOLERANCE: Machine.TOLERANCE, Mode.NOTIFY_COMMIT: Machine.NOTIFY_COMMIT}
+
+
+# Outcomes written to the credit record (DZ art. 9 ¶2, 14).
+_OUTCOMES = {
+    "completed": "fulfilled",
+    "fulfilled": "fulfilled",
+    "terminated": "terminated",
+    "revoked": "revoked",
+    "withdrawn": "withdrawn",
+}
+
+
+# Refusal rows that mean "this step is over": answered like any illegal transition.
+_CLOSED_STEP_REFUSALS = {"withdrawal_after_completion", "withdrawal_after_decision"}
+
+
+def _guard_context(commitment: Commitment, today: date, **facts: Any) -> GuardContext:
+    return GuardContext(
+        today=today,
+        supplement_due=_due(commitment, "supplement_due"),
+        reminder_due=_due(commitment, "reminder_due"),
+        rectification_due=_due(commitment, "rectification_due"),
+        exempt_from_verification=commitment.exempt_from_verification,
+        **facts,
+    )
+
+
+def _period(spec: PeriodSpec | dict[str, Any] | None) -> AgencyPeriod | None:
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        return AgencyPeriod(spec["amount"], Unit(spec["unit"]))
+    return AgencyPeriod(spec.amount, spec.unit)
+
+
+def _compute(
+    rule: DeadlineRule,
+    calendar: WorkingCalendar,
+    profile: Profile,
+    start: date,
+    period: AgencyPeriod | None,
+    field: str,
+) -> Deadline:
+    try:
+        return compute_rule_deadline(
+            rule, calendar=calendar, profile=profile, start=start, period=period
+        )
+    except DeadlineBelowMinimum as exc:
+        raise UnprocessableEntity(
+            str(exc),
+            code="deadline_below_minimum",
+            errors=[FieldError(field=field, code="deadline_below_minimum", message=str(exc))],
+        ) from None
+    except (MissingDeadlineInput, ValueError) as exc:
+        raise UnprocessableEntity(
+            str(exc),
+            code="deadline_period_invalid",
+            errors=[FieldError(field=field, code="deadline_period_invalid", message=str(exc))],
+        ) from None
+
+
+def _history(commitment: Commitment, **fields: Any) -> CommitmentEvent:
+    return CommitmentEvent(commitment_id=commitment.id, **fields)
+
+
+async def _event_data(
+    commitment: Commitment, event: str, source: str, details: dict[str, Any], ctx: Context
+) -> dict[str, Any]:
+    return {
+        "commitment_id": str(commitment.id),
+        "mode": commitment.mode,
+        "matter_code": commitment.matter_code,
+        "department": commitment.department,
+        "from": source,
+        "to": commitment.status,
+        "details": details,
+    }
+
+
+COMMITMENTS = LifeCycle(
+    kind="commitment",
+    history=_history,
+    event_data=_event_data,
+    due_by_state=_DUE_BY_STATE,
+    closed_step_codes=_CLOSED_STEP_REFUSALS,
+)
+
+
+async def _catch_up(session: AsyncSession, ctx: Context, commitment: Commitment) -> None:
+    """Record the transitions time has made (a passed supplement deadline)."""
+    if derived_status(commitment, ctx.today) != commitment.status:
+        await transit(
+            session,
+            ctx,
+            COMMITMENTS,
+            commitment,
+            Machine.TOLERANCE,
+            Event.SUPPLEMENT_DEADLINE_PASSED,
+            _guard_context(commitment, ctx.today),
+            details={"supplement_due": commitment.deadlines["supplement_due"]["date"]},
+            principal=SYSTEM,
+        )
+
+
+async def _close(
+    session: AsyncSession, ctx: Context, commitment: Commitment, result: TransitionResult
+) -> None:
+    """Outcome side effects: credit record, and a restriction proposal on a breach."""
+    commitment.closed_on = ctx.today
+    commitment.current_due_on = None
+    await credit_records.append_commitment_outcome(
+        session,
+        ctx,
+        credit_records.CommitmentOutcome(
+            subject_id=commitment.subject_id,
+            commitment_id=commitment.id,
+            mode=commitment.mode,
+            status=commitment.status,
+            outcome=_OUTCOMES[commitment.status],
+            department=commitment.department,
+            matter_code=commitment.matter_code,
+            citation=result.citation,
+        ),
+    )
+    if result.proposes is not None:
+        await _propose_restriction(session, ctx, commitment, result.proposes)
+
+
+async def _propose_restriction(
+    session: AsyncSession, ctx: Context, commitment: Commitment, situation: Situation
+) -> None:
+    """A breach proposes a listing to the commitment's department, through the
+    restrictions service (its first step, audited and sent like any other)."""
+    notice = NoticeRead.model_validate(commitment.notice)
+    await restrictions.propose(
+        session,
+        ctx,
+        subject_id=commitment.subject_id,
+        situation=situation,
+        facts=f"{notice.title[:4]}事项“{notice.matter_name}”（承诺编号 {commitment.id}）："
+        f"{situation.label_zh}。",
+        collecting_department=commitment.department,
+        commitment_id=commitment.id,
+    )
+
+
+async def _step(
+    session: AsyncSession,
+    ctx: Context,
+    commitment: Commitment,
+    event: Event,
+    *,
+    details: dict[str, Any] | None = None,
+    period: AgencyPeriod | None = None,
+    period_field: str = "body.period",
+    **facts: Any,
+) -> TransitionResult:
+    """Apply one event: guard, new status, deadline of the new state, history, audit."""
+    if commitment.mode == Mode.TOLERANCE:
+        await _catch_up(session, ctx, commitment)
+    machine = _MACHINES[Mode(commitment.mode)]
+
+    async def count(rule: DeadlineRule) -> Deadline | None:
+        agency_period = period
+        if rule is DeadlineRule.VERIFICATION_DUE:
+            agency_period = _period(_notify_terms(commitment).get("verification_limit"))
+            if commitment.exempt_from_verification:
+                return None  # 免于核查 (DZ art. 12 ¶2): no verification period to count
+        return _compute(
+            rule,
+            await load_working_calendar(session),
+            get_profile(commitment.profile),
+            ctx.today,
+            agency_period,
+            period_field,
+        )
+
+    result = await transit(
+        session,
+        ctx,
+        COMMITMENTS,
+        commitment,
+        machine,
+        event,
+        _guard_context(commitment, ctx.today, **facts),
+        details=details,
+        count=count,
+    )
+    if result.changed and is_terminal(machine, commitment.status):
+        await _close(session, ctx, commitment, result)
+    await session.flush()
+    return result
+
+
+def _notify_terms(commitment: Commitment) -> dict[str, Any]:
+    terms: dict[str, Any] = commitment.notice.get("terms", {})
+    return terms
+
+
+async def record_time_transitions(session: AsyncSession, ctx: Context, batch: int = 200) -> int:
+    """Worker: record overdue tolerance cases (idempotent; rows claimed SKIP LOCKED)."""
+    rows = await CommitmentRepository(session).overdue_unrecorded(ctx.today, batch)
+    for commitment in rows:
+        await _catch_up(session, ctx, commitment)
+    await session.flush()
+    return len(rows)
+
+
+async def recompute_provisional_deadlines(
+    session: AsyncSession, ctx: Context, calendar: WorkingCalendar
+) -> int:
+    """Calendar hook: provisional deadlines of open commitments counted again on
+    ``calendar``; each changed case gets a ``deadline_recomputed`` step of its own."""
+    repository = CommitmentRepository(session)
+
+    async def follow(commitment: Commitment) -> None:
+        for verification in await repository.verifications(commitment.id):
+            if verification.status == "open":
+                verification.due_on = _due(commitment, "verification_due")
+
+    return await recompute_provisional(
+        session, ctx, COMMITMENTS, await repository.open_commitments(), calendar, follow
+    )
+
+
+async def record_supplement(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: SupplementCreate,
+    if_match: str | None,
+) -> CommitmentRead:
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    event = Event.SUPPLEMENT_COMPLIANT if data.compliant else Event.SUPPLEMENT_NONCOMPLIANT
+    await _step(
+        session,
+        ctx,
+        commitment,
+        event,
+        details={"materials": data.materials, "compliant": data.compliant, "note": data.note},
+    )
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def record_decision(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    note: str | None,
+    if_match: str | None,
+) -> CommitmentRead:
+    """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(session, ctx, commitment, Event.DECIDE, details={"note": note})
+    commitment.decided_on = ctx.today
+    if commitment.mode == Mode.NOTIFY_COMMIT and commitment.exempt_from_verification:
+        await _step(
+            session,
+            ctx,
+            commitment,
+            Event.EXEMPT_FROM_VERIFICATION,
+            details={"note": "免于核查 (DZ art. 12 ¶2)"},
+        )
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def send_reminder(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: ReminderCreate,
+    if_match: str | None,
+) -> CommitmentRead:
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(
+        session,
+        ctx,
+        commitment,
+        Event.REMIND,
+        details={"note": data.note},
+        period=_period(data.period),
+        period_field="body.period",
+    )
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def withdraw(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    reason: str,
+    if_match: str | None,
+) -> CommitmentRead:
+    """撤回承诺书 before completion or decision (DZ art. 10): ordinary procedure follows."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(
+        session,
+        ctx,
+        commitment,
+        Event.WITHDRAW,
+        details={"reason": reason},
+        withdrawal_reason=reason,
+    )
+    commitment.withdrawal_reason = reason
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def terminate(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    reason: str,
+    if_match: str | None,
+) -> CommitmentRead:
+    """终止办理 after the reminder deadline passed (DZ art. 13 ¶1; LZ §5(1)2 situation 3)."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(session, ctx, commitment, Event.TERMINATE, details={"reason": reason})
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def revoke(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: RevocationCreate,
+    if_match: str | None,
+) -> CommitmentRead:
+    """撤销办理结果 (DZ art. 13 ¶2; LZ §5(1)2 situation 4)."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(
+        session,
+        ctx,
+        commitment,
+        Event.REVOKE,
+        details={"reason": data.reason, "still_nonconforming": data.still_nonconforming},
+        still_nonconforming=data.still_nonconforming,
+    )
+    return await commitment_read(session, commitment, ctx.today)
+
+
+async def record_rectification(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    note: str | None,
+    if_match: str | None,
+) -> CommitmentRead:
+    """整改到位 within the rectification deadline: the commitment is fulfilled."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    await _step(session, ctx, commitment, Event.RECTIFIED, details={"note": note})
+    return await commitment_read(session, commitment, ctx.today)
+
+
+hooks.register("commitment", recompute_provisional_deadlines)

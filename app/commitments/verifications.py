@@ -1,0 +1,248 @@
+"""核查 (DZ art. 11-13): opening a verification, its result, and supervision feedback."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.catalog.schemas import VerificationMethod
+from app.commitments.models import Verification
+from app.commitments.reads import _load_for_agency, _verification_read, _version_of, commitment_read
+from app.commitments.repository import CommitmentRepository
+from app.commitments.schemas import (
+    CommitmentRead,
+    SupervisionFeedbackCreate,
+    VerificationCreate,
+    VerificationRead,
+    VerificationResultCreate,
+)
+from app.commitments.state import _due
+from app.commitments.steps import COMMITMENTS, _notify_terms, _period, _step
+from app.core.concurrency import check_version
+from app.core.context import Context
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.departments.repository import DepartmentRepository
+from app.events.service import emit
+from app.lifecycle.engine import record_transition
+from app.lifecycle.step_dates import check_date
+from app.rules.lifecycles import Event
+
+
+async def open_verification(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: VerificationCreate,
+    if_match: str | None,
+) -> VerificationRead:
+    """核查 (DZ art. 11): on-site by the catalog's department when agency and regulator
+    differ (¶2); assisted names the helping department (¶3)."""
+    commitment = await _load_for_agency(session, commitment_id, if_match)
+    terms = _notify_terms(commitment)
+    if data.method.value not in terms.get("verification_methods", []):
+        raise UnprocessableEntity(
+            f"The catalog does not provide {data.method.value} verification for this matter.",
+            code="verification_method_not_offered",
+            errors=[
+                FieldError(
+                    field="body.method",
+                    code="verification_method_not_offered",
+                    message=f"offered: {', '.join(terms.get('verification_methods', []))}",
+                )
+            ],
+        )
+    version = await _version_of(session, commitment)
+    assisting: str | None = None
+    if data.method is VerificationMethod.assisted:
+        if not data.assisting_department:
+            raise UnprocessableEntity(
+                "Assisted verification names the helping department.",
+                code="assisting_department_required",
+                errors=[
+                    FieldError(
+                        field="body.assisting_department",
+                        code="assisting_department_required",
+                        message="required for assisted verification (DZ art. 11 ¶3)",
+                    )
+                ],
+            )
+        if await DepartmentRepository(session).get(data.assisting_department) is None:
+            raise UnprocessableEntity(
+                f"No department {data.assisting_department}.",
+                code="department_unknown",
+                errors=[
+                    FieldError(
+                        field="body.assisting_department",
+                        code="department_unknown",
+                        message="unknown department",
+                    )
+                ],
+            )
+        assisting = data.assisting_department
+        assigned = assisting
+    elif data.method is VerificationMethod.onsite and version.agency_code != version.regulator_code:
+        assigned = version.onsite_verifier_code or version.regulator_code
+    else:
+        assigned = commitment.department
+    if commitment.status == "decided":
+        await _step(
+            session,
+            ctx,
+            commitment,
+            Event.OPEN_VERIFICATION,
+            details={"method": data.method.value, "assigned_department": assigned},
+        )
+    elif commitment.status != "verifying":
+        raise Conflict(
+            f"Verification is opened after the decision, not in status {commitment.status!r}.",
+            code="transition_not_allowed",
+            extra={"state": commitment.status, "event": Event.OPEN_VERIFICATION.value},
+        )
+    verification = Verification(
+        commitment_id=commitment.id,
+        method=data.method.value,
+        assigned_department=assigned,
+        assisting_department=assisting,
+        status="open",
+        due_on=_due(commitment, "verification_due"),
+        opened_at=ctx.now,
+        opened_by=ctx.principal.sub,
+    )
+    session.add(verification)
+    await session.flush()
+    await record(
+        session,
+        ctx.principal,
+        action="verification.open",
+        target_type="verification",
+        target_id=str(verification.id),
+        details={"commitment_id": str(commitment.id), "method": data.method.value},
+    )
+    await emit(
+        session,
+        type="verification.opened",
+        aggregate_type="verification",
+        aggregate_id=str(verification.id),
+        occurred_at=ctx.now,
+        data={
+            "verification_id": str(verification.id),
+            "commitment_id": str(commitment.id),
+            "method": data.method.value,
+            "assigned_department": assigned,
+            "due_on": verification.due_on.isoformat() if verification.due_on else None,
+        },
+    )
+    return _verification_read(verification)
+
+
+async def record_verification_result(
+    session: AsyncSession,
+    ctx: Context,
+    verification_id: uuid.UUID,
+    data: VerificationResultCreate,
+    if_match: str | None,
+) -> VerificationRead:
+    repository = CommitmentRepository(session)
+    verification = await repository.get_verification(verification_id)
+    if verification is None:
+        raise NotFound(f"No verification {verification_id}.", code="verification_not_found")
+    check_version(verification.version, if_match, f"Verification {verification_id}")
+    if verification.status != "open":
+        raise Conflict("The verification already has a result.", code="verification_closed")
+    if not data.fulfilled and data.rectification_period is None:
+        raise UnprocessableEntity(
+            "A verification that finds the commitment unfulfilled orders rectification "
+            "within a period (DZ art. 13 ¶2).",
+            code="rectification_period_required",
+            errors=[
+                FieldError(
+                    field="body.rectification_period",
+                    code="rectification_period_required",
+                    message="required when fulfilled is false",
+                )
+            ],
+        )
+    commitment = await repository.get(verification.commitment_id, for_update=True)
+    assert commitment is not None
+    checked_at = data.checked_at or ctx.now
+    # Checked after the verification was opened, not after today.
+    check_date(
+        checked_at.astimezone(ctx.settings.tz).date(),
+        ctx.today,
+        {"verification_opening": verification.opened_at.astimezone(ctx.settings.tz).date()},
+        field="body.checked_at",
+    )
+    department = await DepartmentRepository(session).get(ctx.principal.department or "")
+    verification.status = "completed"
+    verification.verification_number = data.verification_number or (
+        f"HC-{commitment.department[:6]}-{ctx.today.year}-{verification.id.hex[:10].upper()}"
+    )
+    verification.checked_at = checked_at
+    verification.checking_department_code = ctx.principal.department
+    verification.checking_department_name = department.name if department else None
+    verification.basis = data.basis
+    verification.fulfilled = data.fulfilled
+    verification.description = data.description
+    verification.recorded_by = ctx.principal.sub
+    details = {
+        "verification_id": str(verification.id),
+        "verification_number": verification.verification_number,
+        "fulfilled": data.fulfilled,
+    }
+    if commitment.status == "verifying":
+        if data.fulfilled:
+            await _step(session, ctx, commitment, Event.VERIFICATION_CONFORMS, details=details)
+        else:
+            await _step(
+                session,
+                ctx,
+                commitment,
+                Event.VERIFICATION_FAILS,
+                details=details,
+                period=_period(data.rectification_period),
+                period_field="body.rectification_period",
+            )
+    await session.flush()
+    await record(
+        session,
+        ctx.principal,
+        action="verification.result",
+        target_type="verification",
+        target_id=str(verification.id),
+        details=details,
+    )
+    await emit(
+        session,
+        type="verification.result_recorded",
+        aggregate_type="verification",
+        aggregate_id=str(verification.id),
+        occurred_at=ctx.now,
+        data={**_verification_read(verification).model_dump(mode="json")},
+    )
+    return _verification_read(verification)
+
+
+async def record_supervision_feedback(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: SupervisionFeedbackCreate,
+) -> CommitmentRead:
+    """行业主管部门 feeds its supervision result back to the agency (DZ art. 12 ¶1)."""
+    commitment = await CommitmentRepository(session).get(commitment_id)
+    if commitment is None:
+        raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
+    await record_transition(
+        session,
+        ctx,
+        COMMITMENTS,
+        commitment,
+        "supervision_feedback",
+        commitment.status,
+        None,
+        {"result": data.result.value, "description": data.description},
+    )
+    await session.flush()
+    return await commitment_read(session, commitment, ctx.today)

@@ -1,0 +1,92 @@
+"""更正 (LZ §5(1)6): an error in a listing corrected or the listing removed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.calendar.service import load_working_calendar
+from app.core.context import Context
+from app.core.errors import FieldError, UnprocessableEntity
+from app.lifecycle.step_dates import check_date, date_step
+from app.restrictions.models import Correction
+from app.restrictions.reads import _load
+from app.restrictions.repository import RestrictionRepository
+from app.restrictions.schemas import CorrectionCreate, RestrictionRead
+from app.restrictions.state import _profile_of
+from app.restrictions.steps import _collected_on, _read, _step
+from app.rules.lifecycles import DeadlineRule, Event, compute_rule_deadline
+
+
+async def correct(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: CorrectionCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """更正 or 移除 within 2 working days of discovering the error (LZ §5(1)4).
+
+    A late correction is still made — leaving a wrong listing in place would be worse —
+    and is flagged late.
+    """
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    # The error is found in a listing that exists, and before it is corrected.
+    check_date(
+        data.discovered_on,
+        ctx.today,
+        {"collection": _collected_on(ctx, restriction)},
+        field="body.discovered_on",
+    )
+    dated = date_step(ctx, data.on, data.late_entry_reason, {"discovery": data.discovered_on})
+    changes = data.changes.model_dump(exclude_none=True) if data.changes else {}
+    if data.kind == "fix" and not changes:
+        raise UnprocessableEntity(
+            "A fix names the fields it changes.",
+            code="correction_empty",
+            errors=[FieldError(field="body.changes", code="correction_empty", message="empty")],
+        )
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    calendar = await load_working_calendar(session)
+    due = compute_rule_deadline(
+        DeadlineRule.CORRECTION_DUE, calendar=calendar, profile=profile, start=data.discovered_on
+    )
+    late = dated.on > due.date
+    event = Event.CORRECT_REMOVE if data.kind == "remove" else Event.CORRECT_FIX
+    diff = {
+        field: {"before": _jsonable(getattr(restriction, field)), "after": value}
+        for field, value in changes.items()
+    }
+    await _step(
+        session,
+        ctx,
+        restriction,
+        event,
+        details={"reason": data.reason, "late": late, "changes": diff},
+        dated=dated,
+    )
+    for field, value in changes.items():
+        setattr(restriction, field, value)
+    if data.kind == "remove":
+        restriction.withdrawn_on = dated.on
+    RestrictionRepository(session).add(
+        Correction(
+            restriction_id=restriction.id,
+            kind=data.kind.value,
+            discovered_on=data.discovered_on,
+            due_on=due.date,
+            corrected_on=dated.on,
+            late=late,
+            reason=data.reason,
+            changes=diff,
+            corrected_by=ctx.principal.sub,
+        )
+    )
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value

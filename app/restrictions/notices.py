@@ -1,0 +1,158 @@
+"""告知 and 陈述申辩 (LZ §5(1)4): the notice, its receipt, the objection and its review."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.context import Context
+from app.core.errors import Conflict, NotFound
+from app.lifecycle.deadlines import due_date
+from app.lifecycle.step_dates import date_step
+from app.restrictions.models import Objection
+from app.restrictions.reads import _load
+from app.restrictions.repository import RestrictionRepository
+from app.restrictions.schemas import (
+    NoticeIssue,
+    ObjectionCreate,
+    RestrictionRead,
+    ReviewCreate,
+    ReviewOutcome,
+)
+from app.restrictions.steps import _read, _step
+from app.rules.lifecycles import Event
+
+
+async def issue_notice(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: NoticeIssue,
+    if_match: str | None,
+) -> RestrictionRead:
+    """告知书 within 3 working days of verification; later is allowed and recorded late."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    dated = date_step(
+        ctx, data.on, data.late_entry_reason, {"verification": restriction.verified_on}
+    )
+    due = due_date(restriction.deadlines, "notice_due")
+    late = due is not None and dated.on > due
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.ISSUE_NOTICE,
+        details={"method": data.method.value, "late": late},
+        dated=dated,
+    )
+    restriction.notice_issued_on = dated.on
+    restriction.notice_method = data.method.value
+    restriction.notice_late = late
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def record_receipt(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    received_on: date,
+    if_match: str | None,
+    late_entry_reason: str | None = None,
+) -> RestrictionRead:
+    """The day the subject received the notice: 3 working days to object from it. Not
+    before the notice, not after today; entered later, with the reason."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    dated = date_step(
+        ctx,
+        received_on,
+        late_entry_reason,
+        {"notice": restriction.notice_issued_on},
+        field="body.received_on",
+    )
+    if restriction.notice_received_on is not None:
+        raise Conflict("The receipt is already recorded.", code="receipt_already_recorded")
+    await _step(
+        session,
+        ctx,
+        restriction,
+        Event.RECORD_RECEIPT,
+        details={"received_on": received_on.isoformat()},
+        dated=dated,
+    )
+    restriction.notice_received_on = received_on
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def file_objection(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    data: ObjectionCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """陈述申辩 within 3 working days of receipt (LZ §5(1)4); review within 15. Dated the
+    day it was made (a mailed statement: its postmark), which the window is judged by."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    dated = date_step(
+        ctx,
+        data.on,
+        data.late_entry_reason,
+        {"notice": restriction.notice_issued_on, "receipt": restriction.notice_received_on},
+    )
+    await _step(
+        session, ctx, restriction, Event.OBJECT, details={"statement": data.statement}, dated=dated
+    )
+    review_due = due_date(restriction.deadlines, "review_due")
+    assert review_due is not None
+    objection = Objection(
+        restriction_id=restriction.id,
+        filed_on=dated.on,
+        statement=data.statement,
+        evidence_refs=list(data.evidence_refs),
+        filed_by=ctx.principal.sub,
+        review_due=review_due,
+    )
+    RestrictionRepository(session).add(objection)
+    await session.flush()
+    return await _read(session, ctx, restriction)
+
+
+async def review_objection(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    data: ReviewCreate,
+    if_match: str | None,
+) -> RestrictionRead:
+    """复核: upheld confirms the listing; overturned withdraws it."""
+    restriction = await _load(session, ctx, restriction_id, if_match)
+    objection = await RestrictionRepository(session).get_objection(objection_id)
+    if objection is None or objection.restriction_id != restriction.id:
+        raise NotFound(f"No objection {objection_id} on this listing.", code="objection_not_found")
+    if objection.outcome is not None:
+        raise Conflict("The objection is already reviewed.", code="objection_already_reviewed")
+    dated = date_step(ctx, data.on, data.late_entry_reason, {"objection": objection.filed_on})
+    event = Event.REVIEW_UPHELD if data.outcome is ReviewOutcome.upheld else Event.REVIEW_OVERTURNED
+    await _step(
+        session,
+        ctx,
+        restriction,
+        event,
+        details={"objection_id": str(objection.id), "reasons": data.reasons},
+        dated=dated,
+    )
+    objection.outcome = data.outcome.value
+    objection.reasons = data.reasons
+    objection.reviewed_on = dated.on
+    objection.reviewed_by = ctx.principal.sub
+    if data.outcome is ReviewOutcome.upheld:
+        restriction.confirmed_on = dated.on
+    else:
+        restriction.withdrawn_on = dated.on
+    await session.flush()
+    return await _read(session, ctx, restriction)

@@ -1,0 +1,232 @@
+"""Reading listings: one listing with its dates, deadlines and history; the list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.core.concurrency import check_version
+from app.core.context import Context
+from app.core.errors import NotFound, UnprocessableEntity
+from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.lifecycle.deadlines import DeadlineRead, due_date
+from app.restrictions.models import Restriction
+from app.restrictions.repository import RestrictionRepository
+from app.restrictions.schemas import (
+    CorrectionRead,
+    EventRead,
+    LiftingRequestRead,
+    ObjectionRead,
+    RestrictionDates,
+    RestrictionRead,
+    RestrictionSummary,
+    SourceChannel,
+)
+from app.restrictions.state import (
+    _confirmed_by_lapse_on,
+    _department_profiles,
+    _profile,
+    _profile_of,
+    _subject_listings,
+    _view,
+    derived_status,
+)
+from app.rules.profiles import Profile
+from app.rules.restrictions import Situation
+from app.subjects.repository import SubjectRepository
+from app.subjects.service import subject_read
+
+
+async def restriction_read(
+    session: AsyncSession, restriction: Restriction, today: date, profile: Profile
+) -> RestrictionRead:
+    repository = RestrictionRepository(session)
+    subject = await SubjectRepository(session).get(restriction.subject_id)
+    assert subject is not None
+    view = _view(
+        restriction, await _subject_listings(session, restriction.subject_id), today, profile
+    )
+    deadlines = restriction.deadlines
+    return RestrictionRead(
+        id=str(restriction.id),
+        status=derived_status(restriction, today, view),
+        effective=bool(view and view.effective),
+        awaiting_rectification=bool(view and view.awaiting_rectification),
+        restarted_by=list(view.restarted_by) if view else [],
+        situation=Situation(restriction.situation),
+        source_channel=SourceChannel(restriction.source_channel),
+        subject=subject_read(subject),
+        address=restriction.address,
+        facts=restriction.facts,
+        legal_basis=restriction.legal_basis,
+        legal_documents=list(restriction.legal_documents),
+        collecting_department=restriction.collecting_department,
+        commitment_id=str(restriction.commitment_id) if restriction.commitment_id else None,
+        occurred_on=restriction.occurred_on,
+        dates=RestrictionDates(
+            verified_on=restriction.verified_on,
+            notice_due=due_date(deadlines, "notice_due"),
+            notice_issued_on=restriction.notice_issued_on,
+            notice_late=restriction.notice_late,
+            notice_received_on=restriction.notice_received_on,
+            objection_due=due_date(deadlines, "objection_due"),
+            review_due=due_date(deadlines, "review_due"),
+            confirmed_on=restriction.confirmed_on or _confirmed_by_lapse_on(restriction, today),
+            published_on=restriction.published_on,
+            period_ends_on=view.period_ends_on if view else None,
+            rectified_on=restriction.rectified_on,
+            repaired_on=view.repaired_on if view else None,
+            lifted_on=restriction.lifted_on,
+            withdrawn_on=restriction.withdrawn_on,
+        ),
+        deadlines=[DeadlineRead.model_validate(v) for v in deadlines.values()],
+        objections=[
+            ObjectionRead(
+                id=str(o.id),
+                filed_on=o.filed_on,
+                statement=o.statement,
+                evidence_refs=list(o.evidence_refs),
+                review_due=o.review_due,
+                outcome=o.outcome,
+                reasons=o.reasons,
+                reviewed_on=o.reviewed_on,
+            )
+            for o in await repository.objections(restriction.id)
+        ],
+        lifting_requests=[
+            LiftingRequestRead(
+                id=str(r.id),
+                requested_on=r.requested_on,
+                reason=r.reason,
+                evidence_refs=list(r.evidence_refs),
+                decision_due=r.decision_due,
+                outcome=r.outcome,
+                reasons=r.reasons,
+                decided_on=r.decided_on,
+            )
+            for r in await repository.lifting_requests(restriction.id)
+        ],
+        corrections=[
+            CorrectionRead(
+                id=str(c.id),
+                kind=c.kind,
+                discovered_on=c.discovered_on,
+                due_on=c.due_on,
+                corrected_on=c.corrected_on,
+                late=c.late,
+                reason=c.reason,
+                changes=c.changes,
+            )
+            for c in await repository.corrections(restriction.id)
+        ],
+        history=[
+            EventRead(
+                event=e.event,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                occurred_at=e.occurred_at,
+                actor=e.actor,
+                department=e.department,
+                citation=e.citation,
+                details=e.details,
+            )
+            for e in await repository.events(restriction.id)
+        ],
+        version=restriction.version,
+    )
+
+
+async def _load(
+    session: AsyncSession,
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    if_match: str | None = None,
+    *,
+    for_update: bool = True,
+) -> Restriction:
+    """The listing, for its collecting department only ("谁采集、谁核实", LZ §5(1)4: the
+    routes' owner, enforced by ``app.web.ownership``)."""
+    restriction = await RestrictionRepository(session).get(restriction_id, for_update=for_update)
+    if restriction is None:
+        raise NotFound(f"No listing {restriction_id}.", code="restriction_not_found")
+    check_version(restriction.version, if_match, f"Listing {restriction_id}")
+    return restriction
+
+
+async def load_for_notice(
+    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
+) -> Restriction:
+    return await _load(session, ctx, restriction_id, for_update=False)
+
+
+async def read_restriction(
+    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
+) -> RestrictionRead:
+    restriction = await _load(session, ctx, restriction_id, for_update=False)
+    await record(
+        session,
+        ctx.principal,
+        action="restriction.read",
+        target_type="restriction",
+        target_id=str(restriction.id),
+    )
+    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    return await restriction_read(session, restriction, ctx.today, profile)
+
+
+async def list_restrictions(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    department: str | None,
+    status: str | None,
+    subject: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[RestrictionSummary]:
+    """Listings collected by ``department`` (None: every department), the route's scope:
+    the caller's own department's (auditors: all)."""
+    after = _after(cursor)
+    rows = await RestrictionRepository(session).search(
+        department=department,
+        status=status,
+        subject_id_number=subject,
+        after=after,
+        limit=limit + 1,
+    )
+    subjects = {
+        s.id: s for s in await SubjectRepository(session).get_many({r.subject_id for r in rows})
+    }
+    profiles = await _department_profiles(session, {r.collecting_department for r in rows})
+    items = []
+    for row in rows[:limit]:
+        profile = _profile(row, profiles, ctx.settings.profile)
+        view = _view(row, await _subject_listings(session, row.subject_id), ctx.today, profile)
+        items.append(
+            RestrictionSummary(
+                id=str(row.id),
+                status=derived_status(row, ctx.today, view),
+                effective=bool(view and view.effective),
+                situation=Situation(row.situation),
+                subject=subject_read(subjects[row.subject_id]),
+                collecting_department=row.collecting_department,
+                published_on=row.published_on,
+                period_ends_on=view.period_ends_on if view else None,
+                version=row.version,
+            )
+        )
+    next_cursor = encode_cursor({"after": str(rows[limit - 1].id)}) if len(rows) > limit else None
+    return Page[RestrictionSummary](items=items, next_cursor=next_cursor)
+
+
+def _after(cursor: str | None) -> uuid.UUID | None:
+    if cursor is None:
+        return None
+    after = decode_cursor(cursor).get("after")
+    try:
+        return uuid.UUID(str(after))
+    except ValueError:
+        raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor") from None

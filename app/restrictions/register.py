@@ -1,0 +1,124 @@
+"""The public list (公示, LZ §5(2)): listings effective today, the subject masked."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.context import Context
+from app.core.identifiers import SubjectType
+from app.core.pagination import Page, encode_cursor
+from app.departments.repository import DepartmentRepository
+from app.privacy.masking import masked_identity
+from app.restrictions.models import Restriction
+from app.restrictions.reads import _after
+from app.restrictions.repository import RestrictionRepository, history_of
+from app.restrictions.schemas import PublicRestriction
+from app.restrictions.state import _R, _department_profiles, _profile
+from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
+from app.subjects.repository import SubjectRepository
+
+
+async def _effective_views(
+    session: AsyncSession, candidates: Sequence[Restriction], today: date, default: str
+) -> list[tuple[Restriction, ListingView]]:
+    """Candidates that are effective today, with their views (restart rule included)."""
+    subject_ids = {row.subject_id for row in candidates}
+    published = await RestrictionRepository(session).published_of(subject_ids)
+    return await _views_of(session, candidates, published, today, default)
+
+
+async def _views_of(
+    session: AsyncSession,
+    candidates: Sequence[Restriction],
+    published: Sequence[Restriction],
+    today: date,
+    default: str,
+) -> list[tuple[Restriction, ListingView]]:
+    """The candidates effective today, given every published listing of their subjects."""
+    if not candidates:
+        return []
+    by_subject: dict[str, list[ListingHistory]] = {}
+    for row in published:
+        by_subject.setdefault(str(row.subject_id), []).append(history_of(row))
+    profiles = await _department_profiles(session, {r.collecting_department for r in candidates})
+    result = []
+    for row in candidates:
+        profile = _profile(row, profiles, default)
+        view = listing_state_on(
+            by_subject[str(row.subject_id)], str(row.id), today, profile=profile
+        )
+        if view.effective:
+            result.append((row, view))
+    return result
+
+
+def _may_be_effective(row: Restriction, today: date) -> bool:
+    """The filter of ``RestrictionRepository.effective_candidates``, on a row in hand."""
+    return (
+        row.status == _R.EFFECTIVE
+        and row.published_on is not None
+        and row.published_on <= today
+        and (row.withdrawn_on is None or row.withdrawn_on > today)
+        and (row.lifted_on is None or row.lifted_on > today)
+    )
+
+
+async def public_list(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    name: str | None,
+    id_number: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[PublicRestriction]:
+    """Effective listings only, personal names and citizen IDs masked (LZ §5(1)5-6)."""
+    subject_ids: list[uuid.UUID] | None = None
+    subjects = SubjectRepository(session)
+    if id_number is not None or name is not None:
+        found = await subjects.find(id_number=id_number, name=name)
+        subject_ids = [s.id for s in found]
+        if not subject_ids:
+            return Page[PublicRestriction](items=[], next_cursor=None)
+    after = _after(cursor)
+    items: list[PublicRestriction] = []
+    next_cursor: str | None = None
+    repository = RestrictionRepository(session)
+    departments = DepartmentRepository(session)
+    while True:
+        batch = await repository.effective_candidates(
+            ctx.today, subject_ids=subject_ids, after=after, limit=limit * 2
+        )
+        views = await _effective_views(session, batch, ctx.today, ctx.settings.profile)
+        owners = {s.id: s for s in await subjects.get_many({r.subject_id for r, _ in views})}
+        names = await departments.get_many({r.collecting_department for r, _ in views})
+        for row, view in views:
+            if not view.publicly_visible:
+                continue
+            owner = owners[row.subject_id]
+            shown_name, shown_id = masked_identity(owner.subject_type, owner.name, owner.id_number)
+            items.append(
+                PublicRestriction(
+                    subject_type=SubjectType(owner.subject_type),
+                    name=shown_name,
+                    id_number=shown_id,
+                    situation=Situation(row.situation),
+                    situation_label=Situation(row.situation).label_zh,
+                    department=names[row.collecting_department].name
+                    if row.collecting_department in names
+                    else row.collecting_department,
+                    published_on=row.published_on or ctx.today,
+                    period_ends_on=view.period_ends_on,
+                )
+            )
+            if len(items) == limit:
+                next_cursor = encode_cursor({"after": str(row.id)})
+                break
+        if len(items) == limit or len(batch) < limit * 2:
+            break
+        after = batch[-1].id
+    return Page[PublicRestriction](items=items, next_cursor=next_cursor)

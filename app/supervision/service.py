@@ -1,0 +1,93 @@
+"""Supervision targets (LZ §5(2)): subjects listed today in the regulator's field, with
+the commitments it regulates."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.service import record
+from app.catalog.repository import CatalogRepository
+from app.commitments.repository import CommitmentRepository
+from app.core.context import Context
+from app.core.errors import Forbidden
+from app.core.pagination import Page, encode_cursor
+from app.credit_profiles.service import _effect
+from app.restrictions.models import Restriction
+from app.restrictions.reads import _after
+from app.restrictions.register import _effective_views
+from app.restrictions.repository import RestrictionRepository
+from app.restrictions.schemas import SupervisionTarget
+from app.restrictions.state import _subject_listings
+from app.rules.profiles import get_profile
+from app.rules.restrictions import ListingView, subject_restriction_on
+from app.subjects.repository import SubjectRepository
+from app.subjects.service import subject_read
+
+
+async def supervision_targets(
+    session: AsyncSession, ctx: Context, regulator: str | None, limit: int, cursor: str | None
+) -> Page[SupervisionTarget]:
+    """重点核查对象 (LZ §5(2)2): subjects with effective listings collected in the
+    ``regulator``'s region (its code's first six digits) or from commitments on matters it
+    regulates; the route's scope names the regulator."""
+    if not regulator:  # never widened to every region
+        raise Forbidden("Targets are listed for one regulator.", code="department_forbidden")
+    own, region = regulator, regulator[:6]
+    candidates = await RestrictionRepository(session).effective_candidates(ctx.today)
+    in_remit = [r for r in candidates if r.collecting_department.startswith(region)]
+    linked = [r for r in candidates if r.commitment_id is not None and r not in in_remit]
+    if linked:
+        regulated = await _regulated_commitments(session, [r.commitment_id for r in linked], own)  # type: ignore[misc]
+        in_remit += [r for r in linked if r.commitment_id in regulated]
+    views = await _effective_views(session, in_remit, ctx.today, ctx.settings.profile)
+    by_subject: dict[uuid.UUID, list[tuple[Restriction, ListingView]]] = {}
+    for row, view in views:
+        by_subject.setdefault(row.subject_id, []).append((row, view))
+    after = _after(cursor)
+    ordered = sorted(s for s in by_subject if after is None or s > after)
+    page = ordered[:limit]
+    subjects = {s.id: s for s in await SubjectRepository(session).get_many(page)}
+    profile = get_profile(ctx.settings.profile)
+    items = []
+    for subject_id in page:
+        listings = await _subject_listings(session, subject_id)
+        summary = subject_restriction_on(listings, ctx.today, profile=profile)
+        items.append(
+            SupervisionTarget(
+                subject=subject_read(subjects[subject_id]),
+                restricted_until=summary.restricted_until,
+                awaiting_rectification=summary.awaiting_rectification,
+                listings=[
+                    _effect(row, view, row.collecting_department)
+                    for row, view in by_subject[subject_id]
+                ],
+            )
+        )
+    await record(
+        session,
+        ctx.principal,
+        action="supervision_targets.read",
+        target_type="supervision_targets",
+        target_id=own,
+        details={"subjects": len(items)},
+    )
+    next_cursor = encode_cursor({"after": str(page[-1])}) if len(ordered) > limit else None
+    return Page[SupervisionTarget](items=items, next_cursor=next_cursor)
+
+
+async def _regulated_commitments(
+    session: AsyncSession, commitment_ids: list[uuid.UUID], regulator: str
+) -> set[uuid.UUID]:
+    commitments = CommitmentRepository(session)
+    catalog = CatalogRepository(session)
+    regulated = set()
+    for commitment_id in commitment_ids:
+        commitment = await commitments.get(commitment_id)
+        if commitment is None:
+            continue
+        version = await catalog.get_version(commitment.matter_version_id)
+        if version is not None and version.regulator_code == regulator:
+            regulated.add(commitment_id)
+    return regulated
