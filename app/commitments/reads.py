@@ -23,7 +23,7 @@ from app.commitments.schemas import (
     NoticeRead,
     VerificationRead,
 )
-from app.commitments.state import _deadlines_read, current_due_on, derived_status
+from app.commitments.state import current_due_on, deadlines_read, derived_status
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import NotFound, UnprocessableEntity
@@ -35,7 +35,7 @@ from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
 
 
-def _verification_read(v: Verification) -> VerificationRead:
+def verification_read(v: Verification) -> VerificationRead:
     return VerificationRead(
         id=str(v.id),
         commitment_id=str(v.commitment_id),
@@ -82,7 +82,7 @@ async def commitment_read(
         ),
         missing_materials=list(commitment.missing_materials),
         exempt_from_verification=commitment.exempt_from_verification,
-        deadlines=_deadlines_read(commitment),
+        deadlines=deadlines_read(commitment),
         current_due_on=current_due_on(commitment, today),
         decided_on=commitment.decided_on,
         closed_on=commitment.closed_on,
@@ -101,13 +101,11 @@ async def commitment_read(
             )
             for e in await repository.events(commitment.id)
         ],
-        verifications=[
-            _verification_read(v) for v in await repository.verifications(commitment.id)
-        ],
+        verifications=[verification_read(v) for v in await repository.verifications(commitment.id)],
     )
 
 
-async def _version_of(session: AsyncSession, commitment: Commitment) -> MatterVersion:
+async def version_of(session: AsyncSession, commitment: Commitment) -> MatterVersion:
     version = await CatalogRepository(session).get_version(commitment.matter_version_id)
     assert version is not None
     return version
@@ -136,7 +134,7 @@ async def read_commitment(
     return await commitment_read(session, commitment, ctx.today)
 
 
-async def _load_for_agency(
+async def load_for_agency(
     session: AsyncSession, commitment_id: uuid.UUID, if_match: str | None
 ) -> Commitment:
     """The commitment, locked, for a step only its agency (政务服务实施机关) may take
@@ -214,4 +212,4 @@ def _summary(row: Commitment, subject: Subject, today: date) -> CommitmentSummar
 
 
 def deadlines_of(commitment: Commitment) -> list[DeadlineRead]:
-    return _deadlines_read(commitment).details
+    return deadlines_read(commitment).details

@@ -16,7 +16,7 @@ from app.commitments.models import Commitment
 from app.commitments.reads import commitment_read
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import Affirmations, CommitmentCreate, CommitmentRead
-from app.commitments.steps import _MACHINES, COMMITMENTS, _compute, _period
+from app.commitments.steps import COMMITMENTS, MACHINES, count_deadline, period_of
 from app.core.context import Context
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.credit_checks.repository import CreditCheckRepository
@@ -79,7 +79,7 @@ async def create_commitment(
             f"The credit check was valid until {check.valid_until.isoformat()}; run a new one.",
             code="credit_check_expired",
         )
-    if data.mode.value not in check.eligible_modes or data.mode not in _MACHINES:
+    if data.mode.value not in check.eligible_modes or data.mode not in MACHINES:
         raise UnprocessableEntity(
             f"The credit check does not allow a {data.mode.value} commitment.",
             code="mode_not_allowed",
@@ -149,21 +149,21 @@ async def create_commitment(
     profile = get_profile(check.profile)
     calendar = await load_working_calendar(session)
     start = data.signed_at.astimezone(ctx.settings.tz).date()
-    machine = _MACHINES[data.mode]
+    machine = MACHINES[data.mode]
     status = initial_state(machine)
     terms: dict[str, Any] = {}
     if data.mode is Mode.TOLERANCE:
         assert modes.tolerance is not None
         name, rule = "supplement_due", DeadlineRule.SUPPLEMENT_DUE
-        period = _period(modes.tolerance.supplement_deadline)
+        period = period_of(modes.tolerance.supplement_deadline)
         exempt = False
     else:
         assert modes.notify_commit is not None
         name, rule = "decision_due", DeadlineRule.DECISION_DUE
-        period = _period(modes.notify_commit.completion_limit)
+        period = period_of(modes.notify_commit.completion_limit)
         exempt = modes.notify_commit.exempt_from_verification
         terms = modes.notify_commit.model_dump(mode="json")
-    deadline = _compute(rule, calendar, profile, start, period, "body.mode")
+    deadline = count_deadline(rule, calendar, profile, start, period, "body.mode")
     commitment = Commitment(
         credit_check_id=check.id,
         subject_id=check.subject_id,

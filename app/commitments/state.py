@@ -12,10 +12,10 @@ from app.rules.due import due_by_state
 from app.rules.lifecycles import Machine
 
 # The deadline that governs each state of either machine (app.rules.due).
-_DUE_BY_STATE = due_by_state(Machine.TOLERANCE, Machine.NOTIFY_COMMIT)
+DUE_BY_STATE = due_by_state(Machine.TOLERANCE, Machine.NOTIFY_COMMIT)
 
 
-def _deadlines_read(commitment: Commitment) -> DeadlinesRead:
+def deadlines_read(commitment: Commitment) -> DeadlinesRead:
     details = [DeadlineRead.model_validate(v) for v in commitment.deadlines.values()]
     dates = {d.name: d.date for d in details}
     return DeadlinesRead(
@@ -29,14 +29,14 @@ def _deadlines_read(commitment: Commitment) -> DeadlinesRead:
     )
 
 
-def _due(commitment: Commitment, name: str | None) -> date | None:
+def due_on(commitment: Commitment, name: str | None) -> date | None:
     return due_date(commitment.deadlines, name)
 
 
 def derived_status(commitment: Commitment, today: date) -> str:
     """The status on ``today``, counting transitions time has made but nobody recorded."""
     if commitment.status == "accepted":
-        due = _due(commitment, "supplement_due")
+        due = due_on(commitment, "supplement_due")
         if due is not None and today > due:
             return "overdue"
     return commitment.status
@@ -48,5 +48,5 @@ def current_due_on(commitment: Commitment, today: date) -> date | None:
     status = derived_status(commitment, today)
     if status == commitment.status:
         return commitment.current_due_on
-    rule = _DUE_BY_STATE.get(status)
-    return _due(commitment, rule.value if rule else None)
+    rule = DUE_BY_STATE.get(status)
+    return due_on(commitment, rule.value if rule else None)

@@ -15,7 +15,7 @@ from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.schemas import PeriodSpec
 from app.commitments.models import Commitment, CommitmentEvent
-from app.commitments.reads import _load_for_agency, commitment_read
+from app.commitments.reads import commitment_read, load_for_agency
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
@@ -24,7 +24,7 @@ from app.commitments.schemas import (
     RevocationCreate,
     SupplementCreate,
 )
-from app.commitments.state import _DUE_BY_STATE, _due, derived_status
+from app.commitments.state import DUE_BY_STATE, derived_status, due_on
 from app.core.context import Context
 from app.core.errors import FieldError, UnprocessableEntity
 from app.credit_records import service as credit_records
@@ -47,7 +47,7 @@ from app.rules.periods import Deadline, Unit
 from app.rules.profiles import Mode, Profile, get_profile
 from app.rules.restrictions import Situation
 
-_MACHINES = {Mode.TOLERANCE: Machine.TOLERANCE, Mode.NOTIFY_COMMIT: Machine.NOTIFY_COMMIT}
+MACHINES = {Mode.TOLERANCE: Machine.TOLERANCE, Mode.NOTIFY_COMMIT: Machine.NOTIFY_COMMIT}
 
 
 # Outcomes written to the credit record (DZ art. 9 ¶2, 14).
@@ -67,15 +67,15 @@ _CLOSED_STEP_REFUSALS = {"withdrawal_after_completion", "withdrawal_after_decisi
 def _guard_context(commitment: Commitment, today: date, **facts: Any) -> GuardContext:
     return GuardContext(
         today=today,
-        supplement_due=_due(commitment, "supplement_due"),
-        reminder_due=_due(commitment, "reminder_due"),
-        rectification_due=_due(commitment, "rectification_due"),
+        supplement_due=due_on(commitment, "supplement_due"),
+        reminder_due=due_on(commitment, "reminder_due"),
+        rectification_due=due_on(commitment, "rectification_due"),
         exempt_from_verification=commitment.exempt_from_verification,
         **facts,
     )
 
 
-def _period(spec: PeriodSpec | dict[str, Any] | None) -> AgencyPeriod | None:
+def period_of(spec: PeriodSpec | dict[str, Any] | None) -> AgencyPeriod | None:
     if spec is None:
         return None
     if isinstance(spec, dict):
@@ -83,7 +83,7 @@ def _period(spec: PeriodSpec | dict[str, Any] | None) -> AgencyPeriod | None:
     return AgencyPeriod(spec.amount, spec.unit)
 
 
-def _compute(
+def count_deadline(
     rule: DeadlineRule,
     calendar: WorkingCalendar,
     profile: Profile,
@@ -131,7 +131,7 @@ COMMITMENTS = LifeCycle(
     kind="commitment",
     history=_history,
     event_data=_event_data,
-    due_by_state=_DUE_BY_STATE,
+    due_by_state=DUE_BY_STATE,
     closed_step_codes=_CLOSED_STEP_REFUSALS,
 )
 
@@ -194,7 +194,7 @@ async def _propose_restriction(
     )
 
 
-async def _step(
+async def step(
     session: AsyncSession,
     ctx: Context,
     commitment: Commitment,
@@ -208,15 +208,15 @@ async def _step(
     """Apply one event: guard, new status, deadline of the new state, history, audit."""
     if commitment.mode == Mode.TOLERANCE:
         await _catch_up(session, ctx, commitment)
-    machine = _MACHINES[Mode(commitment.mode)]
+    machine = MACHINES[Mode(commitment.mode)]
 
     async def count(rule: DeadlineRule) -> Deadline | None:
         agency_period = period
         if rule is DeadlineRule.VERIFICATION_DUE:
-            agency_period = _period(_notify_terms(commitment).get("verification_limit"))
+            agency_period = period_of(notify_terms(commitment).get("verification_limit"))
             if commitment.exempt_from_verification:
                 return None  # 免于核查 (DZ art. 12 ¶2): no verification period to count
-        return _compute(
+        return count_deadline(
             rule,
             await load_working_calendar(session),
             get_profile(commitment.profile),
@@ -242,7 +242,7 @@ async def _step(
     return result
 
 
-def _notify_terms(commitment: Commitment) -> dict[str, Any]:
+def notify_terms(commitment: Commitment) -> dict[str, Any]:
     terms: dict[str, Any] = commitment.notice.get("terms", {})
     return terms
 
@@ -266,7 +266,7 @@ async def recompute_provisional_deadlines(
     async def follow(commitment: Commitment) -> None:
         for verification in await repository.verifications(commitment.id):
             if verification.status == "open":
-                verification.due_on = _due(commitment, "verification_due")
+                verification.due_on = due_on(commitment, "verification_due")
 
     return await recompute_provisional(
         session, ctx, COMMITMENTS, await repository.open_commitments(), calendar, follow
@@ -280,9 +280,9 @@ async def record_supplement(
     data: SupplementCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    commitment = await _load_for_agency(session, commitment_id, if_match)
+    commitment = await load_for_agency(session, commitment_id, if_match)
     event = Event.SUPPLEMENT_COMPLIANT if data.compliant else Event.SUPPLEMENT_NONCOMPLIANT
-    await _step(
+    await step(
         session,
         ctx,
         commitment,
@@ -300,11 +300,11 @@ async def record_decision(
     if_match: str | None,
 ) -> CommitmentRead:
     """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(session, ctx, commitment, Event.DECIDE, details={"note": note})
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(session, ctx, commitment, Event.DECIDE, details={"note": note})
     commitment.decided_on = ctx.today
     if commitment.mode == Mode.NOTIFY_COMMIT and commitment.exempt_from_verification:
-        await _step(
+        await step(
             session,
             ctx,
             commitment,
@@ -321,14 +321,14 @@ async def send_reminder(
     data: ReminderCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(
         session,
         ctx,
         commitment,
         Event.REMIND,
         details={"note": data.note},
-        period=_period(data.period),
+        period=period_of(data.period),
         period_field="body.period",
     )
     return await commitment_read(session, commitment, ctx.today)
@@ -342,8 +342,8 @@ async def withdraw(
     if_match: str | None,
 ) -> CommitmentRead:
     """撤回承诺书 before completion or decision (DZ art. 10): ordinary procedure follows."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(
         session,
         ctx,
         commitment,
@@ -363,8 +363,8 @@ async def terminate(
     if_match: str | None,
 ) -> CommitmentRead:
     """终止办理 after the reminder deadline passed (DZ art. 13 ¶1; LZ §5(1)2 situation 3)."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(session, ctx, commitment, Event.TERMINATE, details={"reason": reason})
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(session, ctx, commitment, Event.TERMINATE, details={"reason": reason})
     return await commitment_read(session, commitment, ctx.today)
 
 
@@ -376,8 +376,8 @@ async def revoke(
     if_match: str | None,
 ) -> CommitmentRead:
     """撤销办理结果 (DZ art. 13 ¶2; LZ §5(1)2 situation 4)."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(
         session,
         ctx,
         commitment,
@@ -396,8 +396,8 @@ async def record_rectification(
     if_match: str | None,
 ) -> CommitmentRead:
     """整改到位 within the rectification deadline: the commitment is fulfilled."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    await _step(session, ctx, commitment, Event.RECTIFIED, details={"note": note})
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    await step(session, ctx, commitment, Event.RECTIFIED, details={"note": note})
     return await commitment_read(session, commitment, ctx.today)
 
 

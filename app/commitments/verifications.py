@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.catalog.schemas import VerificationMethod
 from app.commitments.models import Verification
-from app.commitments.reads import _load_for_agency, _verification_read, _version_of, commitment_read
+from app.commitments.reads import commitment_read, load_for_agency, verification_read, version_of
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
@@ -18,8 +18,8 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
-from app.commitments.state import _due
-from app.commitments.steps import COMMITMENTS, _notify_terms, _period, _step
+from app.commitments.state import due_on
+from app.commitments.steps import COMMITMENTS, notify_terms, period_of, step
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
@@ -39,8 +39,8 @@ async def open_verification(
 ) -> VerificationRead:
     """核查 (DZ art. 11): on-site by the catalog's department when agency and regulator
     differ (¶2); assisted names the helping department (¶3)."""
-    commitment = await _load_for_agency(session, commitment_id, if_match)
-    terms = _notify_terms(commitment)
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    terms = notify_terms(commitment)
     if data.method.value not in terms.get("verification_methods", []):
         raise UnprocessableEntity(
             f"The catalog does not provide {data.method.value} verification for this matter.",
@@ -53,7 +53,7 @@ async def open_verification(
                 )
             ],
         )
-    version = await _version_of(session, commitment)
+    version = await version_of(session, commitment)
     assisting: str | None = None
     if data.method is VerificationMethod.assisted:
         if not data.assisting_department:
@@ -87,7 +87,7 @@ async def open_verification(
     else:
         assigned = commitment.department
     if commitment.status == "decided":
-        await _step(
+        await step(
             session,
             ctx,
             commitment,
@@ -106,7 +106,7 @@ async def open_verification(
         assigned_department=assigned,
         assisting_department=assisting,
         status="open",
-        due_on=_due(commitment, "verification_due"),
+        due_on=due_on(commitment, "verification_due"),
         opened_at=ctx.now,
         opened_by=ctx.principal.sub,
     )
@@ -134,7 +134,7 @@ async def open_verification(
             "due_on": verification.due_on.isoformat() if verification.due_on else None,
         },
     )
-    return _verification_read(verification)
+    return verification_read(verification)
 
 
 async def record_verification_result(
@@ -193,15 +193,15 @@ async def record_verification_result(
     }
     if commitment.status == "verifying":
         if data.fulfilled:
-            await _step(session, ctx, commitment, Event.VERIFICATION_CONFORMS, details=details)
+            await step(session, ctx, commitment, Event.VERIFICATION_CONFORMS, details=details)
         else:
-            await _step(
+            await step(
                 session,
                 ctx,
                 commitment,
                 Event.VERIFICATION_FAILS,
                 details=details,
-                period=_period(data.rectification_period),
+                period=period_of(data.rectification_period),
                 period_field="body.rectification_period",
             )
     await session.flush()
@@ -219,9 +219,9 @@ async def record_verification_result(
         aggregate_type="verification",
         aggregate_id=str(verification.id),
         occurred_at=ctx.now,
-        data={**_verification_read(verification).model_dump(mode="json")},
+        data={**verification_read(verification).model_dump(mode="json")},
     )
-    return _verification_read(verification)
+    return verification_read(verification)
 
 
 async def record_supervision_feedback(

@@ -11,7 +11,7 @@ from app.core.context import Context
 from app.core.identifiers import SubjectType
 from app.credit_records.repository import CreditRecordRepository
 from app.restrictions.models import Restriction
-from app.restrictions.register import _may_be_effective, _views_of
+from app.restrictions.register import may_be_effective, views_of
 from app.restrictions.repository import RestrictionRepository, history_of
 from app.restrictions.schemas import (
     CommitmentEntry,
@@ -65,10 +65,10 @@ async def credit_profile(
     )
     listings = [history_of(row) for row in published]
     summary = subject_restriction_on(listings, ctx.today, profile=profile)
-    candidates = [row for row in published if _may_be_effective(row, ctx.today)]
+    candidates = [row for row in published if may_be_effective(row, ctx.today)]
     own = ctx.principal.department
-    views = await _views_of(session, candidates, published, ctx.today, ctx.settings.profile)
-    effects = [_effect(row, view, own) for row, view in views]
+    views = await views_of(session, candidates, published, ctx.today, ctx.settings.profile)
+    effects = [listing_effect(row, view, own) for row, view in views]
     commitments = await CommitmentRepository(session).summaries_of_subject(subject.id, ctx.today)
     entries = await CreditRecordRepository(session).of_subject(subject.id)
     return CreditProfileRead(
@@ -101,7 +101,9 @@ async def credit_profile(
     )
 
 
-def _effect(row: Restriction, view: ListingView, own_department: str | None) -> ListingEffect:
+def listing_effect(
+    row: Restriction, view: ListingView, own_department: str | None
+) -> ListingEffect:
     mine = row.collecting_department == own_department
     return ListingEffect(
         id=str(row.id) if mine else None,

@@ -12,11 +12,11 @@ from app.core.context import Context
 from app.core.errors import FieldError, UnprocessableEntity
 from app.lifecycle.step_dates import check_date, date_step
 from app.restrictions.models import Correction
-from app.restrictions.reads import _load
+from app.restrictions.reads import load_listing
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import CorrectionCreate, RestrictionRead
-from app.restrictions.state import _profile_of
-from app.restrictions.steps import _collected_on, _read, _step
+from app.restrictions.state import profile_of
+from app.restrictions.steps import collected_on, read_after_step, step
 from app.rules.lifecycles import DeadlineRule, Event, compute_rule_deadline
 
 
@@ -32,12 +32,12 @@ async def correct(
     A late correction is still made — leaving a wrong listing in place would be worse —
     and is flagged late.
     """
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     # The error is found in a listing that exists, and before it is corrected.
     check_date(
         data.discovered_on,
         ctx.today,
-        {"collection": _collected_on(ctx, restriction)},
+        {"collection": collected_on(ctx, restriction)},
         field="body.discovered_on",
     )
     dated = date_step(ctx, data.on, data.late_entry_reason, {"discovery": data.discovered_on})
@@ -48,7 +48,7 @@ async def correct(
             code="correction_empty",
             errors=[FieldError(field="body.changes", code="correction_empty", message="empty")],
         )
-    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    profile = await profile_of(session, restriction, ctx.settings.profile)
     calendar = await load_working_calendar(session)
     due = compute_rule_deadline(
         DeadlineRule.CORRECTION_DUE, calendar=calendar, profile=profile, start=data.discovered_on
@@ -59,7 +59,7 @@ async def correct(
         field: {"before": _jsonable(getattr(restriction, field)), "after": value}
         for field, value in changes.items()
     }
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -85,7 +85,7 @@ async def correct(
         )
     )
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 def _jsonable(value: Any) -> Any:

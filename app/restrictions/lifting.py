@@ -12,7 +12,7 @@ from app.core.errors import Conflict, NotFound
 from app.lifecycle.deadlines import due_date
 from app.lifecycle.step_dates import date_step
 from app.restrictions.models import LiftingRequest
-from app.restrictions.reads import _load
+from app.restrictions.reads import load_listing
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import (
     LiftingDecisionCreate,
@@ -21,7 +21,7 @@ from app.restrictions.schemas import (
     RectificationCreate,
     RestrictionRead,
 )
-from app.restrictions.steps import _read, _step
+from app.restrictions.steps import read_after_step, step
 from app.rules.lifecycles import Event
 
 
@@ -33,13 +33,13 @@ async def record_rectification(
     if_match: str | None,
 ) -> RestrictionRead:
     """整改 recorded with evidence: repair at period end, or at once after it (LZ §5(1)5)."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     if restriction.rectified_on is not None:
         raise Conflict("Rectification is already recorded.", code="rectification_recorded")
     dated = date_step(
         ctx, data.on, data.late_entry_reason, {"publication": restriction.published_on}
     )
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -53,7 +53,7 @@ async def record_rectification(
         "evidence_refs": list(data.evidence_refs),
     }
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 async def request_lifting(
@@ -76,7 +76,7 @@ async def request_lifting(
     dated = date_step(
         ctx, data.on, data.late_entry_reason, {"rectification": restriction.rectified_on}
     )
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -97,7 +97,7 @@ async def request_lifting(
         )
     )
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 async def decide_lifting(
@@ -108,7 +108,7 @@ async def decide_lifting(
     data: LiftingDecisionCreate,
     if_match: str | None,
 ) -> RestrictionRead:
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     request = await RestrictionRepository(session).get_lifting_request(request_id)
     if request is None or request.restriction_id != restriction.id:
         raise NotFound(f"No lifting request {request_id}.", code="lifting_request_not_found")
@@ -118,7 +118,7 @@ async def decide_lifting(
         ctx, data.on, data.late_entry_reason, {"lifting_request": request.requested_on}
     )
     event = Event.LIFT if data.outcome is LiftingOutcome.lifted else Event.REJECT_LIFTING
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -133,4 +133,4 @@ async def decide_lifting(
     if data.outcome is LiftingOutcome.lifted:
         restriction.lifted_on = dated.on
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)

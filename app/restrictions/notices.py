@@ -12,7 +12,7 @@ from app.core.errors import Conflict, NotFound
 from app.lifecycle.deadlines import due_date
 from app.lifecycle.step_dates import date_step
 from app.restrictions.models import Objection
-from app.restrictions.reads import _load
+from app.restrictions.reads import load_listing
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import (
     NoticeIssue,
@@ -21,7 +21,7 @@ from app.restrictions.schemas import (
     ReviewCreate,
     ReviewOutcome,
 )
-from app.restrictions.steps import _read, _step
+from app.restrictions.steps import read_after_step, step
 from app.rules.lifecycles import Event
 
 
@@ -33,13 +33,13 @@ async def issue_notice(
     if_match: str | None,
 ) -> RestrictionRead:
     """告知书 within 3 working days of verification; later is allowed and recorded late."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     dated = date_step(
         ctx, data.on, data.late_entry_reason, {"verification": restriction.verified_on}
     )
     due = due_date(restriction.deadlines, "notice_due")
     late = due is not None and dated.on > due
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -51,7 +51,7 @@ async def issue_notice(
     restriction.notice_method = data.method.value
     restriction.notice_late = late
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 async def record_receipt(
@@ -64,7 +64,7 @@ async def record_receipt(
 ) -> RestrictionRead:
     """The day the subject received the notice: 3 working days to object from it. Not
     before the notice, not after today; entered later, with the reason."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     dated = date_step(
         ctx,
         received_on,
@@ -74,7 +74,7 @@ async def record_receipt(
     )
     if restriction.notice_received_on is not None:
         raise Conflict("The receipt is already recorded.", code="receipt_already_recorded")
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -84,7 +84,7 @@ async def record_receipt(
     )
     restriction.notice_received_on = received_on
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 async def file_objection(
@@ -96,14 +96,14 @@ async def file_objection(
 ) -> RestrictionRead:
     """陈述申辩 within 3 working days of receipt (LZ §5(1)4); review within 15. Dated the
     day it was made (a mailed statement: its postmark), which the window is judged by."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     dated = date_step(
         ctx,
         data.on,
         data.late_entry_reason,
         {"notice": restriction.notice_issued_on, "receipt": restriction.notice_received_on},
     )
-    await _step(
+    await step(
         session, ctx, restriction, Event.OBJECT, details={"statement": data.statement}, dated=dated
     )
     review_due = due_date(restriction.deadlines, "review_due")
@@ -118,7 +118,7 @@ async def file_objection(
     )
     RestrictionRepository(session).add(objection)
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
 async def review_objection(
@@ -130,7 +130,7 @@ async def review_objection(
     if_match: str | None,
 ) -> RestrictionRead:
     """复核: upheld confirms the listing; overturned withdraws it."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     objection = await RestrictionRepository(session).get_objection(objection_id)
     if objection is None or objection.restriction_id != restriction.id:
         raise NotFound(f"No objection {objection_id} on this listing.", code="objection_not_found")
@@ -138,7 +138,7 @@ async def review_objection(
         raise Conflict("The objection is already reviewed.", code="objection_already_reviewed")
     dated = date_step(ctx, data.on, data.late_entry_reason, {"objection": objection.filed_on})
     event = Event.REVIEW_UPHELD if data.outcome is ReviewOutcome.upheld else Event.REVIEW_OVERTURNED
-    await _step(
+    await step(
         session,
         ctx,
         restriction,
@@ -155,4 +155,4 @@ async def review_objection(
     else:
         restriction.withdrawn_on = dated.on
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)

@@ -26,13 +26,13 @@ from app.restrictions.schemas import (
     SourceChannel,
 )
 from app.restrictions.state import (
-    _confirmed_by_lapse_on,
-    _department_profiles,
-    _profile,
-    _profile_of,
-    _subject_listings,
-    _view,
+    confirmed_by_lapse_on,
+    department_profiles,
     derived_status,
+    listing_view,
+    profile_for,
+    profile_of,
+    subject_listings,
 )
 from app.rules.profiles import Profile
 from app.rules.restrictions import Situation
@@ -46,8 +46,8 @@ async def restriction_read(
     repository = RestrictionRepository(session)
     subject = await SubjectRepository(session).get(restriction.subject_id)
     assert subject is not None
-    view = _view(
-        restriction, await _subject_listings(session, restriction.subject_id), today, profile
+    view = listing_view(
+        restriction, await subject_listings(session, restriction.subject_id), today, profile
     )
     deadlines = restriction.deadlines
     return RestrictionRead(
@@ -74,7 +74,7 @@ async def restriction_read(
             notice_received_on=restriction.notice_received_on,
             objection_due=due_date(deadlines, "objection_due"),
             review_due=due_date(deadlines, "review_due"),
-            confirmed_on=restriction.confirmed_on or _confirmed_by_lapse_on(restriction, today),
+            confirmed_on=restriction.confirmed_on or confirmed_by_lapse_on(restriction, today),
             published_on=restriction.published_on,
             period_ends_on=view.period_ends_on if view else None,
             rectified_on=restriction.rectified_on,
@@ -139,7 +139,7 @@ async def restriction_read(
     )
 
 
-async def _load(
+async def load_listing(
     session: AsyncSession,
     ctx: Context,
     restriction_id: uuid.UUID,
@@ -159,13 +159,13 @@ async def _load(
 async def load_for_notice(
     session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
 ) -> Restriction:
-    return await _load(session, ctx, restriction_id, for_update=False)
+    return await load_listing(session, ctx, restriction_id, for_update=False)
 
 
 async def read_restriction(
     session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
 ) -> RestrictionRead:
-    restriction = await _load(session, ctx, restriction_id, for_update=False)
+    restriction = await load_listing(session, ctx, restriction_id, for_update=False)
     await record(
         session,
         ctx.principal,
@@ -173,7 +173,7 @@ async def read_restriction(
         target_type="restriction",
         target_id=str(restriction.id),
     )
-    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    profile = await profile_of(session, restriction, ctx.settings.profile)
     return await restriction_read(session, restriction, ctx.today, profile)
 
 
@@ -189,7 +189,7 @@ async def list_restrictions(
 ) -> Page[RestrictionSummary]:
     """Listings collected by ``department`` (None: every department), the route's scope:
     the caller's own department's (auditors: all)."""
-    after = _after(cursor)
+    after = cursor_after(cursor)
     rows = await RestrictionRepository(session).search(
         department=department,
         status=status,
@@ -200,11 +200,13 @@ async def list_restrictions(
     subjects = {
         s.id: s for s in await SubjectRepository(session).get_many({r.subject_id for r in rows})
     }
-    profiles = await _department_profiles(session, {r.collecting_department for r in rows})
+    profiles = await department_profiles(session, {r.collecting_department for r in rows})
     items = []
     for row in rows[:limit]:
-        profile = _profile(row, profiles, ctx.settings.profile)
-        view = _view(row, await _subject_listings(session, row.subject_id), ctx.today, profile)
+        profile = profile_for(row, profiles, ctx.settings.profile)
+        view = listing_view(
+            row, await subject_listings(session, row.subject_id), ctx.today, profile
+        )
         items.append(
             RestrictionSummary(
                 id=str(row.id),
@@ -222,7 +224,7 @@ async def list_restrictions(
     return Page[RestrictionSummary](items=items, next_cursor=next_cursor)
 
 
-def _after(cursor: str | None) -> uuid.UUID | None:
+def cursor_after(cursor: str | None) -> uuid.UUID | None:
     if cursor is None:
         return None
     after = decode_cursor(cursor).get("after")

@@ -14,24 +14,25 @@ from app.core.pagination import Page, encode_cursor
 from app.departments.repository import DepartmentRepository
 from app.privacy.masking import masked_identity
 from app.restrictions.models import Restriction
-from app.restrictions.reads import _after
+from app.restrictions.reads import cursor_after
 from app.restrictions.repository import RestrictionRepository, history_of
 from app.restrictions.schemas import PublicRestriction
-from app.restrictions.state import _R, _department_profiles, _profile
+from app.restrictions.state import department_profiles, profile_for
+from app.rules.lifecycles import RestrictionState
 from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
 from app.subjects.repository import SubjectRepository
 
 
-async def _effective_views(
+async def effective_views(
     session: AsyncSession, candidates: Sequence[Restriction], today: date, default: str
 ) -> list[tuple[Restriction, ListingView]]:
     """Candidates that are effective today, with their views (restart rule included)."""
     subject_ids = {row.subject_id for row in candidates}
     published = await RestrictionRepository(session).published_of(subject_ids)
-    return await _views_of(session, candidates, published, today, default)
+    return await views_of(session, candidates, published, today, default)
 
 
-async def _views_of(
+async def views_of(
     session: AsyncSession,
     candidates: Sequence[Restriction],
     published: Sequence[Restriction],
@@ -44,10 +45,10 @@ async def _views_of(
     by_subject: dict[str, list[ListingHistory]] = {}
     for row in published:
         by_subject.setdefault(str(row.subject_id), []).append(history_of(row))
-    profiles = await _department_profiles(session, {r.collecting_department for r in candidates})
+    profiles = await department_profiles(session, {r.collecting_department for r in candidates})
     result = []
     for row in candidates:
-        profile = _profile(row, profiles, default)
+        profile = profile_for(row, profiles, default)
         view = listing_state_on(
             by_subject[str(row.subject_id)], str(row.id), today, profile=profile
         )
@@ -56,10 +57,10 @@ async def _views_of(
     return result
 
 
-def _may_be_effective(row: Restriction, today: date) -> bool:
+def may_be_effective(row: Restriction, today: date) -> bool:
     """The filter of ``RestrictionRepository.effective_candidates``, on a row in hand."""
     return (
-        row.status == _R.EFFECTIVE
+        row.status == RestrictionState.EFFECTIVE
         and row.published_on is not None
         and row.published_on <= today
         and (row.withdrawn_on is None or row.withdrawn_on > today)
@@ -84,7 +85,7 @@ async def public_list(
         subject_ids = [s.id for s in found]
         if not subject_ids:
             return Page[PublicRestriction](items=[], next_cursor=None)
-    after = _after(cursor)
+    after = cursor_after(cursor)
     items: list[PublicRestriction] = []
     next_cursor: str | None = None
     repository = RestrictionRepository(session)
@@ -93,7 +94,7 @@ async def public_list(
         batch = await repository.effective_candidates(
             ctx.today, subject_ids=subject_ids, after=after, limit=limit * 2
         )
-        views = await _effective_views(session, batch, ctx.today, ctx.settings.profile)
+        views = await effective_views(session, batch, ctx.today, ctx.settings.profile)
         owners = {s.id: s for s in await subjects.get_many({r.subject_id for r, _ in views})}
         names = await departments.get_many({r.collecting_department for r, _ in views})
         for row, view in views:

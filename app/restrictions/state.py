@@ -53,21 +53,21 @@ async def effective_restrictions(
     return result
 
 
-def _profile(restriction: Restriction, departments: dict[str, str], default: str) -> Profile:
+def profile_for(restriction: Restriction, departments: dict[str, str], default: str) -> Profile:
     return get_profile(departments.get(restriction.collecting_department, default))
 
 
-async def _profile_of(session: AsyncSession, restriction: Restriction, default: str) -> Profile:
+async def profile_of(session: AsyncSession, restriction: Restriction, default: str) -> Profile:
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     return get_profile(department.profile if department else default)
 
 
-async def _subject_listings(session: AsyncSession, subject_id: uuid.UUID) -> list[ListingHistory]:
+async def subject_listings(session: AsyncSession, subject_id: uuid.UUID) -> list[ListingHistory]:
     rows = await RestrictionRepository(session).published_of([subject_id])
     return [history_of(row) for row in rows]
 
 
-def _view(
+def listing_view(
     restriction: Restriction, listings: Sequence[ListingHistory], today: date, profile: Profile
 ) -> ListingView | None:
     if restriction.published_on is None:
@@ -80,7 +80,7 @@ def _window_lapsed(restriction: Restriction, today: date) -> bool:
     return restriction.status == _R.NOTIFIED and due is not None and today > due
 
 
-def _confirmed_by_lapse_on(restriction: Restriction, today: date) -> date | None:
+def confirmed_by_lapse_on(restriction: Restriction, today: date) -> date | None:
     """视为放弃陈述和申辩的权利 (LZ annex): a lapsed window confirms the listing from the
     day after its last day; the day a read derives and the worker later records."""
     if not _window_lapsed(restriction, today):
@@ -101,6 +101,6 @@ def derived_status(restriction: Restriction, today: date, view: ListingView | No
     return restriction.status
 
 
-async def _department_profiles(session: AsyncSession, codes: Collection[str]) -> dict[str, str]:
+async def department_profiles(session: AsyncSession, codes: Collection[str]) -> dict[str, str]:
     departments = await DepartmentRepository(session).get_many(codes)
     return {code: d.profile for code, d in departments.items()}

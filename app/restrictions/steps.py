@@ -27,16 +27,15 @@ from app.lifecycle.engine import (
 )
 from app.lifecycle.step_dates import Dated, StepDate, check_date, date_step
 from app.restrictions.models import Restriction, RestrictionEvent
-from app.restrictions.reads import _load, restriction_read
+from app.restrictions.reads import load_listing, restriction_read
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import RestrictionCreate, RestrictionRead, SourceChannel
 from app.restrictions.state import (
-    _R,
-    _confirmed_by_lapse_on,
-    _profile_of,
-    _subject_listings,
-    _view,
+    confirmed_by_lapse_on,
     derived_status,
+    listing_view,
+    profile_of,
+    subject_listings,
 )
 from app.rules.calendar import WorkingCalendar
 from app.rules.citations import LZ_5_1_4_OBJECTION
@@ -46,6 +45,7 @@ from app.rules.lifecycles import (
     Event,
     GuardContext,
     Machine,
+    RestrictionState,
     TransitionResult,
     compute_rule_deadline,
     initial_state,
@@ -104,8 +104,8 @@ def _iso(value: date | None) -> str | None:
 async def _guard_context(
     session: AsyncSession, restriction: Restriction, today: date, profile: Profile
 ) -> GuardContext:
-    view = _view(
-        restriction, await _subject_listings(session, restriction.subject_id), today, profile
+    view = listing_view(
+        restriction, await subject_listings(session, restriction.subject_id), today, profile
     )
     pending = [
         r
@@ -159,7 +159,7 @@ async def _catch_up(
     """Record what time has done by ``on`` (default today): a lapsed objection window,
     an ended period."""
     day = on or ctx.today
-    confirmed_on = _confirmed_by_lapse_on(restriction, day)
+    confirmed_on = confirmed_by_lapse_on(restriction, day)
     if confirmed_on is not None:
         await _apply(
             session,
@@ -172,10 +172,10 @@ async def _catch_up(
             day,
         )
         restriction.confirmed_on = confirmed_on
-    view = _view(
-        restriction, await _subject_listings(session, restriction.subject_id), day, profile
+    view = listing_view(
+        restriction, await subject_listings(session, restriction.subject_id), day, profile
     )
-    if derived_status(restriction, day, view) == _R.REPAIRED:
+    if derived_status(restriction, day, view) == RestrictionState.REPAIRED:
         await _apply(session, ctx, SYSTEM, restriction, Event.REPAIR, profile, {}, day)
 
 
@@ -187,7 +187,7 @@ async def _reopen_window(
     history and the audit log (LZ §5(1)4: the window is the subject's, not the clerk's)."""
     confirmed_on = restriction.confirmed_on
     if (
-        restriction.status != _R.CONFIRMED
+        restriction.status != RestrictionState.CONFIRMED
         or restriction.published_on is not None
         or confirmed_on is None
         or dated.on >= confirmed_on
@@ -196,7 +196,7 @@ async def _reopen_window(
     events = await RestrictionRepository(session).events(restriction.id)
     if not events or events[-1].event != Event.OBJECTION_WINDOW_LAPSED:
         return
-    restriction.status = _R.NOTIFIED.value
+    restriction.status = RestrictionState.NOTIFIED.value
     restriction.confirmed_on = None
     restriction.updated_at = ctx.now
     restriction.current_due_on = LISTINGS.due_on(restriction)
@@ -206,13 +206,13 @@ async def _reopen_window(
         LISTINGS,
         restriction,
         "objection_window_reopened",
-        _R.CONFIRMED.value,
+        RestrictionState.CONFIRMED.value,
         LZ_5_1_4_OBJECTION,
         {"confirmed_on": confirmed_on.isoformat(), **dated.details()},
     )
 
 
-async def _step(
+async def step(
     session: AsyncSession,
     ctx: Context,
     restriction: Restriction,
@@ -224,7 +224,7 @@ async def _step(
 ) -> TransitionResult:
     """Catch up with time as of the step's day, apply one event on that day, compute
     the new state's deadline from it (a late entry's who and why in the details)."""
-    profile = await _profile_of(session, restriction, ctx.settings.profile)
+    profile = await profile_of(session, restriction, ctx.settings.profile)
     on = dated.on if dated else ctx.today
     if dated is not None and event is Event.OBJECT:
         await _reopen_window(session, ctx, restriction, dated)
@@ -257,7 +257,7 @@ async def record_time_transitions(session: AsyncSession, ctx: Context, batch: in
     rows = await RestrictionRepository(session).due_for_time_transitions(ctx.today, batch)
     recorded = 0
     for restriction in rows:
-        profile = await _profile_of(session, restriction, ctx.settings.profile)
+        profile = await profile_of(session, restriction, ctx.settings.profile)
         before = restriction.status
         await _catch_up(session, ctx, restriction, profile)
         recorded += restriction.status != before
@@ -309,7 +309,7 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
         "collect",
         Restriction(
             subject_id=resolved.subject.id,
-            status=_R.COLLECTED.value,
+            status=RestrictionState.COLLECTED.value,
             situation=data.situation.value,
             source_channel=data.source_channel.value,
             facts=data.facts,
@@ -405,16 +405,16 @@ async def take_step(
 ) -> RestrictionRead:
     """A step with no data of its own: take up, dismiss, verify, publish; dated the day
     it happened, not before the step it follows (publication: the confirmation)."""
-    restriction = await _load(session, ctx, restriction_id, if_match)
+    restriction = await load_listing(session, ctx, restriction_id, if_match)
     previous = (
-        {"confirmation": restriction.confirmed_on or _confirmed_by_lapse_on(restriction, ctx.today)}
+        {"confirmation": restriction.confirmed_on or confirmed_by_lapse_on(restriction, ctx.today)}
         if event is Event.PUBLISH
-        else {"collection": _collected_on(ctx, restriction)}
+        else {"collection": collected_on(ctx, restriction)}
     )
     dated = date_step(
         ctx, data.on if data else None, data.late_entry_reason if data else None, previous
     )
-    await _step(session, ctx, restriction, event, details=details, dated=dated)
+    await step(session, ctx, restriction, event, details=details, dated=dated)
     if event is Event.VERIFY:
         restriction.verified_on = dated.on
     elif event is Event.PUBLISH:
@@ -423,16 +423,18 @@ async def take_step(
     elif event is Event.DISMISS:
         restriction.withdrawn_on = dated.on
     await session.flush()
-    return await _read(session, ctx, restriction)
+    return await read_after_step(session, ctx, restriction)
 
 
-def _collected_on(ctx: Context, restriction: Restriction) -> date:
+def collected_on(ctx: Context, restriction: Restriction) -> date:
     """The day the listing was collected (or proposed), in the legal time zone."""
     return restriction.created_at.astimezone(ctx.settings.tz).date()
 
 
-async def _read(session: AsyncSession, ctx: Context, restriction: Restriction) -> RestrictionRead:
-    profile = await _profile_of(session, restriction, ctx.settings.profile)
+async def read_after_step(
+    session: AsyncSession, ctx: Context, restriction: Restriction
+) -> RestrictionRead:
+    profile = await profile_of(session, restriction, ctx.settings.profile)
     return await restriction_read(session, restriction, ctx.today, profile)
 
 

@@ -13,13 +13,13 @@ from app.commitments.repository import CommitmentRepository
 from app.core.context import Context
 from app.core.errors import Forbidden
 from app.core.pagination import Page, encode_cursor
-from app.credit_profiles.service import _effect
+from app.credit_profiles.service import listing_effect
 from app.restrictions.models import Restriction
-from app.restrictions.reads import _after
-from app.restrictions.register import _effective_views
+from app.restrictions.reads import cursor_after
+from app.restrictions.register import effective_views
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import SupervisionTarget
-from app.restrictions.state import _subject_listings
+from app.restrictions.state import subject_listings
 from app.rules.profiles import get_profile
 from app.rules.restrictions import ListingView, subject_restriction_on
 from app.subjects.repository import SubjectRepository
@@ -41,18 +41,18 @@ async def supervision_targets(
     if linked:
         regulated = await _regulated_commitments(session, [r.commitment_id for r in linked], own)  # type: ignore[misc]
         in_remit += [r for r in linked if r.commitment_id in regulated]
-    views = await _effective_views(session, in_remit, ctx.today, ctx.settings.profile)
+    views = await effective_views(session, in_remit, ctx.today, ctx.settings.profile)
     by_subject: dict[uuid.UUID, list[tuple[Restriction, ListingView]]] = {}
     for row, view in views:
         by_subject.setdefault(row.subject_id, []).append((row, view))
-    after = _after(cursor)
+    after = cursor_after(cursor)
     ordered = sorted(s for s in by_subject if after is None or s > after)
     page = ordered[:limit]
     subjects = {s.id: s for s in await SubjectRepository(session).get_many(page)}
     profile = get_profile(ctx.settings.profile)
     items = []
     for subject_id in page:
-        listings = await _subject_listings(session, subject_id)
+        listings = await subject_listings(session, subject_id)
         summary = subject_restriction_on(listings, ctx.today, profile=profile)
         items.append(
             SupervisionTarget(
@@ -60,7 +60,7 @@ async def supervision_targets(
                 restricted_until=summary.restricted_until,
                 awaiting_rectification=summary.awaiting_rectification,
                 listings=[
-                    _effect(row, view, row.collecting_department)
+                    listing_effect(row, view, row.collecting_department)
                     for row, view in by_subject[subject_id]
                 ],
             )
