@@ -44,13 +44,14 @@ def package_source() -> str:
 async def seed_missing_years(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
     """Insert each package year not yet in the database; never overwrite a loaded year."""
     async with sessionmaker() as session:
-        present = set(await CalendarRepository(session).loaded_years())
+        calendar = CalendarRepository(session)
+        present = set(await calendar.loaded_years())
         added: list[int] = []
         source = package_source()
         for year, (holidays, workdays) in package_years().items():
             if year in present:
                 continue
-            session.add(
+            calendar.add(
                 CalendarYear(
                     year=year,
                     holidays=[d.isoformat() for d in holidays],

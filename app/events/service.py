@@ -6,19 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
+from app.events.repository import EventRepository
 from app.events.schemas import EventPage, EventRead
 from app.privacy.masking import masked_identity
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
-
-# One advisory lock key for the sequencer, so several workers or readers never assign
-# the same position twice ("zwfwseq" in ASCII).
-_SEQUENCER_LOCK = 0x7A7766777365
-
 
 # Events reported to the public credit information platform (DZ art. 14; LZ §5(1)4):
 # outcomes of commitments and listings that are published, lifted, repaired or removed.
@@ -61,7 +56,7 @@ async def emit(
         occurred_at=occurred_at,
         payload=payload,
     )
-    session.add(event)
+    EventRepository(session).add(event)
     await session.flush()
     return event
 
@@ -73,21 +68,15 @@ async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
     Only committed rows are visible, so an event whose transaction commits later gets a
     later position: readers paging by position see no gaps and no duplicates.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEQUENCER_LOCK})
-    pending = (
-        await session.scalars(
-            select(Event).where(Event.position.is_(None)).order_by(Event.id).limit(batch)
-        )
-    ).all()
+    events = EventRepository(session)
+    await events.lock_sequencer()
+    pending = await events.unsequenced(batch)
     if not pending:
         return []
-    last = await session.scalar(select(func.max(Event.position)))
-    position = last or 0
+    position = await events.max_position() or 0
     for event in pending:
         position += 1
-        await session.execute(update(Event).where(Event.id == event.id).values(position=position))
-        event.position = position
+        await events.set_position(event, position)
     await session.flush()
     return list(pending)
 
@@ -126,13 +115,6 @@ async def event_read(
 
 
 async def feed(session: AsyncSession, after: int, limit: int) -> EventPage:
-    rows = (
-        await session.scalars(
-            select(Event)
-            .where(Event.position.is_not(None), Event.position > after)
-            .order_by(Event.position)
-            .limit(limit)
-        )
-    ).all()
+    rows = await EventRepository(session).page_after(after, limit)
     items = [await event_read(session, row) for row in rows]
     return EventPage(items=items, next_after=items[-1].position if items else after)

@@ -7,7 +7,6 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.calendar.repository import CalendarRepository
@@ -15,6 +14,7 @@ from app.core.clock import Clock, legal_today
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import problem_response, problem_responses
+from app.ops.repository import HealthRepository
 from app.rules.calendar import coverage_warnings
 
 router = APIRouter(tags=["health"])
@@ -55,7 +55,7 @@ async def readyz(request: Request) -> Readiness | JSONResponse:
     clock: Clock = request.app.state.clock
     try:
         async with database.sessionmaker() as session:
-            await session.execute(text("SELECT 1"))
+            await HealthRepository(session).ping()
             years = sorted(await CalendarRepository(session).loaded_years())
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("database unreachable", extra={"error": type(exc).__name__})

@@ -11,16 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.clock import Clock, legal_today
 from app.core.config import Settings
 from app.core.db import Database
-from app.events.models import Event
+from app.events.repository import EventRepository
 from app.tasks.repository import TaskRepository
-from app.webhooks.models import Delivery
+from app.webhooks.repository import DeliveryRepository
 
 
 class Metrics:
@@ -58,18 +57,13 @@ class Metrics:
         )
 
     async def refresh(self, session: AsyncSession, today: date) -> None:
-        unsequenced = await session.scalar(
-            select(func.count()).select_from(Event).where(Event.position.is_(None))
-        )
-        pending = await session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
-        )
-        dead = await session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status == "dead")
-        )
-        self.events_pending.labels("unsequenced").set(unsequenced or 0)
-        self.events_pending.labels("deliveries").set(pending or 0)
-        self.deliveries_failed.set(dead or 0)
+        deliveries = DeliveryRepository(session)
+        unsequenced = await EventRepository(session).count_unsequenced()
+        pending = await deliveries.count_with_status("pending")
+        dead = await deliveries.count_with_status("dead")
+        self.events_pending.labels("unsequenced").set(unsequenced)
+        self.events_pending.labels("deliveries").set(pending)
+        self.deliveries_failed.set(dead)
         overdue = await TaskRepository(session).overdue_by_department(today)
         self.tasks_overdue.clear()
         for department, count in overdue.items():

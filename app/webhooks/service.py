@@ -21,13 +21,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound
 from app.events.models import Event
+from app.events.repository import EventRepository
 from app.events.service import REPORTED_TYPES, event_read
 from app.web.auth import Principal
 from app.webhooks.errors import (
@@ -36,6 +36,7 @@ from app.webhooks.errors import (
     SubscriptionManaged,
 )
 from app.webhooks.models import Delivery, Subscription
+from app.webhooks.repository import DeliveryRepository, WebhookRepository
 from app.webhooks.schemas import (
     DeliveryRead,
     PersonalDataGrant,
@@ -117,7 +118,7 @@ async def create_subscription(
         created_by=principal.sub,
         created_at=now,
     )
-    session.add(row)
+    WebhookRepository(session).add(row)
     await session.flush()
     await record(
         session,
@@ -135,12 +136,12 @@ async def create_subscription(
 
 
 async def list_subscriptions(session: AsyncSession) -> list[SubscriptionRead]:
-    rows = await session.scalars(select(Subscription).order_by(Subscription.created_at))
+    rows = await WebhookRepository(session).list_all()
     return [subscription_read(row) for row in rows]
 
 
 async def _subscription(session: AsyncSession, subscription_id: uuid.UUID) -> Subscription:
-    row = await session.get(Subscription, subscription_id, with_for_update=True)
+    row = await WebhookRepository(session).get(subscription_id, for_update=True)
     if row is None:
         raise NotFound(f"No subscription {subscription_id}.", code="subscription_not_found")
     return row
@@ -217,9 +218,8 @@ async def ensure_platform_subscription(session: AsyncSession, settings: Settings
     if not settings.credit_platform_url or settings.credit_platform_secret is None:
         return
     url = settings.credit_platform_url
-    existing = (
-        await session.scalars(select(Subscription).where(Subscription.system.is_(True)))
-    ).first()
+    subscriptions = WebhookRepository(session)
+    existing = await subscriptions.get_system()
     secret = settings.credit_platform_secret.get_secret_value()
     granted = is_https(url)
     moved = existing is None or existing.url != url
@@ -234,7 +234,7 @@ async def ensure_platform_subscription(session: AsyncSession, settings: Settings
             personal_data=False,
             created_by=CONFIGURATION.sub,
         )
-        session.add(existing)
+        subscriptions.add(existing)
         await session.flush()
         await record(
             session,
@@ -270,14 +270,13 @@ async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime)
     """A pending delivery for each (newly sequenced event, matching active subscription)."""
     if not events:
         return 0
-    subscriptions = (
-        await session.scalars(select(Subscription).where(Subscription.active.is_(True)))
-    ).all()
+    subscriptions = await WebhookRepository(session).list_active()
+    deliveries = DeliveryRepository(session)
     created = 0
     for event in events:
         for subscription in subscriptions:
             if any(matches(p, event.type) for p in subscription.event_types):
-                session.add(
+                deliveries.add(
                     Delivery(
                         subscription_id=subscription.id,
                         event_id=event.id,
@@ -307,18 +306,13 @@ async def deliver_due(
     batch: int = 50,
 ) -> dict[str, int]:
     """Claim due deliveries (skipping those another worker holds) and post them."""
-    query = (
-        select(Delivery)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
-    deliveries = (await session.scalars(query)).all()
+    deliveries = await DeliveryRepository(session).claim_due(now, batch)
+    events = EventRepository(session)
+    subscriptions = WebhookRepository(session)
     counts = {"delivered": 0, "retried": 0, "dead": 0}
     for delivery in deliveries:
-        event = await session.get(Event, delivery.event_id)
-        subscription = await session.get(Subscription, delivery.subscription_id)
+        event = await events.get(delivery.event_id)
+        subscription = await subscriptions.get(delivery.subscription_id)
         assert event is not None and subscription is not None
         body = await envelope(session, event, subscription)
         outcome = await _post(client, settings, subscription, event, body)
@@ -390,22 +384,14 @@ def delivery_read(row: Delivery, event: Event) -> DeliveryRead:
 async def list_deliveries(
     session: AsyncSession, status: str | None, limit: int
 ) -> list[DeliveryRead]:
-    query = (
-        select(Delivery, Event)
-        .join(Event, Event.id == Delivery.event_id)
-        .order_by(Delivery.created_at, Delivery.id)
-        .limit(limit)
-    )
-    if status is not None:
-        query = query.where(Delivery.status == status)
-    rows = (await session.execute(query)).all()
+    rows = await DeliveryRepository(session).list_with_events(status, limit)
     return [delivery_read(delivery, event) for delivery, event in rows]
 
 
 async def requeue(
     session: AsyncSession, principal: Principal, delivery_id: uuid.UUID, now: datetime
 ) -> DeliveryRead:
-    delivery = await session.get(Delivery, delivery_id, with_for_update=True)
+    delivery = await DeliveryRepository(session).get(delivery_id, for_update=True)
     if delivery is None:
         raise NotFound(f"No delivery {delivery_id}.", code="delivery_not_found")
     if delivery.status != "dead":
@@ -421,6 +407,6 @@ async def requeue(
         target_type="webhook_delivery",
         target_id=str(delivery.id),
     )
-    event = await session.get(Event, delivery.event_id)
+    event = await EventRepository(session).get(delivery.event_id)
     assert event is not None
     return delivery_read(delivery, event)

@@ -169,7 +169,7 @@ class IdempotentCreate:
             return
         if not await self._read_body():
             raise RuntimeError("the client went away before its body was sent")
-        self._session.add(
+        IdempotencyRepository(self._session).add(
             IdempotencyRecord(
                 caller=self.caller,
                 key=self.key,

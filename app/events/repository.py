@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.events.models import Event
+
+# One advisory lock key for the sequencer, so several workers or readers never assign
+# the same position twice ("zwfwseq" in ASCII).
+SEQUENCER_LOCK = 0x7A7766777365
+
+
+class EventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, event: Event) -> None:
+        self.session.add(event)
+
+    async def get(self, event_id: int) -> Event | None:
+        return await self.session.get(Event, event_id)
+
+    async def lock_sequencer(self) -> None:
+        """Hold the sequencer's lock until this transaction ends.
+
+        PostgreSQL: a transaction-scoped advisory lock. SQLite needs none: it admits one
+        writer at a time.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQUENCER_LOCK}
+            )
+
+    async def unsequenced(self, batch: int) -> Sequence[Event]:
+        """Up to ``batch`` events without a feed position, in id order."""
+        query = select(Event).where(Event.position.is_(None)).order_by(Event.id).limit(batch)
+        return (await self.session.scalars(query)).all()
+
+    async def count_unsequenced(self) -> int:
+        count = await self.session.scalar(
+            select(func.count()).select_from(Event).where(Event.position.is_(None))
+        )
+        return count or 0
+
+    async def max_position(self) -> int | None:
+        """The last feed position given, or None before the first."""
+        return await self.session.scalar(select(func.max(Event.position)))
+
+    async def set_position(self, event: Event, position: int) -> None:
+        await self.session.execute(
+            update(Event).where(Event.id == event.id).values(position=position)
+        )
+        event.position = position
+
+    async def page_after(self, after: int, limit: int) -> Sequence[Event]:
+        """Up to ``limit`` sequenced events after position ``after``, in feed order."""
+        query = (
+            select(Event)
+            .where(Event.position.is_not(None), Event.position > after)
+            .order_by(Event.position)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
