@@ -38,7 +38,6 @@ from app.restrictions.state import (
     subject_listings,
 )
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import LZ_5_1_4_OBJECTION
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import (
     DeadlineRule,
@@ -180,7 +179,11 @@ async def _catch_up(
 
 
 async def _reopen_window(
-    session: AsyncSession, ctx: Context, restriction: Restriction, dated: StepDate
+    session: AsyncSession,
+    ctx: Context,
+    restriction: Restriction,
+    dated: StepDate,
+    profile: Profile,
 ) -> None:
     """An objection made within the window and entered after the lapse was recorded: on
     its day the listing was still notified, so the recorded lapse is undone first, in the
@@ -196,20 +199,17 @@ async def _reopen_window(
     events = await RestrictionRepository(session).events(restriction.id)
     if not events or events[-1].event != Event.OBJECTION_WINDOW_LAPSED:
         return
-    restriction.status = RestrictionState.NOTIFIED.value
-    restriction.confirmed_on = None
-    restriction.updated_at = ctx.now
-    restriction.current_due_on = LISTINGS.due_on(restriction)
-    await record_transition(
+    await _apply(
         session,
         ctx,
-        LISTINGS,
+        ctx.principal,
         restriction,
-        "objection_window_reopened",
-        RestrictionState.CONFIRMED.value,
-        LZ_5_1_4_OBJECTION,
+        Event.OBJECTION_WINDOW_REOPENED,
+        profile,
         {"confirmed_on": confirmed_on.isoformat(), **dated.details()},
+        dated.on,
     )
+    restriction.confirmed_on = None
 
 
 async def step(
@@ -227,7 +227,7 @@ async def step(
     profile = await profile_of(session, restriction, ctx.settings.profile)
     on = dated.on if dated else ctx.today
     if dated is not None and event is Event.OBJECT:
-        await _reopen_window(session, ctx, restriction, dated)
+        await _reopen_window(session, ctx, restriction, dated, profile)
     # A step time has ended (a late objection) is refused in the state time led to with
     # the guard's own code, as it is once the worker has recorded the transition.
     await _catch_up(session, ctx, restriction, profile, on)

@@ -103,6 +103,9 @@ ALLOWED = [
      replace(CTX, objection_due=TODAY), DeadlineRule.REVIEW_DUE, None),
     (Machine.RESTRICTION, RS.NOTIFIED, E.OBJECTION_WINDOW_LAPSED, RS.CONFIRMED,
      replace(CTX, objection_due=YESTERDAY), None, None),
+    # an objection dated on the window's last day, entered after the lapse was recorded
+    (Machine.RESTRICTION, RS.CONFIRMED, E.OBJECTION_WINDOW_REOPENED, RS.NOTIFIED,
+     replace(CTX, objection_due=TODAY), None, None),
     (Machine.RESTRICTION, RS.UNDER_REVIEW, E.REVIEW_UPHELD, RS.CONFIRMED, CTX, None, None),
     (Machine.RESTRICTION, RS.UNDER_REVIEW, E.REVIEW_OVERTURNED, RS.WITHDRAWN, CTX, None, None),
     (Machine.RESTRICTION, RS.CONFIRMED, E.PUBLISH, RS.EFFECTIVE, CTX,
@@ -207,6 +210,9 @@ GUARD_REFUSALS = [
      "objection_window_closed", "LZ §5(1)4"),
     (Machine.RESTRICTION, RS.NOTIFIED, E.OBJECTION_WINDOW_LAPSED, CTX,
      "notice_receipt_missing", "LZ annex"),
+    # an objection dated after the window's last day does not reopen it
+    (Machine.RESTRICTION, RS.CONFIRMED, E.OBJECTION_WINDOW_REOPENED,
+     replace(CTX, objection_due=YESTERDAY), "objection_window_closed", "LZ §5(1)4"),
     (Machine.RESTRICTION, RS.NOTIFIED, E.OBJECTION_WINDOW_LAPSED,
      replace(CTX, objection_due=TODAY), "objection_window_open", "LZ annex"),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.REPAIR, replace(CTX, period_ends_on=D(2026, 9, 1)),

@@ -97,6 +97,7 @@ class Event(StrEnum):
     REVIEW_UPHELD = "review_upheld"
     REVIEW_OVERTURNED = "review_overturned"
     OBJECTION_WINDOW_LAPSED = "objection_window_lapsed"
+    OBJECTION_WINDOW_REOPENED = "objection_window_reopened"
     PUBLISH = "publish"
     RECORD_RECTIFICATION = "record_rectification"
     REPAIR = "repair"

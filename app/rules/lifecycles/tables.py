@@ -193,6 +193,10 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
         guard=objection_in_window, deadline_rule=DeadlineRule.REVIEW_DUE),
     _rs(_R.NOTIFIED, Event.OBJECTION_WINDOW_LAPSED, _R.CONFIRMED, LZ_ANNEX,
         guard=objection_window_lapsed),
+    # An objection made within the window but entered after the lapse was recorded: on
+    # its day the listing was still notified (the window is the subject's, LZ §5(1)4).
+    _rs(_R.CONFIRMED, Event.OBJECTION_WINDOW_REOPENED, _R.NOTIFIED, LZ_5_1_4_OBJECTION,
+        guard=objection_in_window),
     _rs(_R.UNDER_REVIEW, Event.REVIEW_UPHELD, _R.CONFIRMED, LZ_5_1_4_OBJECTION),
     _rs(_R.UNDER_REVIEW, Event.REVIEW_OVERTURNED, _R.WITHDRAWN, LZ_5_1_4_OBJECTION),
     _rs(_R.CONFIRMED, Event.PUBLISH, _R.EFFECTIVE, LZ_5_1_5_PERIOD,
