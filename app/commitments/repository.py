@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, CommitmentEvent, Verification
+from app.rules.lifecycles import ToleranceState
 from app.subjects.models import Subject
 
 
@@ -18,6 +19,9 @@ class CommitmentSummary(NamedTuple):
     mode: str
     status: str
     department: str
+
+
+_T = ToleranceState
 
 
 class CommitmentRepository:
@@ -73,16 +77,18 @@ class CommitmentRepository:
             query = query.join(Subject, Subject.id == Commitment.subject_id).where(
                 Subject.identifier_any_type(subject_id_number)
             )
-        if status == "overdue":
+        if status == _T.OVERDUE:
             # A passed supplement deadline makes a case overdue even before it is recorded.
             query = query.where(
                 or_(
-                    Commitment.status == "overdue",
-                    and_(Commitment.status == "accepted", Commitment.current_due_on < today),
+                    Commitment.status == _T.OVERDUE,
+                    and_(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today),
                 )
             )
-        elif status == "accepted":
-            query = query.where(Commitment.status == "accepted", Commitment.current_due_on >= today)
+        elif status == _T.ACCEPTED:
+            query = query.where(
+                Commitment.status == _T.ACCEPTED, Commitment.current_due_on >= today
+            )
         elif status is not None:
             query = query.where(Commitment.status == status)
         if due_before is not None:
@@ -90,7 +96,7 @@ class CommitmentRepository:
             # due by, before the worker records it as after.
             query = query.where(
                 Commitment.current_due_on <= due_before,
-                ~and_(Commitment.status == "accepted", Commitment.current_due_on < today),
+                ~and_(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today),
             )
         if after is not None:
             created, last_id = after
@@ -106,7 +112,7 @@ class CommitmentRepository:
         """Tolerance cases past their supplement deadline still recorded as accepted."""
         query = (
             select(Commitment)
-            .where(Commitment.status == "accepted", Commitment.current_due_on < today)
+            .where(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today)
             .order_by(Commitment.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -121,8 +127,8 @@ class CommitmentRepository:
         deadline has passed, recorded or not)."""
         status = case(
             (
-                and_(Commitment.status == "accepted", Commitment.current_due_on < today),
-                literal("overdue"),
+                and_(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today),
+                literal(_T.OVERDUE.value),
             ),
             else_=Commitment.status,
         )
@@ -146,3 +152,6 @@ class CommitmentRepository:
 
     def add(self, commitment: Commitment) -> None:
         self.session.add(commitment)
+
+    def add_verification(self, verification: Verification) -> None:
+        self.session.add(verification)

@@ -7,16 +7,16 @@ from datetime import date
 
 from app.commitments.models import Commitment
 from app.commitments.schemas import DeadlinesRead
-from app.lifecycle.deadlines import DeadlineRead, due_date
+from app.lifecycle.deadlines import StoredDeadline, due_date
 from app.rules.due import due_by_state
-from app.rules.lifecycles import Machine
+from app.rules.lifecycles import DeadlineRule, Machine, ToleranceState
 
 # The deadline that governs each state of either machine (app.rules.due).
 DUE_BY_STATE = due_by_state(Machine.TOLERANCE, Machine.NOTIFY_COMMIT)
 
 
 def deadlines_read(commitment: Commitment) -> DeadlinesRead:
-    details = [DeadlineRead.model_validate(v) for v in commitment.deadlines.values()]
+    details = [StoredDeadline.model_validate(v) for v in commitment.deadlines.values()]
     dates = {d.name: d.date for d in details}
     return DeadlinesRead(
         supplement_due=dates.get("supplement_due"),
@@ -35,10 +35,10 @@ def due_on(commitment: Commitment, name: str | None) -> date | None:
 
 def derived_status(commitment: Commitment, today: date) -> str:
     """The status on ``today``, counting transitions time has made but nobody recorded."""
-    if commitment.status == "accepted":
-        due = due_on(commitment, "supplement_due")
+    if commitment.status == ToleranceState.ACCEPTED:
+        due = due_on(commitment, DeadlineRule.SUPPLEMENT_DUE)
         if due is not None and today > due:
-            return "overdue"
+            return ToleranceState.OVERDUE.value
     return commitment.status
 
 

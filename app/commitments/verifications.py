@@ -110,7 +110,7 @@ async def open_verification(
         opened_at=ctx.now,
         opened_by=ctx.principal.sub,
     )
-    session.add(verification)
+    CommitmentRepository(session).add_verification(verification)
     await session.flush()
     await record(
         session,
