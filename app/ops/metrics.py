@@ -19,6 +19,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.events.repository import EventRepository
 from app.tasks.repository import TaskRepository
+from app.webhooks.models import DeliveryStatus
 from app.webhooks.repository import DeliveryRepository
 
 
@@ -59,8 +60,8 @@ class Metrics:
     async def refresh(self, session: AsyncSession, today: date) -> None:
         deliveries = DeliveryRepository(session)
         unsequenced = await EventRepository(session).count_unsequenced()
-        pending = await deliveries.count_with_status("pending")
-        dead = await deliveries.count_with_status("dead")
+        pending = await deliveries.count_with_status(DeliveryStatus.PENDING)
+        dead = await deliveries.count_with_status(DeliveryStatus.DEAD)
         self.events_pending.labels("unsequenced").set(unsequenced)
         self.events_pending.labels("deliveries").set(pending)
         self.deliveries_failed.set(dead)

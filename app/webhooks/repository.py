@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
-from app.webhooks.models import Delivery, Subscription
+from app.webhooks.models import Delivery, DeliveryStatus, Subscription
 
 
 class WebhookRepository:
@@ -56,7 +56,7 @@ class DeliveryRepository:
         this transaction; rows another transaction holds are skipped (``SKIP LOCKED``)."""
         query = (
             select(Delivery)
-            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(batch)
             .with_for_update(skip_locked=True)

@@ -35,7 +35,7 @@ from app.webhooks.errors import (
     SubscriptionInactive,
     SubscriptionManaged,
 )
-from app.webhooks.models import Delivery, Subscription
+from app.webhooks.models import Delivery, DeliveryStatus, Subscription
 from app.webhooks.repository import DeliveryRepository, WebhookRepository
 from app.webhooks.schemas import (
     DeliveryRead,
@@ -280,7 +280,7 @@ async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime)
                     Delivery(
                         subscription_id=subscription.id,
                         event_id=event.id,
-                        status="pending",
+                        status=DeliveryStatus.PENDING,
                         attempts=0,
                         next_attempt_at=now,
                         created_at=now,
@@ -320,11 +320,11 @@ async def deliver_due(
         delivery.last_status_code = outcome.get("status")
         delivery.last_error = outcome.get("error")
         if outcome.get("ok"):
-            delivery.status = "delivered"
+            delivery.status = DeliveryStatus.DELIVERED
             delivery.delivered_at = now
             counts["delivered"] += 1
         elif delivery.attempts >= settings.webhook_max_attempts:
-            delivery.status = "dead"
+            delivery.status = DeliveryStatus.DEAD
             counts["dead"] += 1
             logger.warning(
                 "webhook dead-lettered",
@@ -394,9 +394,9 @@ async def requeue(
     delivery = await DeliveryRepository(session).get(delivery_id, for_update=True)
     if delivery is None:
         raise NotFound(f"No delivery {delivery_id}.", code="delivery_not_found")
-    if delivery.status != "dead":
+    if delivery.status != DeliveryStatus.DEAD:
         raise Conflict("Only a dead-lettered delivery is re-queued.", code="delivery_not_dead")
-    delivery.status = "pending"
+    delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = now
     await session.flush()
