@@ -7,7 +7,7 @@ from typing import Any
 from app.catalog.schemas import MatterModes
 from app.commitments.schemas import NoticeItem, NoticeRead
 from app.documents.pdf import DeadlineLine, Document, Section
-from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.deadlines import StoredDeadline
 from app.rules.profiles import Mode
 
 # DZ art. 9 ¶1, one sentence per affirmation.
@@ -114,7 +114,7 @@ def notice_snapshot(
     )
 
 
-def _deadline_lines(deadlines: list[DeadlineRead]) -> tuple[DeadlineLine, ...]:
+def _deadline_lines(deadlines: list[StoredDeadline]) -> tuple[DeadlineLine, ...]:
     return tuple(
         DeadlineLine(DEADLINE_LABELS.get(d.name, d.name), d.date, d.provisional, d.citation)
         for d in deadlines
@@ -135,7 +135,7 @@ def _header(notice: NoticeRead, subject_name: str, subject_id: str) -> tuple[tup
 
 def notice_document(
     notice: NoticeRead,
-    deadlines: list[DeadlineRead],
+    deadlines: list[StoredDeadline],
     *,
     reference: str,
     subject_name: str,
@@ -157,7 +157,7 @@ def notice_document(
 
 def letter_document(
     notice: NoticeRead,
-    deadlines: list[DeadlineRead],
+    deadlines: list[StoredDeadline],
     affirmations: list[str],
     *,
     reference: str,

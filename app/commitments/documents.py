@@ -12,13 +12,13 @@ from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_do
 from app.commitments.schemas import NoticeRead
 from app.core.context import Context
 from app.documents.pdf import render_pdf
-from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.deadlines import StoredDeadline
 from app.subjects.repository import SubjectRepository
 
 
 async def _parts(
     session: AsyncSession, ctx: Context, commitment_id: uuid.UUID, kind: str
-) -> tuple[NoticeRead, str, str, list[DeadlineRead], str]:
+) -> tuple[NoticeRead, str, str, list[StoredDeadline], str]:
     commitment = await reads.load_for_read(session, commitment_id)
     subject = await SubjectRepository(session).get(commitment.subject_id)
     assert subject is not None

@@ -18,7 +18,6 @@ from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
     CommitmentSummary,
-    EventRead,
     LetterRead,
     NoticeRead,
     VerificationRead,
@@ -28,7 +27,8 @@ from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
-from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.deadlines import StoredDeadline
+from app.lifecycle.schemas import history_read
 from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
@@ -88,19 +88,7 @@ async def commitment_read(
         closed_on=commitment.closed_on,
         withdrawal_reason=commitment.withdrawal_reason,
         version=commitment.version,
-        history=[
-            EventRead(
-                event=e.event,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                occurred_at=e.occurred_at,
-                actor=e.actor,
-                department=e.department,
-                citation=e.citation,
-                details=e.details,
-            )
-            for e in await repository.events(commitment.id)
-        ],
+        history=history_read(await repository.events(commitment.id)),
         verifications=[verification_read(v) for v in await repository.verifications(commitment.id)],
     )
 
@@ -211,5 +199,5 @@ def _summary(row: Commitment, subject: Subject, today: date) -> CommitmentSummar
     )
 
 
-def deadlines_of(commitment: Commitment) -> list[DeadlineRead]:
+def deadlines_of(commitment: Commitment) -> list[StoredDeadline]:
     return deadlines_read(commitment).details

@@ -11,7 +11,8 @@ from app.catalog.schemas import PeriodSpec, VerificationMethod
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
-from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.deadlines import StoredDeadline
+from app.lifecycle.schemas import HistoryStep
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 
@@ -213,7 +214,7 @@ class DeadlinesRead(BaseModel):
     verification_due: date | None = None
     rectification_due: date | None = None
     provisional: bool = Field(description="True when any deadline was computed provisionally.")
-    details: list[DeadlineRead]
+    details: list[StoredDeadline]
 
 
 class NoticeItem(BaseModel):
@@ -240,17 +241,6 @@ class LetterRead(BaseModel):
     affirmations: list[str]
     signed_by: str
     signed_at: datetime
-
-
-class EventRead(BaseModel):
-    event: str
-    from_status: str
-    to_status: str
-    occurred_at: datetime
-    actor: str
-    department: str | None
-    citation: str | None
-    details: dict[str, Any]
 
 
 class VerificationRead(BaseModel):
@@ -320,7 +310,7 @@ class CommitmentRead(BaseModel):
     closed_on: date | None
     withdrawal_reason: str | None
     version: int
-    history: list[EventRead]
+    history: list[HistoryStep]
     verifications: list[VerificationRead]
 
 

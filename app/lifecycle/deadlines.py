@@ -12,7 +12,7 @@ from app.rules.calendar import WorkingCalendar
 from app.rules.periods import Deadline, Unit, compute_deadline
 
 
-class DeadlineRead(BaseModel):
+class StoredDeadline(BaseModel):
     """A deadline with its unit, start day, citation and whether the calendar was loaded."""
 
     name: str

@@ -12,12 +12,12 @@ from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
-from app.lifecycle.deadlines import DeadlineRead, due_date
+from app.lifecycle.deadlines import StoredDeadline, due_date
+from app.lifecycle.schemas import history_read
 from app.restrictions.models import Restriction
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import (
     CorrectionRead,
-    EventRead,
     LiftingRequestRead,
     ObjectionRead,
     RestrictionDates,
@@ -82,7 +82,7 @@ async def restriction_read(
             lifted_on=restriction.lifted_on,
             withdrawn_on=restriction.withdrawn_on,
         ),
-        deadlines=[DeadlineRead.model_validate(v) for v in deadlines.values()],
+        deadlines=[StoredDeadline.model_validate(v) for v in deadlines.values()],
         objections=[
             ObjectionRead(
                 id=str(o.id),
@@ -122,19 +122,7 @@ async def restriction_read(
             )
             for c in await repository.corrections(restriction.id)
         ],
-        history=[
-            EventRead(
-                event=e.event,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                occurred_at=e.occurred_at,
-                actor=e.actor,
-                department=e.department,
-                citation=e.citation,
-                details=e.details,
-            )
-            for e in await repository.events(restriction.id)
-        ],
+        history=history_read(await repository.events(restriction.id)),
         version=restriction.version,
     )
 

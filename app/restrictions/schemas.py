@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.identifiers import SubjectType
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.text import Reference, text
-from app.lifecycle.deadlines import DeadlineRead
+from app.lifecycle.deadlines import StoredDeadline
+from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -293,17 +294,6 @@ class CorrectionRead(BaseModel):
     changes: dict[str, Any]
 
 
-class EventRead(BaseModel):
-    event: str
-    from_status: str
-    to_status: str
-    occurred_at: dt.datetime
-    actor: str
-    department: str | None
-    citation: str | None
-    details: dict[str, Any]
-
-
 class RestrictionRead(BaseModel):
     """A listing with its dates, derived by date at request time."""
 
@@ -326,11 +316,11 @@ class RestrictionRead(BaseModel):
     commitment_id: str | None
     occurred_on: dt.date | None
     dates: RestrictionDates
-    deadlines: list[DeadlineRead]
+    deadlines: list[StoredDeadline]
     objections: list[ObjectionRead]
     lifting_requests: list[LiftingRequestRead]
     corrections: list[CorrectionRead]
-    history: list[EventRead]
+    history: list[HistoryStep]
     version: int
 
 
