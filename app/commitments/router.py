@@ -44,6 +44,12 @@ verifications_router = APIRouter(
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP_RESPONSES = problem_responses(401, 403, 404, 409, 412, 422)
+_DATED = (
+    " Dated `on`, the day it happened (default today): not after today "
+    "(`step_date_in_future`), not before the step it follows "
+    "(`step_date_before_previous_step`); a day before today needs `late_entry_reason`. "
+    "Guards and deadlines count from that day."
+)
 PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
 }
@@ -227,7 +233,8 @@ async def letter_pdf(
     "/{commitment_id}/supplements",
     response_model=CommitmentRead,
     summary="Record materials received (补齐补正)",
-    description="`compliant: false` leaves the case open: it counts as not supplemented.",
+    description="`compliant: false` leaves the case open: it counts as not supplemented. "
+    "Materials made within the deadline (a postmark) and entered after it are in time." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def record_supplement(
@@ -248,7 +255,7 @@ async def record_supplement(
     response_model=CommitmentRead,
     summary="Record the decision (办结 / 作出办理决定)",
     description="Tolerance: completes a supplemented case. Notify-commit: the decision starts "
-    "the verification period; a matter exempt from verification is fulfilled at once.",
+    "the verification period; a matter exempt from verification is fulfilled at once." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def record_decision(
@@ -261,7 +268,7 @@ async def record_decision(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.record_decision(session, ctx, commitment_id, body.note, if_match)
+    return await steps.record_decision(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -269,7 +276,7 @@ async def record_decision(
     response_model=CommitmentRead,
     summary="Remind / order rectification on an overdue tolerance case (催告)",
     description="The deadline comes from the profile (LZ: 3 working days) or, where the "
-    "profile leaves it to the agency, from `period` (DZ art. 13 ¶1).",
+    "profile leaves it to the agency, from `period` (DZ art. 13 ¶1)." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def send_reminder(
@@ -302,7 +309,7 @@ async def withdraw(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.withdraw(session, ctx, commitment_id, body.reason, if_match)
+    return await steps.withdraw(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -322,7 +329,7 @@ async def terminate(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.terminate(session, ctx, commitment_id, body.reason, if_match)
+    return await steps.terminate(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -341,7 +348,7 @@ async def record_rectification(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.record_rectification(session, ctx, commitment_id, body.note, if_match)
+    return await steps.record_rectification(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(

@@ -13,6 +13,7 @@ from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
+from app.lifecycle.step_dates import Dated
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 
@@ -67,13 +68,21 @@ class CommitmentCreate(BaseModel):
     signed_at: datetime
 
 
-class SupplementCreate(BaseModel):
+class SupplementCreate(Dated):
     """补齐补正: materials received; a non-compliant supplement leaves the case open."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"compliant": True, "materials": ["食品安全管理制度文本"], "note": None}]
+            "examples": [
+                {"compliant": True, "materials": ["食品安全管理制度文本"], "note": None},
+                {
+                    "compliant": True,
+                    "materials": ["食品安全管理制度文本"],
+                    "on": "2026-10-20",
+                    "late_entry_reason": "邮寄补正，邮戳日期在期限内，次日收到",
+                },
+            ]
         },
     )
 
@@ -82,7 +91,7 @@ class SupplementCreate(BaseModel):
     note: _Note | None = None
 
 
-class NoteCreate(BaseModel):
+class NoteCreate(Dated):
     """A step that needs no more than an optional note (decision, rectification)."""
 
     model_config = ConfigDict(
@@ -92,7 +101,7 @@ class NoteCreate(BaseModel):
     note: _Note | None = None
 
 
-class ReminderCreate(BaseModel):
+class ReminderCreate(Dated):
     """催告 / 责令限期整改 on an overdue tolerance case (DZ art. 13 ¶1).
 
     `period` is the agency's deadline where the profile leaves it to the agency; otherwise
@@ -108,7 +117,7 @@ class ReminderCreate(BaseModel):
     note: _Note | None = None
 
 
-class ReasonCreate(BaseModel):
+class ReasonCreate(Dated):
     """A step that needs a reason (withdrawal 撤回, termination 终止办理)."""
 
     model_config = ConfigDict(
@@ -118,7 +127,7 @@ class ReasonCreate(BaseModel):
     reason: _Reason
 
 
-class RevocationCreate(BaseModel):
+class RevocationCreate(Dated):
     """撤销办理结果 (DZ art. 13 ¶2): after the rectification deadline, or earlier when the
     applicant is still non-conforming after rectification."""
 
@@ -131,7 +140,7 @@ class RevocationCreate(BaseModel):
     still_nonconforming: bool = False
 
 
-class VerificationCreate(BaseModel):
+class VerificationCreate(Dated):
     """Open a verification (核查, DZ art. 11)."""
 
     model_config = ConfigDict(
@@ -193,7 +202,7 @@ class FeedbackResult(StrEnum):
     other = "other"
 
 
-class SupervisionFeedbackCreate(BaseModel):
+class SupervisionFeedbackCreate(Dated):
     """行业主管部门 sends its supervision result back to the agency (DZ art. 12 ¶1)."""
 
     model_config = ConfigDict(

@@ -19,7 +19,9 @@ from app.commitments.reads import commitment_read, load_for_agency
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
+    NoteCreate,
     NoticeRead,
+    ReasonCreate,
     ReminderCreate,
     RevocationCreate,
     SupplementCreate,
@@ -28,10 +30,19 @@ from app.commitments.state import DUE_BY_STATE, derived_status, due_on
 from app.core.context import Context
 from app.core.errors import FieldError, UnprocessableEntity
 from app.credit_records import service as credit_records
-from app.lifecycle.engine import SYSTEM, LifeCycle, recompute_provisional, transit
+from app.lifecycle.engine import (
+    SYSTEM,
+    LifeCycle,
+    recompute_provisional,
+    record_transition,
+    transit,
+)
+from app.lifecycle.step_dates import Dated, StepDate, date_step
 from app.restrictions import steps as restrictions
 from app.rules.calendar import WorkingCalendar
+from app.rules.citations import DZ_9_2
 from app.rules.lifecycles import (
+    TIME_EVENTS,
     AgencyPeriod,
     DeadlineBelowMinimum,
     DeadlineRule,
@@ -39,6 +50,7 @@ from app.rules.lifecycles import (
     GuardContext,
     Machine,
     MissingDeadlineInput,
+    ToleranceState,
     TransitionResult,
     compute_rule_deadline,
     is_terminal,
@@ -136,9 +148,13 @@ COMMITMENTS = LifeCycle(
 )
 
 
-async def _catch_up(session: AsyncSession, ctx: Context, commitment: Commitment) -> None:
-    """Record the transitions time has made (a passed supplement deadline)."""
-    if derived_status(commitment, ctx.today) != commitment.status:
+async def _catch_up(
+    session: AsyncSession, ctx: Context, commitment: Commitment, on: date | None = None
+) -> None:
+    """Record the transitions time has made by ``on`` (default today): a passed
+    supplement deadline."""
+    day = on or ctx.today
+    if derived_status(commitment, day) != commitment.status:
         await transit(
             session,
             ctx,
@@ -146,17 +162,82 @@ async def _catch_up(session: AsyncSession, ctx: Context, commitment: Commitment)
             commitment,
             Machine.TOLERANCE,
             Event.SUPPLEMENT_DEADLINE_PASSED,
-            _guard_context(commitment, ctx.today),
+            _guard_context(commitment, day),
             details={"supplement_due": commitment.deadlines["supplement_due"]["date"]},
             principal=SYSTEM,
         )
 
 
-async def _close(
-    session: AsyncSession, ctx: Context, commitment: Commitment, result: TransitionResult
+async def _reopen_supplement_deadline(
+    session: AsyncSession, ctx: Context, commitment: Commitment, dated: StepDate
 ) -> None:
-    """Outcome side effects: credit record, and a restriction proposal on a breach."""
-    commitment.closed_on = ctx.today
+    """A step made within the supplement deadline and entered after the lapse was
+    recorded: on its day the case was still accepted, so the recorded lapse is undone
+    first, in the history and the audit log (DZ art. 9 ¶2: the deadline is the
+    applicant's, not the clerk's)."""
+    due = due_on(commitment, "supplement_due")
+    if commitment.status != ToleranceState.OVERDUE or due is None or dated.on > due:
+        return
+    events = await CommitmentRepository(session).events(commitment.id)
+    if not events or events[-1].event != Event.SUPPLEMENT_DEADLINE_PASSED:
+        return
+    commitment.status = ToleranceState.ACCEPTED.value
+    commitment.updated_at = ctx.now
+    commitment.current_due_on = COMMITMENTS.due_on(commitment)
+    await record_transition(
+        session,
+        ctx,
+        COMMITMENTS,
+        commitment,
+        "supplement_deadline_reopened",
+        ToleranceState.OVERDUE.value,
+        DZ_9_2,
+        {"supplement_due": due.isoformat(), **dated.details()},
+    )
+
+
+# Steps someone takes; what time did (a passed deadline) bounds no later step's day.
+_TAKEN_STEPS = frozenset(e.value for e in Event if e not in TIME_EVENTS)
+
+
+async def previous_step(
+    session: AsyncSession, ctx: Context, commitment: Commitment
+) -> dict[str, date]:
+    """The step a new one follows: the latest step someone took on the case, on the day
+    it happened (its ``on``, else the day it was entered); with none yet, the signature.
+
+    Rows time made (a passed supplement deadline) and facts that move no state
+    (supervision feedback, a recomputed deadline) bound nothing: the guards judge a
+    step's day against the deadlines themselves."""
+    for row in reversed(await CommitmentRepository(session).events(commitment.id)):
+        if row.event in _TAKEN_STEPS:
+            day = row.details.get("on")
+            if day is None:
+                return {row.event: row.occurred_at.astimezone(ctx.settings.tz).date()}
+            return {row.event: date.fromisoformat(day)}
+    return {"signature": commitment.signed_at.astimezone(ctx.settings.tz).date()}
+
+
+async def date_commitment_step(
+    session: AsyncSession, ctx: Context, commitment: Commitment, data: Dated
+) -> StepDate:
+    """The step's day (``on``, default today): not after today, not before the step it
+    follows; a day before today needs ``late_entry_reason``."""
+    return date_step(
+        ctx, data.on, data.late_entry_reason, await previous_step(session, ctx, commitment)
+    )
+
+
+async def _close(
+    session: AsyncSession,
+    ctx: Context,
+    commitment: Commitment,
+    result: TransitionResult,
+    on: date,
+) -> None:
+    """Outcome side effects on the day of the closing step: credit record, and a
+    restriction proposal on a breach."""
+    commitment.closed_on = on
     commitment.current_due_on = None
     await credit_records.append_commitment_outcome(
         session,
@@ -203,11 +284,17 @@ async def step(
     details: dict[str, Any] | None = None,
     period: AgencyPeriod | None = None,
     period_field: str = "body.period",
+    dated: StepDate | None = None,
     **facts: Any,
 ) -> TransitionResult:
-    """Apply one event: guard, new status, deadline of the new state, history, audit."""
+    """Apply one event as of the step's day (``dated``, default today): catch up with
+    time by that day, guard on it, count the new state's deadline from it, and record
+    history and audit (a late entry's who and why in the details)."""
+    on = dated.on if dated else ctx.today
     if commitment.mode == Mode.TOLERANCE:
-        await _catch_up(session, ctx, commitment)
+        if dated is not None:
+            await _reopen_supplement_deadline(session, ctx, commitment, dated)
+        await _catch_up(session, ctx, commitment, on)
     machine = MACHINES[Mode(commitment.mode)]
 
     async def count(rule: DeadlineRule) -> Deadline | None:
@@ -220,7 +307,7 @@ async def step(
             rule,
             await load_working_calendar(session),
             get_profile(commitment.profile),
-            ctx.today,
+            on,
             agency_period,
             period_field,
         )
@@ -232,12 +319,12 @@ async def step(
         commitment,
         machine,
         event,
-        _guard_context(commitment, ctx.today, **facts),
-        details=details,
+        _guard_context(commitment, on, **facts),
+        details={**(details or {}), **(dated.details() if dated else {})},
         count=count,
     )
     if result.changed and is_terminal(machine, commitment.status):
-        await _close(session, ctx, commitment, result)
+        await _close(session, ctx, commitment, result, on)
     await session.flush()
     return result
 
@@ -281,6 +368,7 @@ async def record_supplement(
     if_match: str | None,
 ) -> CommitmentRead:
     commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
     event = Event.SUPPLEMENT_COMPLIANT if data.compliant else Event.SUPPLEMENT_NONCOMPLIANT
     await step(
         session,
@@ -288,6 +376,7 @@ async def record_supplement(
         commitment,
         event,
         details={"materials": data.materials, "compliant": data.compliant, "note": data.note},
+        dated=dated,
     )
     return await commitment_read(session, commitment, ctx.today)
 
@@ -296,13 +385,15 @@ async def record_decision(
     session: AsyncSession,
     ctx: Context,
     commitment_id: uuid.UUID,
-    note: str | None,
+    data: NoteCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled."""
+    """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled
+    the same day."""
     commitment = await load_for_agency(session, commitment_id, if_match)
-    await step(session, ctx, commitment, Event.DECIDE, details={"note": note})
-    commitment.decided_on = ctx.today
+    dated = await date_commitment_step(session, ctx, commitment, data)
+    await step(session, ctx, commitment, Event.DECIDE, details={"note": data.note}, dated=dated)
+    commitment.decided_on = dated.on
     if commitment.mode == Mode.NOTIFY_COMMIT and commitment.exempt_from_verification:
         await step(
             session,
@@ -310,6 +401,7 @@ async def record_decision(
             commitment,
             Event.EXEMPT_FROM_VERIFICATION,
             details={"note": "免于核查 (DZ art. 12 ¶2)"},
+            dated=dated,
         )
     return await commitment_read(session, commitment, ctx.today)
 
@@ -321,7 +413,9 @@ async def send_reminder(
     data: ReminderCreate,
     if_match: str | None,
 ) -> CommitmentRead:
+    """催告 on its day: the reminder deadline counts from it."""
     commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
     await step(
         session,
         ctx,
@@ -330,6 +424,7 @@ async def send_reminder(
         details={"note": data.note},
         period=period_of(data.period),
         period_field="body.period",
+        dated=dated,
     )
     return await commitment_read(session, commitment, ctx.today)
 
@@ -338,20 +433,22 @@ async def withdraw(
     session: AsyncSession,
     ctx: Context,
     commitment_id: uuid.UUID,
-    reason: str,
+    data: ReasonCreate,
     if_match: str | None,
 ) -> CommitmentRead:
     """撤回承诺书 before completion or decision (DZ art. 10): ordinary procedure follows."""
     commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
     await step(
         session,
         ctx,
         commitment,
         Event.WITHDRAW,
-        details={"reason": reason},
-        withdrawal_reason=reason,
+        details={"reason": data.reason},
+        dated=dated,
+        withdrawal_reason=data.reason,
     )
-    commitment.withdrawal_reason = reason
+    commitment.withdrawal_reason = data.reason
     return await commitment_read(session, commitment, ctx.today)
 
 
@@ -359,12 +456,15 @@ async def terminate(
     session: AsyncSession,
     ctx: Context,
     commitment_id: uuid.UUID,
-    reason: str,
+    data: ReasonCreate,
     if_match: str | None,
 ) -> CommitmentRead:
     """终止办理 after the reminder deadline passed (DZ art. 13 ¶1; LZ §5(1)2 situation 3)."""
     commitment = await load_for_agency(session, commitment_id, if_match)
-    await step(session, ctx, commitment, Event.TERMINATE, details={"reason": reason})
+    dated = await date_commitment_step(session, ctx, commitment, data)
+    await step(
+        session, ctx, commitment, Event.TERMINATE, details={"reason": data.reason}, dated=dated
+    )
     return await commitment_read(session, commitment, ctx.today)
 
 
@@ -377,12 +477,14 @@ async def revoke(
 ) -> CommitmentRead:
     """撤销办理结果 (DZ art. 13 ¶2; LZ §5(1)2 situation 4)."""
     commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
     await step(
         session,
         ctx,
         commitment,
         Event.REVOKE,
         details={"reason": data.reason, "still_nonconforming": data.still_nonconforming},
+        dated=dated,
         still_nonconforming=data.still_nonconforming,
     )
     return await commitment_read(session, commitment, ctx.today)
@@ -392,12 +494,13 @@ async def record_rectification(
     session: AsyncSession,
     ctx: Context,
     commitment_id: uuid.UUID,
-    note: str | None,
+    data: NoteCreate,
     if_match: str | None,
 ) -> CommitmentRead:
     """整改到位 within the rectification deadline: the commitment is fulfilled."""
     commitment = await load_for_agency(session, commitment_id, if_match)
-    await step(session, ctx, commitment, Event.RECTIFIED, details={"note": note})
+    dated = await date_commitment_step(session, ctx, commitment, data)
+    await step(session, ctx, commitment, Event.RECTIFIED, details={"note": data.note}, dated=dated)
     return await commitment_read(session, commitment, ctx.today)
 
 

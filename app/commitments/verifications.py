@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,13 @@ from app.commitments.schemas import (
     VerificationResultCreate,
 )
 from app.commitments.state import due_on
-from app.commitments.steps import COMMITMENTS, notify_terms, period_of, step
+from app.commitments.steps import (
+    COMMITMENTS,
+    date_commitment_step,
+    notify_terms,
+    period_of,
+    step,
+)
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
@@ -40,6 +47,7 @@ async def open_verification(
     """核查 (DZ art. 11): on-site by the catalog's department when agency and regulator
     differ (¶2); assisted names the helping department (¶3)."""
     commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
     terms = notify_terms(commitment)
     if data.method.value not in terms.get("verification_methods", []):
         raise UnprocessableEntity(
@@ -93,6 +101,7 @@ async def open_verification(
             commitment,
             Event.OPEN_VERIFICATION,
             details={"method": data.method.value, "assigned_department": assigned},
+            dated=dated,
         )
     elif commitment.status != "verifying":
         raise Conflict(
@@ -107,7 +116,8 @@ async def open_verification(
         assisting_department=assisting,
         status="open",
         due_on=due_on(commitment, "verification_due"),
-        opened_at=ctx.now,
+        # Entered late: opened at the start of its day (who entered it when: the history).
+        opened_at=(datetime.combine(dated.on, time(), ctx.settings.tz) if dated.late else ctx.now),
         opened_by=ctx.principal.sub,
     )
     CommitmentRepository(session).add_verification(verification)
@@ -118,7 +128,11 @@ async def open_verification(
         action="verification.open",
         target_type="verification",
         target_id=str(verification.id),
-        details={"commitment_id": str(commitment.id), "method": data.method.value},
+        details={
+            "commitment_id": str(commitment.id),
+            "method": data.method.value,
+            **dated.details(),
+        },
     )
     await emit(
         session,
@@ -230,10 +244,12 @@ async def record_supervision_feedback(
     commitment_id: uuid.UUID,
     data: SupervisionFeedbackCreate,
 ) -> CommitmentRead:
-    """行业主管部门 feeds its supervision result back to the agency (DZ art. 12 ¶1)."""
+    """行业主管部门 feeds its supervision result back to the agency (DZ art. 12 ¶1), dated
+    the day it was made, not before the step it follows."""
     commitment = await CommitmentRepository(session).get(commitment_id)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
+    dated = await date_commitment_step(session, ctx, commitment, data)
     await record_transition(
         session,
         ctx,
@@ -242,7 +258,7 @@ async def record_supervision_feedback(
         "supervision_feedback",
         commitment.status,
         None,
-        {"result": data.result.value, "description": data.description},
+        {"result": data.result.value, "description": data.description, **dated.details()},
     )
     await session.flush()
     return await commitment_read(session, commitment, ctx.today)
