@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.calendar import hooks
 from app.calendar.service import load_working_calendar
 from app.catalog.schemas import PeriodSpec
-from app.commitments.models import Commitment, CommitmentEvent
+from app.commitments.models import Commitment, CommitmentEvent, VerificationStatus
 from app.commitments.reads import commitment_read, load_for_agency
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
@@ -34,13 +34,11 @@ from app.lifecycle.engine import (
     SYSTEM,
     LifeCycle,
     recompute_provisional,
-    record_transition,
     transit,
 )
 from app.lifecycle.step_dates import Dated, StepDate, date_step
 from app.restrictions import steps as restrictions
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import DZ_9_2
 from app.rules.lifecycles import (
     TIME_EVENTS,
     AgencyPeriod,
@@ -50,6 +48,7 @@ from app.rules.lifecycles import (
     GuardContext,
     Machine,
     MissingDeadlineInput,
+    NotifyCommitState,
     ToleranceState,
     TransitionResult,
     compute_rule_deadline,
@@ -63,12 +62,12 @@ MACHINES = {Mode.TOLERANCE: Machine.TOLERANCE, Mode.NOTIFY_COMMIT: Machine.NOTIF
 
 
 # Outcomes written to the credit record (DZ art. 9 ¶2, 14).
-_OUTCOMES = {
-    "completed": "fulfilled",
-    "fulfilled": "fulfilled",
-    "terminated": "terminated",
-    "revoked": "revoked",
-    "withdrawn": "withdrawn",
+_OUTCOMES: dict[str, str] = {
+    ToleranceState.COMPLETED: "fulfilled",
+    NotifyCommitState.FULFILLED: "fulfilled",
+    ToleranceState.TERMINATED: "terminated",
+    NotifyCommitState.REVOKED: "revoked",
+    ToleranceState.WITHDRAWN: "withdrawn",
 }
 
 
@@ -181,18 +180,15 @@ async def _reopen_supplement_deadline(
     events = await CommitmentRepository(session).events(commitment.id)
     if not events or events[-1].event != Event.SUPPLEMENT_DEADLINE_PASSED:
         return
-    commitment.status = ToleranceState.ACCEPTED.value
-    commitment.updated_at = ctx.now
-    commitment.current_due_on = COMMITMENTS.due_on(commitment)
-    await record_transition(
+    await transit(
         session,
         ctx,
         COMMITMENTS,
         commitment,
-        "supplement_deadline_reopened",
-        ToleranceState.OVERDUE.value,
-        DZ_9_2,
-        {"supplement_due": due.isoformat(), **dated.details()},
+        Machine.TOLERANCE,
+        Event.SUPPLEMENT_DEADLINE_REOPENED,
+        _guard_context(commitment, dated.on),
+        details={"supplement_due": due.isoformat(), **dated.details()},
     )
 
 
@@ -352,7 +348,7 @@ async def recompute_provisional_deadlines(
 
     async def follow(commitment: Commitment) -> None:
         for verification in await repository.verifications(commitment.id):
-            if verification.status == "open":
+            if verification.status == VerificationStatus.OPEN:
                 verification.due_on = due_on(commitment, "verification_due")
 
     return await recompute_provisional(

@@ -65,6 +65,9 @@ ALLOWED = [
     (Machine.TOLERANCE, T.ACCEPTED, E.SUPPLEMENT_NONCOMPLIANT, T.ACCEPTED, CTX, None, None),
     (Machine.TOLERANCE, T.ACCEPTED, E.SUPPLEMENT_DEADLINE_PASSED, T.OVERDUE,
      replace(CTX, supplement_due=YESTERDAY), None, None),
+    # a step dated on the supplement deadline's last day, entered after the lapse was recorded
+    (Machine.TOLERANCE, T.OVERDUE, E.SUPPLEMENT_DEADLINE_REOPENED, T.ACCEPTED,
+     replace(CTX, supplement_due=TODAY), None, None),
     (Machine.TOLERANCE, T.OVERDUE, E.REMIND, T.REMINDED, CTX, DeadlineRule.REMINDER_DUE, None),
     (Machine.TOLERANCE, T.REMINDED, E.SUPPLEMENT_COMPLIANT, T.SUPPLEMENTED,
      replace(CTX, reminder_due=TODAY), None, None),
@@ -186,6 +189,9 @@ def test_withdrawal_after_completion_or_decision_is_refused(
 
 GUARD_REFUSALS = [
     (Machine.TOLERANCE, T.ACCEPTED, E.SUPPLEMENT_COMPLIANT,
+     replace(CTX, supplement_due=YESTERDAY), "supplement_deadline_passed", "DZ art. 13 ¶1"),
+    # a step dated after the supplement deadline does not reopen it
+    (Machine.TOLERANCE, T.OVERDUE, E.SUPPLEMENT_DEADLINE_REOPENED,
      replace(CTX, supplement_due=YESTERDAY), "supplement_deadline_passed", "DZ art. 13 ¶1"),
     (Machine.TOLERANCE, T.ACCEPTED, E.SUPPLEMENT_DEADLINE_PASSED,
      replace(CTX, supplement_due=TODAY), "supplement_deadline_not_passed", "DZ art. 13 ¶1"),

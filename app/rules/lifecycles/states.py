@@ -77,6 +77,7 @@ class Event(StrEnum):
     SUPPLEMENT_COMPLIANT = "supplement_compliant"
     SUPPLEMENT_NONCOMPLIANT = "supplement_noncompliant"
     SUPPLEMENT_DEADLINE_PASSED = "supplement_deadline_passed"
+    SUPPLEMENT_DEADLINE_REOPENED = "supplement_deadline_reopened"
     REMIND = "remind"
     TERMINATE = "terminate"
     DECIDE = "decide"

@@ -130,6 +130,10 @@ TOLERANCE_TRANSITIONS: Final[tuple[Transition, ...]] = (
     _tol(_T.ACCEPTED, Event.SUPPLEMENT_NONCOMPLIANT, _T.ACCEPTED, DZ_13_1),
     _tol(_T.ACCEPTED, Event.SUPPLEMENT_DEADLINE_PASSED, _T.OVERDUE, DZ_13_1,
          guard=supplement_deadline_passed),
+    # A step made within the supplement deadline but entered after the lapse was
+    # recorded: on its day the case was still accepted (DZ art. 9 ¶2).
+    _tol(_T.OVERDUE, Event.SUPPLEMENT_DEADLINE_REOPENED, _T.ACCEPTED, DZ_9_2,
+         guard=supplement_in_time),
     _tol(_T.OVERDUE, Event.REMIND, _T.REMINDED, DZ_13_1,
          deadline_rule=DeadlineRule.REMINDER_DUE),
     _tol(_T.REMINDED, Event.SUPPLEMENT_COMPLIANT, _T.SUPPLEMENTED, DZ_13_1,
