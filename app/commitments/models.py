@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
@@ -76,6 +77,13 @@ class CommitmentEvent(Base):
     department: Mapped[str | None] = mapped_column(String(32))
     citation: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class VerificationStatus(StrEnum):
+    """A verification is open until its result is recorded (DZ art. 11)."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
 
 
 class Verification(Base):

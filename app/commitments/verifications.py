@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.catalog.schemas import VerificationMethod
-from app.commitments.models import Verification
+from app.commitments.models import Verification, VerificationStatus
 from app.commitments.reads import commitment_read, load_for_agency, verification_read, version_of
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
@@ -34,7 +34,7 @@ from app.departments.repository import DepartmentRepository
 from app.events.service import emit
 from app.lifecycle.engine import record_transition
 from app.lifecycle.step_dates import check_date
-from app.rules.lifecycles import Event
+from app.rules.lifecycles import Event, NotifyCommitState
 
 
 async def open_verification(
@@ -94,7 +94,7 @@ async def open_verification(
         assigned = version.onsite_verifier_code or version.regulator_code
     else:
         assigned = commitment.department
-    if commitment.status == "decided":
+    if commitment.status == NotifyCommitState.DECIDED:
         await step(
             session,
             ctx,
@@ -103,7 +103,7 @@ async def open_verification(
             details={"method": data.method.value, "assigned_department": assigned},
             dated=dated,
         )
-    elif commitment.status != "verifying":
+    elif commitment.status != NotifyCommitState.VERIFYING:
         raise Conflict(
             f"Verification is opened after the decision, not in status {commitment.status!r}.",
             code="transition_not_allowed",
@@ -114,7 +114,7 @@ async def open_verification(
         method=data.method.value,
         assigned_department=assigned,
         assisting_department=assisting,
-        status="open",
+        status=VerificationStatus.OPEN,
         due_on=due_on(commitment, "verification_due"),
         # Entered late: opened at the start of its day (who entered it when: the history).
         opened_at=(datetime.combine(dated.on, time(), ctx.settings.tz) if dated.late else ctx.now),
@@ -163,7 +163,7 @@ async def record_verification_result(
     if verification is None:
         raise NotFound(f"No verification {verification_id}.", code="verification_not_found")
     check_version(verification.version, if_match, f"Verification {verification_id}")
-    if verification.status != "open":
+    if verification.status != VerificationStatus.OPEN:
         raise Conflict("The verification already has a result.", code="verification_closed")
     if not data.fulfilled and data.rectification_period is None:
         raise UnprocessableEntity(
@@ -189,7 +189,7 @@ async def record_verification_result(
         field="body.checked_at",
     )
     department = await DepartmentRepository(session).get(ctx.principal.department or "")
-    verification.status = "completed"
+    verification.status = VerificationStatus.COMPLETED
     verification.verification_number = data.verification_number or (
         f"HC-{commitment.department[:6]}-{ctx.today.year}-{verification.id.hex[:10].upper()}"
     )
@@ -205,7 +205,7 @@ async def record_verification_result(
         "verification_number": verification.verification_number,
         "fulfilled": data.fulfilled,
     }
-    if commitment.status == "verifying":
+    if commitment.status == NotifyCommitState.VERIFYING:
         if data.fulfilled:
             await step(session, ctx, commitment, Event.VERIFICATION_CONFORMS, details=details)
         else:
