@@ -17,11 +17,19 @@ tests/commitments/test_lifecycles.py for the base dates):
   reminder grace of 3 working days ends Mon 10-26;
 - notify-commit decided on the spot Wed 09-30, verified within 20 working days:
   Oct 8, 9, 10 (1-3), 12-16 (4-8), 19-23 (9-13), 26-30 (14-18), Nov 2, 3 (19-20) -> Tue
-  11-03.
+  11-03;
+- a second listing verified Thu 03-05 (notice due Fri 6, Mon 9, Tue 10 -> 03-10), notice
+  Fri 03-06, received Mon 03-09: objection due Tue 10 (1), Wed 11 (2), Thu 12 (3) -> 03-12,
+  still notified on 03-10;
+- a later listing verified Mon 03-16, notice Tue 03-17, received Wed 03-18: objection due
+  Thu 19 (1), Fri 20 (2), Mon 23 (3) -> 03-23; published Tue 03-24, its act taken as of
+  that day, within the period of the subject's listing published 03-10, which it restarts:
+  both periods end 09-24, so the earlier one, rectified 05-06, is repaired from 09-25 only.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +41,13 @@ from app.core.clock import FixedClock
 from app.ops.worker import Worker
 from tests.commitments.conftest import commitment
 from tests.conftest import Harness, TokenFactory
-from tests.factories import ORG, ORG_ID, ok, setup_catalog
+from tests.factories import AGENT, ORG, ORG_ID, PERSON, ok, setup_catalog
 from tests.restrictions.conftest import at, notified, published, step
 
 LISTINGS = "/api/v1/restrictions"
 COMMITMENTS = "/api/v1/commitments"
 LOOKUP = "/api/v1/credit-profiles/lookup"
+TASKS = "/api/v1/tasks"
 
 
 @pytest.fixture(autouse=True)
@@ -294,3 +303,155 @@ async def test_confirmed_on_is_the_first_day_of_confirmation_before_any_worker_p
     recorded = await ok(await client.get(url, headers=auth("clerk")), 200)
     assert recorded["history"][-1]["event"] == "objection_window_lapsed"
     assert (recorded["status"], recorded["dates"]["confirmed_on"]) == ("confirmed", "2026-03-10")
+
+
+# The work queue of each case on its day, hand-computed: (kind, due day, overdue). A
+# notified or confirmed listing, an effective or repaired one and a decided commitment
+# without an open verification are nobody's task.
+QUEUES: dict[str, list[tuple[str, str | None, bool]]] = {
+    "objection window lapsed: confirmed": [],
+    "objection window lapsed days ago": [],
+    "last day of the objection window": [],
+    "period ended after rectification: repaired": [],
+    "period ended without rectification: awaiting it": [],
+    "review deadline passed: still under review": [("review_objection", "2026-03-27", True)],
+    "notice deadline passed: still verified": [("issue_listing_notice", "2026-03-05", True)],
+    "supplement deadline passed: overdue": [("send_reminder", "2026-10-20", True)],
+    "reminder deadline passed: termination is the agency's": [
+        ("terminate_or_accept", "2026-10-26", True)
+    ],
+    "verification deadline passed: still decided": [],
+}
+
+
+async def _queue(client: httpx.AsyncClient, auth: TokenFactory) -> dict[str, Any]:
+    """The department's work queue: whole, by what is due by the end of the year, and a
+    task at a time."""
+    headers = auth("clerk")
+    whole = await ok(await client.get(TASKS, params={"limit": 100}, headers=headers), 200)
+    due = await ok(
+        await client.get(TASKS, params={"due_before": "2026-12-31"}, headers=headers), 200
+    )
+    one_by_one: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 1}
+    for _ in range(len(whole["items"]) + 1):
+        page = await ok(await client.get(TASKS, params=params, headers=headers), 200)
+        one_by_one += page["items"]
+        if page["next_cursor"] is None:
+            break
+        params = {"limit": 1, "cursor": page["next_cursor"]}
+    return {"whole": whole["items"], "due": due["items"], "one_by_one": one_by_one}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_a_worker_pass_changes_no_task(
+    client: httpx.AsyncClient,
+    auth: TokenFactory,
+    clock: FixedClock,
+    app_harness: Harness,
+    case: Case,
+) -> None:
+    await case.setup(client, auth, clock)
+    before = await _queue(client, auth)
+    await _worker_pass(app_harness, clock)
+    after = await _queue(client, auth)
+
+    assert [(t["kind"], t["due_on"], t["overdue"]) for t in before["whole"]] == QUEUES[case.name]
+    assert before["one_by_one"] == before["whole"]
+    assert [t for t in before["due"] if t["due_on"] is not None] == before["due"]
+    assert after == before
+
+
+async def _filtered(client: httpx.AsyncClient, auth: TokenFactory, status: str) -> list[Any]:
+    """The listings ``status=`` finds, by the list and by the search, a page of 1, 2, 3 and
+    100 at a time: the same items in each, every page but the last full."""
+    answers = []
+    for limit in (1, 2, 3, 100):
+        for method in ("GET", "POST"):
+            items: list[Any] = []
+            params: dict[str, Any] = {"status": status, "limit": limit}
+            for _ in range(10):
+                if method == "GET":
+                    sent = client.get(LISTINGS, params=params, headers=auth("clerk"))
+                else:
+                    sent = client.post(f"{LISTINGS}/search", json=params, headers=auth("clerk"))
+                page = await ok(await sent, 200)
+                items += [_without(item, "version") for item in page["items"]]
+                if page["next_cursor"] is None:
+                    break
+                assert len(page["items"]) == limit, (status, limit, method)
+                params = {**params, "cursor": page["next_cursor"]}
+            answers.append(items)
+    assert all(answer == answers[0] for answer in answers), status
+    return answers[0]
+
+
+def _ids(items: list[Any]) -> list[str]:
+    return [item["id"] for item in items]
+
+
+def _in_order(*ids: str) -> list[str]:
+    """Listings are listed in the order of their ids."""
+    return sorted(ids, key=uuid.UUID)
+
+
+async def test_the_status_filter_finds_a_lapsed_window_confirmed_before_a_worker_pass(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock, app_harness: Harness
+) -> None:
+    lapsed = await notified(client, auth, clock, ORG)  # objection due Mon 03-09
+    also_lapsed = await notified(client, auth, clock, AGENT)
+    running = await notified(  # objection due Thu 03-12
+        client,
+        auth,
+        clock,
+        PERSON,
+        verify_on="2026-03-05",
+        notice_on="2026-03-06",
+        received_on="2026-03-09",
+    )
+    at(clock, "2026-03-10")
+    statuses = ("notified", "confirmed", "effective")
+    before = {status: await _filtered(client, auth, status) for status in statuses}
+    await _worker_pass(app_harness, clock)
+    after = {status: await _filtered(client, auth, status) for status in statuses}
+
+    assert {status: _ids(items) for status, items in before.items()} == {
+        "notified": [running],
+        "confirmed": _in_order(lapsed, also_lapsed),
+        "effective": [],
+    }
+    assert all(item["status"] == "confirmed" for item in before["confirmed"])
+    assert after == before
+
+
+async def test_the_status_filter_finds_an_ended_period_repaired_before_a_worker_pass(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock, app_harness: Harness
+) -> None:
+    repaired = await published(client, auth, clock, ORG)  # period ends 09-10
+    unrectified = await published(client, auth, clock, PERSON)
+    restarted = await published(client, auth, clock, AGENT)
+    restarting = await published(  # period ends 09-24, restarting the one above
+        client,
+        auth,
+        clock,
+        AGENT,
+        verify_on="2026-03-16",
+        notice_on="2026-03-17",
+        received_on="2026-03-18",
+        publish_on="2026-03-24",
+    )
+    at(clock, "2026-05-06")
+    for listing_id in (repaired, restarted):
+        url = f"{LISTINGS}/{listing_id}/rectification"
+        await step(client, auth, url, {"description": "已整改"})
+    at(clock, "2026-09-11")
+    statuses = ("effective", "repaired")
+    before = {status: await _filtered(client, auth, status) for status in statuses}
+    await _worker_pass(app_harness, clock)
+    after = {status: await _filtered(client, auth, status) for status in statuses}
+
+    assert {status: _ids(items) for status, items in before.items()} == {
+        "effective": _in_order(unrectified, restarted, restarting),
+        "repaired": [repaired],
+    }
+    assert after == before

@@ -35,7 +35,7 @@ from app.restrictions.state import (
     subject_listings,
 )
 from app.rules.profiles import Profile
-from app.rules.restrictions import Situation
+from app.rules.restrictions import ListingView, Situation
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
 
@@ -176,40 +176,79 @@ async def list_restrictions(
     cursor: str | None,
 ) -> Page[RestrictionSummary]:
     """Listings collected by ``department`` (None: every department), the route's scope:
-    the caller's own department's (auditors: all)."""
-    after = cursor_after(cursor)
-    rows = await RestrictionRepository(session).search(
+    the caller's own department's (auditors: all); with ``status``, those with that status
+    on the day asked as time derives it (a lapsed objection window confirms, an ended
+    period with rectification repairs), recorded by the worker or not."""
+    found = await _matching(
+        session,
+        ctx,
         department=department,
         status=status,
-        subject_id_number=subject,
-        after=after,
-        limit=limit + 1,
+        subject=subject,
+        limit=limit,
+        after=cursor_after(cursor),
     )
-    subjects = {
-        s.id: s for s in await SubjectRepository(session).get_many({r.subject_id for r in rows})
-    }
-    profiles = await department_profiles(session, {r.collecting_department for r in rows})
-    items = []
-    for row in rows[:limit]:
-        profile = profile_for(row, profiles, ctx.settings.profile)
-        view = listing_view(
-            row, await subject_listings(session, row.subject_id), ctx.today, profile
+    page = found[:limit]
+    subject_ids = {row.subject_id for row, _, _ in page}
+    subjects = {s.id: s for s in await SubjectRepository(session).get_many(subject_ids)}
+    items = [
+        RestrictionSummary(
+            id=str(row.id),
+            status=derived,
+            effective=bool(view and view.effective),
+            situation=Situation(row.situation),
+            subject=subject_read(subjects[row.subject_id]),
+            collecting_department=row.collecting_department,
+            published_on=row.published_on,
+            period_ends_on=view.period_ends_on if view else None,
+            version=row.version,
         )
-        items.append(
-            RestrictionSummary(
-                id=str(row.id),
-                status=derived_status(row, ctx.today, view),
-                effective=bool(view and view.effective),
-                situation=Situation(row.situation),
-                subject=subject_read(subjects[row.subject_id]),
-                collecting_department=row.collecting_department,
-                published_on=row.published_on,
-                period_ends_on=view.period_ends_on if view else None,
-                version=row.version,
-            )
-        )
-    next_cursor = encode_cursor({"after": str(rows[limit - 1].id)}) if len(rows) > limit else None
+        for row, derived, view in page
+    ]
+    next_cursor = encode_cursor({"after": str(page[-1][0].id)}) if len(found) > limit else None
     return Page[RestrictionSummary](items=items, next_cursor=next_cursor)
+
+
+async def _matching(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    department: str | None,
+    status: str | None,
+    subject: str | None,
+    limit: int,
+    after: uuid.UUID | None,
+) -> list[tuple[Restriction, str, ListingView | None]]:
+    """The first ``limit + 1`` listings after ``after`` in id order whose derived status is
+    ``status`` (any, if None), each with that status and its view on the day asked.
+
+    The repository narrows the candidates in SQL; where the status depends on the
+    subject's other listings (repaired), the rule decides here and drops the others, and
+    the next candidates are read after the last one read, so a page is full whenever more
+    listings match and its last item is where the next page starts."""
+    repository = RestrictionRepository(session)
+    found: list[tuple[Restriction, str, ListingView | None]] = []
+    while len(found) <= limit:
+        rows = await repository.search(
+            department=department,
+            status=status,
+            subject_id_number=subject,
+            today=ctx.today,
+            after=after,
+            limit=limit + 1,
+        )
+        profiles = await department_profiles(session, {r.collecting_department for r in rows})
+        for row in rows:
+            profile = profile_for(row, profiles, ctx.settings.profile)
+            listings = await subject_listings(session, row.subject_id)
+            view = listing_view(row, listings, ctx.today, profile)
+            derived = derived_status(row, ctx.today, view)
+            if status is None or derived == status:
+                found.append((row, derived, view))
+        if len(rows) <= limit:
+            break  # no candidates left
+        after = rows[-1].id
+    return found
 
 
 def cursor_after(cursor: str | None) -> uuid.UUID | None:

@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.restrictions.models import (
@@ -15,9 +15,11 @@ from app.restrictions.models import (
     Restriction,
     RestrictionEvent,
 )
-from app.rules.lifecycles import TERMINAL_STATES, Machine
+from app.rules.lifecycles import TERMINAL_STATES, Machine, RestrictionState
 from app.rules.restrictions import ListingHistory, Situation
 from app.subjects.models import Subject
+
+_R = RestrictionState
 
 
 def history_of(row: Any) -> ListingHistory:
@@ -48,6 +50,33 @@ _PUBLISHED_HISTORIES = select(
     Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
     Restriction.published_on.is_not(None),
 )
+
+
+def _window_lapsed(today: date) -> ColumnElement[bool]:
+    """Notified, and the objection window (the state's due day) has passed."""
+    return and_(Restriction.status == _R.NOTIFIED, Restriction.current_due_on < today)
+
+
+def _rectified_while_effective() -> ColumnElement[bool]:
+    """Effective and rectified: repaired once the (possibly restarted) period has ended."""
+    return and_(Restriction.status == _R.EFFECTIVE, Restriction.rectified_on.is_not(None))
+
+
+def _status_candidates(status: str, today: date) -> ColumnElement[bool]:
+    """The listings that may have ``status`` on ``today`` as time derives it, before or
+    after anybody records it: exactly, where the stored columns decide (a lapsed
+    objection window confirms); a superset where the subject's other listings do (a
+    period's end, which a later listing may restart), for ``derived_status`` to decide."""
+    if status == _R.CONFIRMED:
+        return or_(Restriction.status == _R.CONFIRMED, _window_lapsed(today))
+    if status == _R.NOTIFIED:
+        return and_(
+            Restriction.status == _R.NOTIFIED,
+            or_(Restriction.current_due_on.is_(None), Restriction.current_due_on >= today),
+        )
+    if status == _R.REPAIRED:
+        return or_(Restriction.status == _R.REPAIRED, _rectified_while_effective())
+    return Restriction.status == status
 
 
 class RestrictionRepository:
@@ -94,7 +123,7 @@ class RestrictionRepository:
         query = (
             select(Restriction)
             .where(
-                Restriction.status == "effective",
+                Restriction.status == _R.EFFECTIVE,
                 Restriction.published_on <= today,
                 or_(Restriction.withdrawn_on.is_(None), Restriction.withdrawn_on > today),
                 or_(Restriction.lifted_on.is_(None), Restriction.lifted_on > today),
@@ -117,14 +146,17 @@ class RestrictionRepository:
         department: str | None,
         status: str | None,
         subject_id_number: str | None,
+        today: date,
         after: uuid.UUID | None,
         limit: int,
     ) -> Sequence[Restriction]:
+        """In id order, the listings that may have ``status`` on ``today`` (see
+        ``_status_candidates``), filtered by department and subject."""
         query = select(Restriction).order_by(Restriction.id).limit(limit)
         if department is not None:
             query = query.where(Restriction.collecting_department == department)
         if status is not None:
-            query = query.where(Restriction.status == status)
+            query = query.where(_status_candidates(status, today))
         if subject_id_number is not None:
             query = query.join(Subject, Subject.id == Restriction.subject_id).where(
                 Subject.identifier_any_type(subject_id_number)
@@ -146,8 +178,8 @@ class RestrictionRepository:
             select(Restriction)
             .where(
                 or_(
-                    (Restriction.status == "notified") & (Restriction.current_due_on < today),
-                    (Restriction.status == "effective") & Restriction.rectified_on.is_not(None),
+                    _window_lapsed(today),
+                    _rectified_while_effective(),
                 )
             )
             .order_by(Restriction.id)

@@ -479,7 +479,10 @@ class RestrictionSearch(BaseModel):
         description="主体标识: 统一社会信用代码 or 居民身份证号码; spaces and case do not matter.",
     )
     status: Annotated[str, text(32)] | None = Field(
-        default=None, description="Stored status (e.g. `collected`, `effective`)."
+        default=None,
+        description="Status on the day asked, as time derives it, recorded yet or not "
+        "(e.g. `collected`, `effective`; `confirmed` from the day after a lapsed objection "
+        "window, `repaired` once a rectified listing's period has ended).",
     )
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."

@@ -6,7 +6,13 @@ order. A page is the first ``limit`` tasks in (due day, kind, id) order after th
 cursor, tasks without a due day last. Every source is read in two arms, its dated rows
 and its undated rows, each in index order, after the cursor and limited to the page; one
 statement takes the UNION ALL of the arms and cuts the page. So a page costs a few
-indexed reads of at most ``limit`` rows whatever the size of the tables.
+indexed reads of at most ``limit`` rows whatever the size of the tables; the one source
+whose due day is a stored deadline rather than ``current_due_on`` (cases recorded overdue,
+see ``_due_on``) is read through its status and sorted by that day.
+
+A task's due day is the same before and after the worker records what time has done: a
+tolerance case past its supplement deadline makes a reminder due on that deadline whether
+it is still recorded as accepted or already as overdue.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, Verification
 from app.restrictions.models import LiftingRequest, Objection, Restriction
+from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import Machine
 from app.rules.tasks import STATE_TASKS, StateTask, TaskKind, Timing
 from app.subjects.models import Subject
@@ -296,16 +303,17 @@ def _sources(one_department: bool) -> list[_Source]:
         department = (
             Restriction.collecting_department if table is Restriction else Commitment.department
         )
+        due = _due_on(table, task)
         timing = {
             Timing.FROM_ENTRY: (),
-            Timing.IN_TIME: (table.current_due_on >= _TODAY,),
-            Timing.LATE: (table.current_due_on < _TODAY,),
+            Timing.IN_TIME: (due >= _TODAY,),
+            Timing.LATE: (due < _TODAY,),
         }[task.timing]
         return _Source(
             task.kind,
             department,
             table.id,
-            table.current_due_on,
+            due,
             (table.status == task.state.value, *timing, *of(department)),
             undated=task.undated,
         )
@@ -327,6 +335,18 @@ def _sources(one_department: bool) -> list[_Source]:
     )
     sources += _verifications(one_department)
     return sources
+
+
+def _due_on(table: Any, task: StateTask) -> Any:
+    """The due day of ``task``: its state's due day (``current_due_on``) when the task's
+    deadline is the one that governs the state; else that deadline as stored, which the
+    state keeps although it no longer governs it. A case recorded overdue has no due day
+    of its own, yet its reminder is due since the supplement deadline passed (DZ art. 13
+    ¶1), as it was the day before the worker recorded it."""
+    if task.due is None or DUE_BY_STATE[task.machine].get(task.state) == task.due:
+        return table.current_due_on
+    # date() is a cast in PostgreSQL and the ISO day itself in SQLite.
+    return func.date(table.deadlines[(task.due.value, "date")].as_string(), type_=Date)
 
 
 def _verifications(one_department: bool) -> Sequence[_Source]:

@@ -170,6 +170,18 @@ def _like(row: Any, **values: Any) -> Any:
     return type(row)(**{**columns, **values})
 
 
+def _due_columns(made: Commitment, status: str, due: str | None) -> dict[str, Any]:
+    """Where a case in ``status`` keeps the due day of its task, as a recorded one does: an
+    overdue case in its supplement deadline (the state has no due day of its own), every
+    other in ``current_due_on``."""
+    if status != "overdue":
+        return {"current_due_on": _day(due)}
+    deadlines = {k: v for k, v in made.deadlines.items() if k != "supplement_due"}
+    if due is not None:
+        deadlines["supplement_due"] = {**made.deadlines["supplement_due"], "date": due}
+    return {"current_due_on": None, "deadlines": deadlines}
+
+
 async def _fill(client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession) -> None:
     """The rows above, made like one listing and one commitment made through the API,
     which themselves leave the queue."""
@@ -216,7 +228,7 @@ async def _fill(client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSes
                 credit_check_id=check_id,
                 status=status,
                 department=department,
-                current_due_on=_day(due),
+                **_due_columns(made, status, due),
             )
         )
     for number, status, assigned, assisting, due in VERIFICATIONS:
