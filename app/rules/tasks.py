@@ -2,8 +2,10 @@
 
 A state that waits on the department (or on the applicant, with the department to act
 when the answer comes or the time runs out) declares here the task it makes, the deadline
-its due day is (the state's ``current_due_on``), and whether the task exists from the
-day the state is entered or only while, or once, that deadline has passed. The work queue
+its due day is (the state's ``current_due_on``; for the overdue tolerance case, whose
+state no deadline governs any more, the supplement deadline it missed), and whether the
+task exists from the day the state is entered or only while, or once, that deadline has
+passed. The work queue
 (``app.tasks``) reads this table; it repeats no status.
 
 A tolerance case (容缺受理) is listed from the day of acceptance: until its supplement

@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commitments.models import Commitment, Verification
+from app.commitments.models import Commitment, Verification, VerificationStatus
 from app.restrictions.models import LiftingRequest, Objection, Restriction
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import Machine
@@ -73,7 +73,7 @@ _RESOURCE = {
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
-_OPEN = literal_column("'open'", String)
+_OPEN = literal_column(f"'{VerificationStatus.OPEN.value}'", String)
 
 
 @dataclass(frozen=True, slots=True)
