@@ -302,3 +302,38 @@ async def test_the_profile_says_how_rectification_is_established(
     dezhou = await ok(await client.get("/api/v1/profiles/dezhou-2023"), 200)
     assert dezhou["rectification"] == []
     assert "repair_decision" not in dezhou["parameters"]
+
+
+async def test_a_restarted_period_moves_the_repair_notice_to_its_new_end(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    first = await published(client, auth, clock, ORG)
+    # Second listing published Fri 2026-06-05 (see test_lifecycle): both periods now end
+    # Sat 2026-12-05; the notice is due Mon 12-07 (1), Tue 12-08 (2), Wed 12-09 (3).
+    second = await published(
+        client,
+        auth,
+        clock,
+        ORG,
+        verify_on="2026-06-01",
+        notice_on="2026-06-01",
+        received_on="2026-06-01",
+        publish_on="2026-06-05",
+    )
+    at(clock, "2026-09-11")  # the first period would have ended: nothing is due
+    assert await _tasks(client, auth, "issue_repair_notice") == []
+    refused = await client.post(
+        f"{URL}/{first}/repair-notice", json={"method": "mail"}, headers=auth("clerk")
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "management_period_running")
+    history = (await ok(await client.get(f"{URL}/{first}", headers=auth("clerk")), 200))["history"]
+    recomputed = [h for h in history if h["event"] == "deadline_recomputed"]
+    assert recomputed[-1]["details"]["repair_notice_due"] == {
+        "before": "2026-09-15",
+        "after": "2026-12-09",
+    }
+    at(clock, "2026-12-06")
+    tasks = await _tasks(client, auth, "issue_repair_notice")
+    assert sorted((t["listing_id"], t["due_on"]) for t in tasks) == sorted(
+        [(first, "2026-12-09"), (second, "2026-12-09")]
+    )
