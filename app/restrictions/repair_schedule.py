@@ -2,11 +2,14 @@
 (restarted) period end, so that the work queue derives the task by date.
 
 Publication stores it on the new listing; a new listing restarts the periods of the
-subject's other listings, whose notice deadline is then counted again from the new end,
-recorded as a ``deadline_recomputed`` fact of each listing changed.
+subject's other listings, and the removal of a published listing undoes its restarts: the
+notice deadline of each listing whose end moved is counted again from the new end,
+recorded as a ``deadline_recomputed`` fact of that listing.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,17 +27,15 @@ NOTICE_DUE = DeadlineRule.REPAIR_NOTICE_DUE
 
 
 async def schedule_repair_notices(
-    session: AsyncSession, ctx: Context, life: LifeCycle, published: Restriction
+    session: AsyncSession, ctx: Context, life: LifeCycle, changed: Restriction, on: date
 ) -> None:
-    """After ``published`` is published: its repair notice deadline, and those of the
-    subject's effective listings whose period it restarted."""
-    assert published.published_on is not None
-    on = published.published_on
-    rows = await RestrictionRepository(session).published_of([published.subject_id])
+    """After ``changed`` was published or removed on ``on``: the repair notice deadline
+    of each effective listing of its subject whose period end is not the one counted."""
+    rows = await RestrictionRepository(session).published_of([changed.subject_id])
     listings = [history_of(row) for row in rows]
     calendar = await load_working_calendar(session)
     for row in rows:
-        if row.id != published.id and row.status != RestrictionState.EFFECTIVE:
+        if row.status != RestrictionState.EFFECTIVE:
             continue
         profile = await profile_of(session, row, ctx.settings.profile)
         if not repair_parameters(profile):
@@ -49,7 +50,7 @@ async def schedule_repair_notices(
             NOTICE_DUE, calendar=calendar, profile=profile, start=view.period_ends_on
         )
         after = store_deadline(life, row, NOTICE_DUE.value, deadline)
-        if row.id == published.id:
+        if row.id == changed.id:
             continue  # part of the publication step
         row.updated_at = ctx.now
         await record_transition(
@@ -63,7 +64,7 @@ async def schedule_repair_notices(
             {
                 NOTICE_DUE.value: {"before": stored["date"] if stored else None, "after": after},
                 "period_ends_on": view.period_ends_on.isoformat(),
-                "restarted_by": str(published.id),
+                "changed_by": str(changed.id),
             },
             transition=False,
         )

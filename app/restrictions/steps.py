@@ -439,7 +439,7 @@ async def take_step(
         restriction.withdrawn_on = dated.on
     await session.flush()
     if event is Event.PUBLISH:  # the repair notice falls due after the period (LZ §5(1)5)
-        await schedule_repair_notices(session, ctx, LISTINGS, restriction)
+        await schedule_repair_notices(session, ctx, LISTINGS, restriction, dated.on)
     return await read_after_step(session, ctx, restriction)
 
 
