@@ -337,3 +337,29 @@ async def test_a_restarted_period_moves_the_repair_notice_to_its_new_end(
     assert sorted((t["listing_id"], t["due_on"]) for t in tasks) == sorted(
         [(first, "2026-12-09"), (second, "2026-12-09")]
     )
+
+
+async def test_removing_the_restarting_listing_moves_the_repair_notice_back(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    first = await published(client, auth, clock, ORG)
+    second = await published(
+        client,
+        auth,
+        clock,
+        ORG,
+        verify_on="2026-06-01",
+        notice_on="2026-06-01",
+        received_on="2026-06-01",
+        publish_on="2026-06-05",
+    )
+    at(clock, "2026-07-01")
+    await step(
+        client,
+        auth,
+        f"{URL}/{second}/corrections",
+        {"kind": "remove", "discovered_on": "2026-07-01", "reason": "认定有误"},
+    )
+    at(clock, "2026-09-11")  # the first period ends on its own day again: Thu 09-10
+    (task,) = await _tasks(client, auth, "issue_repair_notice")
+    assert (task["listing_id"], task["due_on"]) == (first, "2026-09-15")
