@@ -6,9 +6,10 @@ order. A page is the first ``limit`` tasks in (due day, kind, id) order after th
 cursor, tasks without a due day last. Every source is read in two arms, its dated rows
 and its undated rows, each in index order, after the cursor and limited to the page; one
 statement takes the UNION ALL of the arms and cuts the page. So a page costs a few
-indexed reads of at most ``limit`` rows whatever the size of the tables; the one source
+indexed reads of at most ``limit`` rows whatever the size of the tables; the sources
 whose due day is a stored deadline rather than ``current_due_on`` (cases recorded overdue,
-see ``_due_on``) is read through its status and sorted by that day.
+see ``_due_on``; effective listings for the repair notice, see ``_repair``) are read
+through their status and sorted by that day.
 
 A task's due day is the same before and after the worker records what time has done: a
 tolerance case past its supplement deadline makes a reminder due on that deadline whether
