@@ -17,6 +17,7 @@ from app.restrictions.models import (
     Correction,
     LiftingRequest,
     Objection,
+    RepairApplication,
     Restriction,
     RestrictionEvent,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Matter",
     "MatterVersion",
     "Objection",
+    "RepairApplication",
     "Restriction",
     "RestrictionEvent",
     "Subject",

@@ -313,7 +313,10 @@ QUEUES: dict[str, list[tuple[str, str | None, bool]]] = {
     "objection window lapsed days ago": [],
     "last day of the objection window": [],
     "period ended after rectification: repaired": [],
-    "period ended without rectification: awaiting it": [],
+    # LZ §5(1)5: the repair notice is due 3 working days after the end (Thu 09-10).
+    "period ended without rectification: awaiting it": [
+        ("issue_repair_notice", "2026-09-15", False)
+    ],
     "review deadline passed: still under review": [("review_objection", "2026-03-27", True)],
     "notice deadline passed: still verified": [("issue_listing_notice", "2026-03-05", True)],
     "supplement deadline passed: overdue": [("send_reminder", "2026-10-20", True)],

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from app.core.errors import NotFound, problem_responses
 from app.profiles.schemas import ProfileRead
 from app.rules.profiles import PROFILES, UnknownProfile, get_profile
+from app.rules.repair import profile_document
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
     description="Each built-in profile with every parameter, its unit and its citation.",
 )
 async def list_profiles() -> list[ProfileRead]:
-    return [ProfileRead.model_validate(profile.to_dict()) for profile in PROFILES.values()]
+    return [ProfileRead.model_validate(profile_document(profile)) for profile in PROFILES.values()]
 
 
 @router.get(
@@ -36,4 +37,4 @@ async def read_profile(
         profile = get_profile(name)
     except UnknownProfile as exc:
         raise NotFound(str(exc), code="profile_unknown") from None
-    return ProfileRead.model_validate(profile.to_dict())
+    return ProfileRead.model_validate(profile_document(profile))

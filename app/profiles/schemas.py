@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CitationRead(BaseModel):
@@ -37,6 +37,19 @@ class Switches(BaseModel):
     listing_procedure: bool
     restart_on_new_listing: bool
     early_lifting: bool
+
+
+class RectificationRead(BaseModel):
+    """整改的认定: per situation, what remains to rectify after the period end and how it
+    is proven (LZ §5(1)5), with its basis and citation."""
+
+    situation: str
+    proof: str = Field(description="evidence, or closure_and_commitment (nothing to put right).")
+    remains_zh: str
+    how_to_prove_zh: str
+    description_en: str
+    basis: str
+    citation: CitationRead
 
 
 class ProfileRead(BaseModel):
@@ -87,3 +100,7 @@ class ProfileRead(BaseModel):
     restriction_effect_citation: CitationRead
     parameters: dict[str, ParameterRead]
     notes: list[str]
+    rectification: list[RectificationRead] = Field(
+        default_factory=list,
+        description="整改的认定，按认定情形 (LZ §5(1)2): how rectification is established.",
+    )

@@ -13,10 +13,11 @@ from app.core.errors import FieldError, UnprocessableEntity
 from app.lifecycle.step_dates import check_date, date_step
 from app.restrictions.models import Correction
 from app.restrictions.reads import load_listing
+from app.restrictions.repair_schedule import schedule_repair_notices
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import CorrectionCreate, RestrictionRead
 from app.restrictions.state import profile_of
-from app.restrictions.steps import collected_on, read_after_step, step
+from app.restrictions.steps import LISTINGS, collected_on, read_after_step, step
 from app.rules.lifecycles import DeadlineRule, Event, compute_rule_deadline
 
 
@@ -85,6 +86,9 @@ async def correct(
         )
     )
     await session.flush()
+    if data.kind == "remove" and restriction.published_on is not None:
+        # a removed listing restarts no period any more (LZ §5(1)5)
+        await schedule_repair_notices(session, ctx, LISTINGS, restriction, dated.on)
     return await read_after_step(session, ctx, restriction)
 
 

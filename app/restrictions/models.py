@@ -43,6 +43,11 @@ class Restriction(Base):
     lifted_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     rectification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # 整改告知 after an unrectified period end (LZ §5(1)5; app.restrictions.repair)
+    repair_notice_issued_on: Mapped[date | None] = mapped_column(Date)
+    repair_notice_method: Mapped[str | None] = mapped_column(String(16))
+    repair_notice_late: Mapped[bool | None] = mapped_column(Boolean)
+    repair_notice_received_on: Mapped[date | None] = mapped_column(Date)
     deadlines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     current_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_by: Mapped[str] = mapped_column(String(200))
@@ -102,6 +107,36 @@ class LiftingRequest(Base):
     __table_args__ = (
         Index(
             "ix_restriction_lifting_requests_undecided",
+            "decision_due",
+            "id",
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
+    )
+
+
+class RepairApplication(Base):
+    """Proof of rectification filed by the subject, decided within the profile's limit
+    (LZ §5(1)5): rectified repairs, not rectified gives reasons and leaves it effective."""
+
+    __tablename__ = "restriction_repair_applications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    filed_on: Mapped[date] = mapped_column(Date)
+    statement: Mapped[str] = mapped_column(Text)
+    evidence_refs: Mapped[list[str]] = mapped_column(JSON)
+    commitment_letter: Mapped[bool] = mapped_column(Boolean)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    decision_due: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index(
+            "ix_restriction_repair_applications_undecided",
             "decision_due",
             "id",
             postgresql_where=text("outcome IS NULL"),

@@ -12,6 +12,7 @@ from app.restrictions.models import (
     Correction,
     LiftingRequest,
     Objection,
+    RepairApplication,
     Restriction,
     RestrictionEvent,
 )
@@ -221,6 +222,17 @@ class RestrictionRepository:
     async def get_lifting_request(self, request_id: uuid.UUID) -> LiftingRequest | None:
         return await self.session.get(LiftingRequest, request_id)
 
+    async def repair_applications(self, restriction_id: uuid.UUID) -> Sequence[RepairApplication]:
+        query = (
+            select(RepairApplication)
+            .where(RepairApplication.restriction_id == restriction_id)
+            .order_by(RepairApplication.filed_on, RepairApplication.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get_repair_application(self, application_id: uuid.UUID) -> RepairApplication | None:
+        return await self.session.get(RepairApplication, application_id)
+
     async def corrections(self, restriction_id: uuid.UUID) -> Sequence[Correction]:
         query = (
             select(Correction)
@@ -238,6 +250,12 @@ class RestrictionRepository:
         return (await self.session.scalars(query)).all()
 
     def add(
-        self, row: Restriction | Objection | LiftingRequest | Correction | RestrictionEvent
+        self,
+        row: Restriction
+        | Objection
+        | LiftingRequest
+        | Correction
+        | RestrictionEvent
+        | RepairApplication,
     ) -> None:
         self.session.add(row)

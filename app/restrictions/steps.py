@@ -28,6 +28,7 @@ from app.lifecycle.engine import (
 from app.lifecycle.step_dates import Dated, StepDate, check_date, date_step
 from app.restrictions.models import Restriction, RestrictionEvent
 from app.restrictions.reads import load_listing, restriction_read
+from app.restrictions.repair_schedule import schedule_repair_notices
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import RestrictionCreate, RestrictionRead, SourceChannel
 from app.restrictions.state import (
@@ -178,6 +179,16 @@ async def _catch_up(
         await _apply(session, ctx, SYSTEM, restriction, Event.REPAIR, profile, {}, day)
 
 
+async def catch_up(
+    session: AsyncSession, ctx: Context, restriction: Restriction, on: date | None = None
+) -> None:
+    """Record what time has done by ``on`` (default today), after a step that changed
+    what it derives from (a rectification confirmed past the period end repairs at once)."""
+    profile = await profile_of(session, restriction, ctx.settings.profile)
+    await _catch_up(session, ctx, restriction, profile, on)
+    await session.flush()
+
+
 async def _reopen_window(
     session: AsyncSession,
     ctx: Context,
@@ -283,6 +294,10 @@ async def recompute_provisional_deadlines(
         for request in await repository.lifting_requests(restriction.id):
             if request.outcome is None and decision_due is not None:
                 request.decision_due = decision_due
+        repair_due = due_date(restriction.deadlines, DeadlineRule.REPAIR_DECISION_DUE.value)
+        for application in await repository.repair_applications(restriction.id):
+            if application.outcome is None and repair_due is not None:
+                application.decision_due = repair_due
 
     return await recompute_provisional(
         session, ctx, LISTINGS, await repository.open_listings(), calendar, follow
@@ -423,6 +438,8 @@ async def take_step(
     elif event is Event.DISMISS:
         restriction.withdrawn_on = dated.on
     await session.flush()
+    if event is Event.PUBLISH:  # the repair notice falls due after the period (LZ §5(1)5)
+        await schedule_repair_notices(session, ctx, LISTINGS, restriction, dated.on)
     return await read_after_step(session, ctx, restriction)
 
 

@@ -107,6 +107,8 @@ class ParameterName(StrEnum):
     MANAGEMENT_PERIOD = "management_period"
     PUBLICITY_PERIOD = "publicity_period"
     EARLY_LIFTING_VERIFICATION = "early_lifting_verification"
+    REPAIR_NOTICE = "repair_notice"  # app.rules.repair
+    REPAIR_DECISION = "repair_decision"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ class TaskKind(StrEnum):
     decide_commitment = "decide_commitment"  # 告知承诺待作出决定 / 容缺待办结
     carry_out_verification = "carry_out_verification"  # 核查 (incl. on-site for others)
     follow_rectification = "follow_rectification"  # 责令整改期满待处理
+    issue_repair_notice = "issue_repair_notice"  # 管理期满未整改，整改告知书待送达
+    decide_repair = "decide_repair"  # 整改证明待认定 (信用修复申请)
 
 
 class Timing(StrEnum):
@@ -95,3 +97,7 @@ STATE_TASKS: Final[tuple[StateTask, ...]] = (
 # Work that is not a state of a case but a pending request or an open verification.
 LIFTING_DECISION_DUE: Final = DeadlineRule.LIFTING_DECISION_DUE  # DZ art. 15
 VERIFICATION_DUE: Final = DeadlineRule.VERIFICATION_DUE  # DZ art. 11
+# An unrectified period end: a notice is due from the day after it; filed proof of
+# rectification is to be decided (LZ §5(1)5, app.rules.repair).
+REPAIR_NOTICE_DUE: Final = DeadlineRule.REPAIR_NOTICE_DUE
+REPAIR_DECISION_DUE: Final = DeadlineRule.REPAIR_DECISION_DUE

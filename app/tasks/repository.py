@@ -6,9 +6,10 @@ order. A page is the first ``limit`` tasks in (due day, kind, id) order after th
 cursor, tasks without a due day last. Every source is read in two arms, its dated rows
 and its undated rows, each in index order, after the cursor and limited to the page; one
 statement takes the UNION ALL of the arms and cuts the page. So a page costs a few
-indexed reads of at most ``limit`` rows whatever the size of the tables; the one source
+indexed reads of at most ``limit`` rows whatever the size of the tables; the sources
 whose due day is a stored deadline rather than ``current_due_on`` (cases recorded overdue,
-see ``_due_on``) is read through its status and sorted by that day.
+see ``_due_on``; effective listings for the repair notice, see ``_repair``) are read
+through their status and sorted by that day.
 
 A task's due day is the same before and after the worker records what time has done: a
 tolerance case past its supplement deadline makes a reminder due on that deadline whether
@@ -44,10 +45,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, Verification, VerificationStatus
-from app.restrictions.models import LiftingRequest, Objection, Restriction
+from app.restrictions.models import LiftingRequest, Objection, RepairApplication, Restriction
 from app.rules.due import DUE_BY_STATE
-from app.rules.lifecycles import Machine
-from app.rules.tasks import STATE_TASKS, StateTask, TaskKind, Timing
+from app.rules.lifecycles import Machine, RestrictionState
+from app.rules.tasks import REPAIR_NOTICE_DUE, STATE_TASKS, StateTask, TaskKind, Timing
 from app.subjects.models import Subject
 
 # (kind, department, resource type, resource id, due day, the case the resource is part
@@ -70,6 +71,8 @@ _RESOURCE = {
     TaskKind.decide_commitment: "commitment",
     TaskKind.carry_out_verification: "verification",
     TaskKind.follow_rectification: "commitment",
+    TaskKind.issue_repair_notice: "restriction",
+    TaskKind.decide_repair: "repair_application",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -333,8 +336,48 @@ def _sources(one_department: bool) -> list[_Source]:
             parent=Restriction.id,
         )
     )
+    sources += _repair(one_department)
     sources += _verifications(one_department)
     return sources
+
+
+def _repair(one_department: bool) -> Sequence[_Source]:
+    """An unrectified period end (LZ §5(1)5): the repair notice is the collecting
+    department's work from the day after the period end (the start of its stored
+    deadline), derived by date, until it is issued or rectification is recorded; proof
+    of rectification filed and not yet decided is its work until decided."""
+    department = Restriction.collecting_department
+    of = (department == _DEPARTMENT,) if one_department else ()
+    stored = Restriction.deadlines[REPAIR_NOTICE_DUE.value]
+    period_end = func.date(stored["start"].as_string(), type_=Date)
+    return [
+        _Source(
+            TaskKind.issue_repair_notice,
+            department,
+            Restriction.id,
+            func.date(stored["date"].as_string(), type_=Date),
+            (
+                Restriction.status == RestrictionState.EFFECTIVE.value,
+                Restriction.rectified_on.is_(None),
+                Restriction.repair_notice_issued_on.is_(None),
+                period_end < _TODAY,
+                *of,
+            ),
+            undated=False,
+        ),
+        _Source(
+            TaskKind.decide_repair,
+            department,
+            RepairApplication.id,
+            RepairApplication.decision_due,
+            (RepairApplication.outcome.is_(None), *of),
+            undated=False,
+            select_from=join(
+                RepairApplication, Restriction, Restriction.id == RepairApplication.restriction_id
+            ),
+            parent=Restriction.id,
+        ),
+    ]
 
 
 def _due_on(table: Any, task: StateTask) -> Any:

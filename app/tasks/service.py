@@ -38,6 +38,8 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
         ("rectification", _COMMITMENTS + "/rectification"),
         ("revocation", _COMMITMENTS + "/revocation"),
     ),
+    TaskKind.issue_repair_notice: (("repair-notice", _LISTINGS + "/repair-notice"),),
+    TaskKind.decide_repair: (("decision", _LISTINGS + "/repair-applications/{resource}/decision"),),
 }
 
 
@@ -118,7 +120,7 @@ async def _read(repository: TaskRepository, rows: list[Row], today: date) -> lis
 
 
 def _listing(row: Row) -> bool:
-    return row[2] in ("restriction", "lifting_request")
+    return row[2] in ("restriction", "lifting_request", "repair_application")
 
 
 def _case(row: Row) -> uuid.UUID:

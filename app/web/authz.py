@@ -133,6 +133,14 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
         C, owner=Owner.collecting_department
     ),
     ("POST", f"{_RESTRICTION}/corrections"): _(C, owner=Owner.collecting_department),
+    ("GET", f"{_RESTRICTION}/repair"): _(C, P, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/repair-notice"): _(C, owner=Owner.collecting_department),
+    ("GET", f"{_RESTRICTION}/repair-notice.pdf"): _(C, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/repair-notice/receipt"): _(C, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/repair-applications"): _(C, P, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/repair-applications/{{application_id}}/decision"): _(
+        C, owner=Owner.collecting_department
+    ),
     ("GET", "/api/v1/public/restrictions"): PUBLIC,
     ("POST", "/api/v1/public/restrictions/search"): PUBLIC,
     ("GET", "/api/v1/subjects/{subject_type}/{id_number}/credit-profile"): _(C, P, R),

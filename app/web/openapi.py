@@ -115,6 +115,14 @@ LINKS: tuple[Link, ...] = (
         "Read the listing just collected.",
     ),
     Link(
+        "ReadRepair",
+        ("post", "/api/v1/restrictions/{restriction_id}/repair-applications"),
+        ("get", "/api/v1/restrictions/{restriction_id}/repair"),
+        "restriction_id",
+        "/listing_id",
+        "Read where the listing stands, the proof just filed included.",
+    ),
+    Link(
         "ReadImport",
         ("post", "/api/v1/joint-punishment/imports"),
         ("get", "/api/v1/joint-punishment/imports/{import_id}"),

@@ -123,6 +123,15 @@ ALLOWED = [
      replace(CTX, lifting_requested_on=D(2026, 10, 1)), None, None),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.LIFT, RS.LIFTED,
      replace(CTX, rectified_on=D(2026, 9, 1), lifting_requested_on=D(2026, 10, 1)), None, None),
+    # an unrectified period that ended yesterday: the repair notice; proof and decision
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.ISSUE_REPAIR_NOTICE, RS.EFFECTIVE,
+     replace(CTX, period_ends_on=YESTERDAY), None, None),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.RECORD_REPAIR_NOTICE_RECEIPT, RS.EFFECTIVE, CTX,
+     None, None),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.FILE_REPAIR_APPLICATION, RS.EFFECTIVE, CTX,
+     DeadlineRule.REPAIR_DECISION_DUE, None),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.CONFIRM_RECTIFICATION, RS.EFFECTIVE, CTX, None, None),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.REFUSE_RECTIFICATION, RS.EFFECTIVE, CTX, None, None),
     *(
         row
         for state in OPEN_RESTRICTION_STATES
@@ -227,6 +236,12 @@ GUARD_REFUSALS = [
     (Machine.RESTRICTION, RS.EFFECTIVE, E.REPAIR,
      replace(CTX, rectified_on=D(2026, 9, 1), period_ends_on=TODAY),
      "management_period_running", "LZ §5(1)5"),
+    # the repair notice: not on the period's last day, nor once rectification is recorded
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.ISSUE_REPAIR_NOTICE, replace(CTX, period_ends_on=TODAY),
+     "management_period_running", "LZ §5(1)5"),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.ISSUE_REPAIR_NOTICE,
+     replace(CTX, period_ends_on=YESTERDAY, rectified_on=TODAY),
+     "rectification_recorded", "LZ §5(1)5"),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.REQUEST_LIFTING, CTX, "rectification_missing",
      "DZ art. 15 ¶2"),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.REQUEST_LIFTING,
@@ -415,6 +430,11 @@ DEADLINES = [
     # lifting requested Wed Sep 30: Oct 8, 9, 10 (make-up), 12, 13
     (DeadlineRule.LIFTING_DECISION_DUE, COMBINED, D(2026, 9, 30), None, D(2026, 10, 13),
      "DZ art. 15 ¶2"),
+    # unrectified period ended Thu Sep 10: Sep 11 (1), 14 (2), 15 (3)
+    (DeadlineRule.REPAIR_NOTICE_DUE, LINZI, D(2026, 9, 10), None, D(2026, 9, 15), "LZ §5(1)5"),
+    # proof filed Wed Sep 16: 17, 18, make-up Sun 20, 21, 22
+    (DeadlineRule.REPAIR_DECISION_DUE, COMBINED, D(2026, 9, 16), None, D(2026, 9, 22),
+     "LZ §5(1)5"),
     (DeadlineRule.PERIOD_END, COMBINED, D(2026, 8, 31), None, D(2027, 2, 28), "LZ §5(1)5"),
     # period end on a holiday is not moved
     (DeadlineRule.PERIOD_END, LINZI, D(2026, 4, 4), None, D(2026, 10, 4), "民法典 art. 202"),
@@ -524,6 +544,7 @@ def test_missing_agency_period(cal: WorkingCalendar, rule: DeadlineRule, profile
         (DeadlineRule.LIFTING_DECISION_DUE, LINZI),
         (DeadlineRule.OBJECTION_DUE, DEZHOU),
         (DeadlineRule.PERIOD_END, DEZHOU),
+        (DeadlineRule.REPAIR_DECISION_DUE, DEZHOU),
     ],
 )
 def test_rule_not_in_profile(cal: WorkingCalendar, rule: DeadlineRule, profile: Profile) -> None:

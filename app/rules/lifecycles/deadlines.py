@@ -14,6 +14,7 @@ from app.rules.citations import DZ_7_2, DZ_7_3, DZ_11_1, DZ_13_2, Citation
 from app.rules.lifecycles.states import DeadlineRule
 from app.rules.periods import Deadline, Unit, add_months, compute_deadline
 from app.rules.profiles import Basis, Parameter, Profile
+from app.rules.repair import REPAIR_DECISION, REPAIR_NOTICE, repair_parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,10 @@ def compute_rule_deadline(
             return _from_parameter(calendar, start, profile.correction)
         case DeadlineRule.LIFTING_DECISION_DUE:
             return _from_parameter(calendar, start, profile.early_lifting_verification)
+        case DeadlineRule.REPAIR_NOTICE_DUE:
+            return _from_parameter(calendar, start, repair_parameter(profile, REPAIR_NOTICE))
+        case DeadlineRule.REPAIR_DECISION_DUE:
+            return _from_parameter(calendar, start, repair_parameter(profile, REPAIR_DECISION))
         case DeadlineRule.PERIOD_END:
             parameter = profile.management_period
             if parameter.value is None:

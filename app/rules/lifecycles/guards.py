@@ -246,6 +246,25 @@ def repair_due(ctx: GuardContext) -> Refusal | None:
     return None
 
 
+def period_ended_unrectified(ctx: GuardContext) -> Refusal | None:
+    """The end of the period found the listing unrectified: the subject is told what
+    remains to rectify (LZ §5(1)5; the listing stays effective meanwhile)."""
+    period_end = _require(ctx.period_ends_on, "period_ends_on")
+    if ctx.today <= period_end:
+        return Refusal(
+            "management_period_running",
+            f"the management period runs until {period_end.isoformat()}",
+            LZ_5_1_5_REPAIR,
+        )
+    if ctx.rectified_on is not None:
+        return Refusal(
+            "rectification_recorded",
+            "rectification is recorded: nothing remains to rectify",
+            LZ_5_1_5_REPAIR,
+        )
+    return None
+
+
 def _lifting_preconditions(ctx: GuardContext) -> Refusal | None:
     if not ctx.early_lifting_enabled:
         return Refusal(

@@ -108,6 +108,12 @@ class Event(StrEnum):
     DISCOVER_ERROR = "discover_error"
     CORRECT_FIX = "correct_fix"
     CORRECT_REMOVE = "correct_remove"
+    # the end of an unrectified period (LZ §5(1)5): notice, proof, decision
+    ISSUE_REPAIR_NOTICE = "issue_repair_notice"
+    RECORD_REPAIR_NOTICE_RECEIPT = "record_repair_notice_receipt"
+    FILE_REPAIR_APPLICATION = "file_repair_application"
+    CONFIRM_RECTIFICATION = "confirm_rectification"
+    REFUSE_RECTIFICATION = "refuse_rectification"
 
 
 class DeadlineRule(StrEnum):
@@ -124,3 +130,5 @@ class DeadlineRule(StrEnum):
     CORRECTION_DUE = "correction_due"  # from discovery of the error; 2 working days
     LIFTING_DECISION_DUE = "lifting_decision_due"  # from the request; 5 days (DZ art. 15)
     PERIOD_END = "period_end"  # from publication; 6 months (LZ §5(1)5)
+    REPAIR_NOTICE_DUE = "repair_notice_due"  # from the period end; profile (LZ §5(1)5)
+    REPAIR_DECISION_DUE = "repair_decision_due"  # from the proof's filing; profile

@@ -40,6 +40,7 @@ from app.rules.lifecycles.guards import (
     lifting_requested,
     objection_in_window,
     objection_window_lapsed,
+    period_ended_unrectified,
     rectified_in_time,
     refuse_withdrawal_after_completion,
     refuse_withdrawal_after_decision,
@@ -211,6 +212,16 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
         guard=lifting_request_allowed, deadline_rule=DeadlineRule.LIFTING_DECISION_DUE),
     _rs(_R.EFFECTIVE, Event.REJECT_LIFTING, _R.EFFECTIVE, DZ_15_2, guard=lifting_requested),
     _rs(_R.EFFECTIVE, Event.LIFT, _R.LIFTED, DZ_15_2_LIFT, guard=lifting_allowed),
+    # An end the subject can reach (LZ §5(1)5): past an unrectified period end the
+    # department tells the subject what remains and how to prove it; proof may be filed
+    # at any time while the listing is effective and is decided within a time limit.
+    _rs(_R.EFFECTIVE, Event.ISSUE_REPAIR_NOTICE, _R.EFFECTIVE, LZ_5_1_5_REPAIR,
+        guard=period_ended_unrectified),
+    _rs(_R.EFFECTIVE, Event.RECORD_REPAIR_NOTICE_RECEIPT, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
+    _rs(_R.EFFECTIVE, Event.FILE_REPAIR_APPLICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR,
+        deadline_rule=DeadlineRule.REPAIR_DECISION_DUE),
+    _rs(_R.EFFECTIVE, Event.CONFIRM_RECTIFICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
+    _rs(_R.EFFECTIVE, Event.REFUSE_RECTIFICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
     *(
         row
         for state in _RESTRICTION_OPEN_STATES
