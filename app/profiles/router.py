@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path
 
 from app.core.errors import NotFound, problem_responses
 from app.profiles.schemas import ProfileRead
-from app.rules.profiles import PROFILES, UnknownProfile, get_profile
+from app.rules.disclosure import listing_disclosure
+from app.rules.profiles import PROFILES, Profile, UnknownProfile, get_profile
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
     description="Each built-in profile with every parameter, its unit and its citation.",
 )
 async def list_profiles() -> list[ProfileRead]:
-    return [ProfileRead.model_validate(profile.to_dict()) for profile in PROFILES.values()]
+    return [_read(profile) for profile in PROFILES.values()]
 
 
 @router.get(
@@ -36,4 +37,11 @@ async def read_profile(
         profile = get_profile(name)
     except UnknownProfile as exc:
         raise NotFound(str(exc), code="profile_unknown") from None
-    return ProfileRead.model_validate(profile.to_dict())
+    return _read(profile)
+
+
+def _read(profile: Profile) -> ProfileRead:
+    """The profile with, beside its listing procedure, the rule of what leaves the
+    department (app.rules.disclosure)."""
+    disclosure = listing_disclosure() if profile.listing_procedure else None
+    return ProfileRead.model_validate({**profile.to_dict(), "listing_disclosure": disclosure})

@@ -46,6 +46,28 @@ DETERMINED_LISTING_STATES: Final = frozenset(
     }
 )
 LISTING_DISCLOSURE_CITATION: Final[Citation] = LZ_5_1_4_PUSH
+_DESCRIPTION_ZH: Final = (
+    "只有确定列为失信制约的名单信息离开采集部门：确定（异议期满或复核维持）之前的各步骤事件"
+    "只供采集部门查阅，不推送订阅方和信用信息平台；确定之后（含其后的修复、取消、更正、移除）"
+    "的事件均推送。确定前移除的，移除事件同样不推送。"
+)
+_DESCRIPTION_EN: Final = (
+    "Only a determined listing leaves the collecting department: its events before the "
+    "confirmation (objection window lapsed, or review upheld) are read by that department "
+    "alone and delivered to no subscriber and not to the credit platform; from the "
+    "confirmation on (its later repair, lifting, correction or withdrawal included) they "
+    "are delivered. A listing withdrawn before its confirmation is not reported at all."
+)
+
+
+def listing_disclosure() -> dict[str, object]:
+    """The rule as ``GET /api/v1/profiles`` shows it beside a profile's listing procedure."""
+    return {
+        "determined_states": sorted(state.value for state in DETERMINED_LISTING_STATES),
+        "citation": LISTING_DISCLOSURE_CITATION.to_dict(),
+        "description_zh": _DESCRIPTION_ZH,
+        "description_en": _DESCRIPTION_EN,
+    }
 
 
 def listing_event_audience(source: str, target: str, *, disclosed: bool) -> Audience:
