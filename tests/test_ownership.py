@@ -87,6 +87,10 @@ LIST_ROWS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/supervision/targets"): lambda item: {
         listing["collecting_department"] for listing in item["listings"]
     },
+    # A listing's events before its confirmation are its department's alone (LZ §5(1)4).
+    ("GET", "/api/v1/events"): lambda item: (
+        {item["data"]["collecting_department"]} if item["audience"] == "internal" else set()
+    ),
 }
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.models import Event
+from app.rules.disclosure import Audience
 
 # One advisory lock key for the sequencer, so several workers or readers never assign
 # the same position twice ("zwfwseq" in ASCII).
@@ -54,12 +55,33 @@ class EventRepository:
         )
         event.position = position
 
-    async def page_after(self, after: int, limit: int) -> Sequence[Event]:
-        """Up to ``limit`` sequenced events after position ``after``, in feed order."""
+    async def page_after(
+        self, after: int, limit: int, *, every: bool, department: str | None
+    ) -> Sequence[Event]:
+        """Up to ``limit`` sequenced events after position ``after``, in feed order: the
+        external ones and ``department``'s internal ones, or ``every`` event."""
         query = (
             select(Event)
             .where(Event.position.is_not(None), Event.position > after)
             .order_by(Event.position)
             .limit(limit)
         )
+        if not every:
+            external = Event.audience == Audience.EXTERNAL.value
+            query = query.where(
+                external if department is None else or_(external, Event.department == department)
+            )
         return (await self.session.scalars(query)).all()
+
+    async def any_external(self, aggregate_type: str, aggregate_id: str) -> bool:
+        """Whether an event of this case already left its department."""
+        query = (
+            select(Event.id)
+            .where(
+                Event.aggregate_type == aggregate_type,
+                Event.aggregate_id == aggregate_id,
+                Event.audience == Audience.EXTERNAL.value,
+            )
+            .limit(1)
+        )
+        return (await self.session.scalar(query)) is not None

@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.rules.disclosure import Audience
+
 
 class EventRead(BaseModel):
     """One state change (事件), in commit order. `event_id` lets receivers de-duplicate."""
@@ -19,6 +21,7 @@ class EventRead(BaseModel):
                     "aggregate_type": "restriction",
                     "aggregate_id": "2b1c0d9e-8f7a-4b6c-5d4e-3f2a1b0c9d8e",
                     "occurred_at": "2026-03-10T02:00:00Z",
+                    "audience": "external",
                     "data": {
                         "from": "confirmed",
                         "to": "effective",
@@ -42,6 +45,11 @@ class EventRead(BaseModel):
     aggregate_type: str
     aggregate_id: str
     occurred_at: datetime
+    audience: Audience = Field(
+        description="`external`: in every reader's feed and delivered to subscriptions; "
+        "`internal`: a step of a listing not yet determined (确定列为失信制约, LZ §5(1)4), "
+        "read only by the department that owns it, never delivered."
+    )
     data: dict[str, Any] = Field(
         description="The change; an event about a subject carries `subject_id` and the "
         "`subject` masked (full only in deliveries to a subscription granted personal data)."

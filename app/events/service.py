@@ -12,6 +12,7 @@ from app.events.models import Event
 from app.events.repository import EventRepository
 from app.events.schemas import EventPage, EventRead
 from app.privacy.masking import masked_identity
+from app.rules.disclosure import Audience
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 
@@ -36,13 +37,19 @@ async def emit(
     aggregate_id: str,
     occurred_at: datetime,
     data: dict[str, Any],
+    audience: Audience = Audience.EXTERNAL,
+    department: str | None = None,
 ) -> Event:
     """Record an event in the caller's transaction: it commits or rolls back with it.
 
     An event about a subject (``data["subject_id"]``) is stored with the subject masked
     beside that id; the full identity is never written to the outbox, only rebuilt from
-    the subject (stored encrypted) for a subscription granted personal data.
+    the subject (stored encrypted) for a subscription granted personal data. An
+    ``internal`` event stays with ``department``, the department that owns the case
+    (app.rules.disclosure): it is never delivered.
     """
+    if audience is Audience.INTERNAL and department is None:
+        raise ValueError("an internal event names the department it stays with")
     payload = dict(data)
     subject_id = payload.get("subject_id")
     if isinstance(subject_id, str) and "subject" not in payload:
@@ -55,10 +62,17 @@ async def emit(
         aggregate_id=aggregate_id,
         occurred_at=occurred_at,
         payload=payload,
+        audience=audience.value,
+        department=department,
     )
     EventRepository(session).add(event)
     await session.flush()
     return event
+
+
+async def disclosed(session: AsyncSession, aggregate_type: str, aggregate_id: str) -> bool:
+    """Whether an event of this case has already left its department."""
+    return await EventRepository(session).any_external(aggregate_type, aggregate_id)
 
 
 async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
@@ -110,11 +124,18 @@ async def event_read(
         aggregate_type=event.aggregate_type,
         aggregate_id=event.aggregate_id,
         occurred_at=event.occurred_at,
+        audience=Audience(event.audience),
         data=data,
     )
 
 
-async def feed(session: AsyncSession, after: int, limit: int) -> EventPage:
-    rows = await EventRepository(session).page_after(after, limit)
+async def feed(
+    session: AsyncSession, after: int, limit: int, *, every: bool, department: str | None
+) -> EventPage:
+    """A page of the feed: external events, and ``department``'s internal ones (``every``:
+    all, for a reader of every department's)."""
+    rows = await EventRepository(session).page_after(
+        after, limit, every=every, department=department
+    )
     items = [await event_read(session, row) for row in rows]
     return EventPage(items=items, next_after=items[-1].position if items else after)

@@ -6,7 +6,9 @@ event carries, which deadline governs each state); the engine applies an event t
 the rule module's transition table, stores the deadline the new state counts, and writes
 the history row, the audit entry and the outbox event of the step together, in the
 caller's transaction. What is a step, what it may do and when are decided by the tables
-in ``app.rules.lifecycles``; the engine only carries a decision out.
+in ``app.rules.lifecycles``; the engine only carries a decision out. Who receives the
+event is decided the same way, by the life cycle's rule (``app.rules.disclosure`` for
+listings): the engine applies it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.core.context import Context
-from app.events.service import emit
+from app.events.service import disclosed, emit
 from app.lifecycle.deadlines import deadline_json, due_date, recount_provisional
 from app.lifecycle.refusals import refusal
 from app.lifecycle.repository import HistoryRepository
 from app.rules.calendar import WorkingCalendar
 from app.rules.citations import Citation
+from app.rules.disclosure import Audience
 from app.rules.lifecycles import (
     DeadlineRule,
     Event,
@@ -73,6 +76,13 @@ EventData = Callable[[Any, str, str, dict[str, Any], Context], Awaitable[dict[st
 CountDeadline = Callable[[DeadlineRule], Awaitable[Deadline | None]]
 
 
+class AudienceRule(Protocol):
+    """Who receives the event of a step from ``source`` to ``target``; ``disclosed``: an
+    earlier event of the case already left its department."""
+
+    def __call__(self, source: str, target: str, *, disclosed: bool) -> Audience: ...
+
+
 @dataclass(frozen=True, slots=True)
 class LifeCycle:
     """One domain's cases as the engine sees them.
@@ -82,7 +92,9 @@ class LifeCycle:
     step from its common fields (event, from_status, to_status, ...); ``due_by_state``
     is the rule module's table of the deadline that governs each state (its
     ``current_due_on``); a refusal whose code is in ``closed_step_codes`` is answered
-    like a step the state has no row for.
+    like a step the state has no row for. ``audience`` is the rule module's answer to who
+    receives a step's event (None: every event leaves), ``department`` the department
+    that owns a case, with whom an internal event stays.
     """
 
     kind: str
@@ -90,6 +102,8 @@ class LifeCycle:
     event_data: EventData
     due_by_state: Mapping[str, DeadlineRule]
     closed_step_codes: Collection[str] = field(default_factory=frozenset)
+    audience: AudienceRule | None = None
+    department: Callable[[Any], str] | None = None
 
     def due_on(self, case: Case) -> date | None:
         """The due day of the deadline that governs the case's stored state."""
@@ -165,7 +179,20 @@ async def record_transition(
         aggregate_id=str(case.id),
         occurred_at=ctx.now,
         data=await life.event_data(case, event, source, details, ctx),
+        audience=await _audience(session, life, case, source),
+        department=life.department(case) if life.department else None,
     )
+
+
+async def _audience(session: AsyncSession, life: LifeCycle, case: Case, source: str) -> Audience:
+    """The life cycle's rule applied to the step: once an event of the case has left its
+    department, the rule is asked with ``disclosed``."""
+    if life.audience is None:
+        return Audience.EXTERNAL
+    audience = life.audience(source, case.status, disclosed=False)
+    if audience is Audience.INTERNAL and await disclosed(session, life.kind, str(case.id)):
+        audience = life.audience(source, case.status, disclosed=True)
+    return audience
 
 
 async def transit(

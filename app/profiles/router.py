@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path
 
 from app.core.errors import NotFound, problem_responses
 from app.profiles.schemas import ProfileRead
-from app.rules.profiles import PROFILES, UnknownProfile, get_profile
+from app.rules.disclosure import listing_disclosure
+from app.rules.profiles import PROFILES, Profile, UnknownProfile, get_profile
 from app.rules.repair import profile_document
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
     description="Each built-in profile with every parameter, its unit and its citation.",
 )
 async def list_profiles() -> list[ProfileRead]:
-    return [ProfileRead.model_validate(profile_document(profile)) for profile in PROFILES.values()]
+    return [_read(profile) for profile in PROFILES.values()]
 
 
 @router.get(
@@ -37,4 +38,14 @@ async def read_profile(
         profile = get_profile(name)
     except UnknownProfile as exc:
         raise NotFound(str(exc), code="profile_unknown") from None
-    return ProfileRead.model_validate(profile_document(profile))
+    return _read(profile)
+
+
+def _read(profile: Profile) -> ProfileRead:
+    """The profile as shown: its parameters, the repair rules (app.rules.repair) and,
+    beside its listing procedure, the rule of what leaves the department
+    (app.rules.disclosure)."""
+    disclosure = listing_disclosure() if profile.listing_procedure else None
+    return ProfileRead.model_validate(
+        {**profile_document(profile), "listing_disclosure": disclosure}
+    )

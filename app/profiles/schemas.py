@@ -52,6 +52,15 @@ class RectificationRead(BaseModel):
     citation: CitationRead
 
 
+class ListingDisclosureRead(BaseModel):
+    """推送: which of a listing's events leave the collecting department (LZ §5(1)4)."""
+
+    determined_states: list[str]
+    citation: CitationRead
+    description_zh: str
+    description_en: str
+
+
 class ProfileRead(BaseModel):
     """规则配置: the parameters and switches of one regulation or their combination."""
 
@@ -82,6 +91,19 @@ class ProfileRead(BaseModel):
                         "text_zh": "不享受绿色通道、容缺受理、容缺办理、告知承诺、承诺即入等便民惠企措施",  # noqa: E501
                     },
                     "parameters": {},
+                    "listing_disclosure": {
+                        "determined_states": ["confirmed", "effective", "lifted", "repaired"],
+                        "citation": {
+                            "label": "LZ §5(1)4",
+                            "source": "LZ",
+                            "source_title_zh": "临淄区…实施方案（试行）",
+                            "article": "5(1)",
+                            "paragraph": "4",
+                            "text_zh": "对确定列为失信制约的主体信息，由政务服务部门及时推送至淄博市政务服务平台",  # noqa: E501
+                        },
+                        "description_zh": "只有确定列为失信制约的名单信息离开采集部门",
+                        "description_en": "Only a determined listing leaves the department.",
+                    },
                     "notes": [],
                 }
             ]
@@ -99,6 +121,11 @@ class ProfileRead(BaseModel):
     switches: Switches
     restriction_effect_citation: CitationRead
     parameters: dict[str, ParameterRead]
+    listing_disclosure: ListingDisclosureRead | None = Field(
+        default=None,
+        description="With a listing procedure: which listing events leave the collecting "
+        "department (determined listings only, LZ §5(1)4).",
+    )
     notes: list[str]
     rectification: list[RectificationRead] = Field(
         default_factory=list,

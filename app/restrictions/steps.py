@@ -39,6 +39,7 @@ from app.restrictions.state import (
     subject_listings,
 )
 from app.rules.calendar import WorkingCalendar
+from app.rules.disclosure import listing_event_audience
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import (
     DeadlineRule,
@@ -94,6 +95,9 @@ LISTINGS = LifeCycle(
     history=_history,
     event_data=_event_data,
     due_by_state=DUE_BY_STATE[Machine.RESTRICTION],
+    # Only a determined listing leaves the collecting department (LZ §5(1)4).
+    audience=listing_event_audience,
+    department=lambda restriction: restriction.collecting_department,
 )
 
 

@@ -7,6 +7,7 @@
 - ``eligibility``: the credit check (信用核验).
 - ``lifecycles``: transition tables of commitments and listings, and their deadlines.
 - ``restrictions``: listing and subject state on a given day, derived from history.
+- ``disclosure``: which events leave the department (LZ §5(1)4: determined listings only).
 
 No I/O, no clock, no settings: today, the calendar and the profile are parameters.
 """

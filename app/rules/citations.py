@@ -291,6 +291,12 @@ LZ_5_1_4_CORRECTION: Final = Citation(
     "对确定列为失信制约的主体信息，由政务服务部门及时推送至淄博市政务服务平台，"
     "发现信息有误或者发生变更时，应当在2个工作日内通过原途径予以修改或移除。",
 )
+LZ_5_1_4_PUSH: Final = Citation(
+    LZ,
+    "5(1)",
+    "4",
+    "对确定列为失信制约的主体信息，由政务服务部门及时推送至淄博市政务服务平台",
+)
 LZ_5_1_5_PERIOD: Final = Citation(
     LZ,
     "5(1)",
@@ -365,6 +371,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
     LZ_5_1_4_CORRECTION,
+    LZ_5_1_4_PUSH,
     LZ_5_1_5_PERIOD,
     LZ_5_1_5_REPAIR,
     LZ_5_1_6_CONSENT,

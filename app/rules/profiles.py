@@ -19,13 +19,14 @@ from types import MappingProxyType
 from typing import Final
 
 from app.rules.citations import (
+    CIVIL_CODE_201,
+    CIVIL_CODE_203,
     DZ_2_2,
     DZ_6_2,
     DZ_7_1,
     DZ_13_1,
     DZ_15_1,
     DZ_15_2,
-    LICENSING_LAW_82,
     LZ_4_1,
     LZ_4_2,
     LZ_5_1_2,
@@ -286,14 +287,17 @@ PUBLICITY_PERIOD_LZ: Final = Parameter(
 EARLY_LIFTING_VERIFICATION_DZ: Final = Parameter(
     ParameterName.EARLY_LIFTING_VERIFICATION,
     5,
-    Unit.WORKING_DAYS,
+    Unit.DAYS,
     DZ_15_2,
-    "自接到取消限制申请之日起五日内核实。按工作日计算：本办法依据行政许可法制定，"
-    "其第八十二条规定期限以工作日计算。",
+    "自接到取消限制申请之日起五日内核实。按日计算：本办法未规定以工作日计算，"
+    "行政许可法第八十二条只适用于该法自身规定的期限；依民法典第二百零一条，"
+    "接到申请的当日不计入；依第二百零三条，期间最后一日是休息日的，顺延至其后第一个工作日。",
     "Verify a request to lift the restriction within five days of receipt. Counted in "
-    "working days, because the measures build on the Administrative Licensing Law, "
-    "whose art. 82 counts periods in working days.",
-    also_cites=(LICENSING_LAW_82,),
+    "calendar days: the measures say 工作日 nowhere, and Administrative Licensing Law "
+    "art. 82 governs only the periods that law itself sets. The day of receipt is not "
+    "counted (Civil Code art. 201); a last day on a rest day moves to the next working "
+    "day (Civil Code art. 203).",
+    also_cites=(CIVIL_CODE_201, CIVIL_CODE_203),
 )
 
 

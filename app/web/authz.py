@@ -147,7 +147,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", "/api/v1/credit-profiles/lookup"): _(C, P, R),
     ("GET", "/api/v1/supervision/targets"): _(R, owner=Owner.region),
     ("GET", "/api/v1/tasks"): _(C, V, AU, owner=Owner.own_department),
-    ("GET", "/api/v1/events"): _(P, AU),
+    ("GET", "/api/v1/events"): _(P, AU, owner=Owner.own_department),
     ("GET", "/api/v1/webhooks"): _(A),
     ("POST", "/api/v1/webhooks"): _(A),
     ("DELETE", "/api/v1/webhooks/{subscription_id}"): _(A),

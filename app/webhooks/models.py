@@ -22,11 +22,14 @@ from app.core.db import Base, UTCDateTime, new_id, utcnow
 
 
 class DeliveryStatus(StrEnum):
-    """Where a delivery stands: waiting for an attempt, delivered, or given up (dead letter)."""
+    """Where a delivery stands: waiting for an attempt, delivered, given up (dead letter),
+    or withheld: its event may not leave the department (LZ §5(1)4), so it is never sent
+    nor re-queued."""
 
     PENDING = "pending"
     DELIVERED = "delivered"
     DEAD = "dead"
+    WITHHELD = "withheld"
 
 
 class Subscription(Base):

@@ -101,7 +101,7 @@ async def withdraw_personal_data(
 async def list_deliveries(
     session: SessionDep,
     _principal: Authorized,
-    status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|dead|withheld)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryRead]:
     return await service.list_deliveries(session, status, limit)

@@ -85,7 +85,10 @@ class DeliveryRead(BaseModel):
     subscription_id: str
     event_id: str
     event_type: str
-    status: str = Field(description="pending, delivered or dead (dead-letter).")
+    status: str = Field(
+        description="pending, delivered, dead (dead-letter) or withheld (its event may not "
+        "leave the department, LZ §5(1)4: never sent)."
+    )
     attempts: int
     next_attempt_at: datetime
     last_status_code: int | None

@@ -5,6 +5,9 @@ Workers claim due deliveries with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), post 
 event signed, and on failure retry with exponential back-off until the last attempt,
 after which the delivery is dead-lettered for an admin to re-queue.
 
+Only external events fan out (app.rules.disclosure): a listing's steps before its
+confirmation stay with the department that collected it (LZ §5(1)4).
+
 Who an event is about travels masked, except to a subscription granted ``personal_data``:
 only an admin grants it (audited), only for an ``https://`` URL, and the credit platform's
 subscription has it whenever its configured URL is https.
@@ -29,6 +32,7 @@ from app.core.errors import Conflict, NotFound
 from app.events.models import Event
 from app.events.repository import EventRepository
 from app.events.service import REPORTED_TYPES, event_read
+from app.rules.disclosure import Audience
 from app.web.auth import Principal
 from app.webhooks.errors import (
     PersonalDataRequiresHttps,
@@ -267,7 +271,9 @@ async def ensure_platform_subscription(session: AsyncSession, settings: Settings
 
 
 async def fan_out(session: AsyncSession, events: Sequence[Event], now: datetime) -> int:
-    """A pending delivery for each (newly sequenced event, matching active subscription)."""
+    """A pending delivery for each (newly sequenced external event, matching active
+    subscription); an internal event is delivered to no one."""
+    events = [event for event in events if event.audience == Audience.EXTERNAL]
     if not events:
         return 0
     subscriptions = await WebhookRepository(session).list_active()
@@ -314,6 +320,10 @@ async def deliver_due(
         event = await events.get(delivery.event_id)
         subscription = await subscriptions.get(delivery.subscription_id)
         assert event is not None and subscription is not None
+        if event.audience != Audience.EXTERNAL:
+            # Queued before its event was marked internal: it never leaves.
+            delivery.status = DeliveryStatus.WITHHELD
+            continue
         body = await envelope(session, event, subscription)
         outcome = await _post(client, settings, subscription, event, body)
         delivery.attempts += 1

@@ -11,13 +11,15 @@ from app.ops.worker import Worker
 from tests.conftest import Harness, TokenFactory, make_settings
 from tests.events.receiver import Receiver, running_receiver
 from tests.factories import ORG, PERSON, ok, setup_catalog
-from tests.restrictions.conftest import collect
+from tests.restrictions.conftest import collect, published
 
 SECRET = "receiver-shared-secret-0123456789"
 
 
-async def _subscribe(client: httpx.AsyncClient, auth: TokenFactory, url: str) -> str:
-    body = {"name": "省平台", "url": url, "event_types": ["restriction.*"], "secret": SECRET}
+async def _subscribe(
+    client: httpx.AsyncClient, auth: TokenFactory, url: str, types: str = "restriction.*"
+) -> str:
+    body = {"name": "省平台", "url": url, "event_types": [types], "secret": SECRET}
     created = await ok(await client.post("/api/v1/webhooks", json=body, headers=auth("admin")))
     return str(created["id"])
 
@@ -54,10 +56,8 @@ async def test_a_receiver_down_for_its_first_attempts_gets_each_event_once(
     await setup_catalog(client, auth)
     with running_receiver(Receiver(secret=SECRET, fail_first=2)) as receiver:
         await _subscribe(client, auth, receiver.url)
-        listing = await collect(client, auth, ORG)
-        await client.post(
-            f"/api/v1/restrictions/{listing['id']}/verification", json={}, headers=auth("clerk")
-        )
+        # Confirmed (the window lapsed Mar 9) and published: two events leave (LZ §5(1)4).
+        await published(client, auth, clock, ORG)
         worker = _worker(app_harness, clock, webhook_backoff_seconds=10.0)
         try:
             first = await worker.run_once()
@@ -75,7 +75,7 @@ async def test_a_receiver_down_for_its_first_attempts_gets_each_event_once(
         assert receiver.attempts == 4
         assert sorted(receiver.event_ids()) == sorted(set(receiver.event_ids()))
         types = [r["body"]["type"] for r in receiver.received]
-        assert sorted(types) == ["restriction.collect", "restriction.verify"]
+        assert sorted(types) == ["restriction.objection_window_lapsed", "restriction.publish"]
         assert receiver.bad_signatures == 0
         assert all(
             r["headers"]["x-zwfw-event-id"] == r["body"]["event_id"] for r in receiver.received
@@ -87,8 +87,8 @@ async def test_a_receiver_that_never_recovers_is_dead_lettered_and_requeued(
 ) -> None:
     await setup_catalog(client, auth)
     with running_receiver(Receiver(secret=SECRET, never_recover=True)) as receiver:
-        await _subscribe(client, auth, receiver.url)
-        await collect(client, auth, ORG)
+        await _subscribe(client, auth, receiver.url, "restriction.publish")
+        await published(client, auth, clock, ORG)
         worker = _worker(app_harness, clock, webhook_max_attempts=3, webhook_backoff_seconds=1.0)
         try:
             for _ in range(3):
@@ -118,7 +118,7 @@ async def test_a_receiver_that_never_recovers_is_dead_lettered_and_requeued(
             await worker.run_once()
         finally:
             await worker.aclose()
-        assert [r["body"]["type"] for r in receiver.received] == ["restriction.collect"]
+        assert [r["body"]["type"] for r in receiver.received] == ["restriction.publish"]
         delivered = await ok(
             await client.get(
                 "/api/v1/webhooks/deliveries", params={"status": "delivered"}, headers=auth("admin")

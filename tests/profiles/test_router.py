@@ -69,3 +69,26 @@ async def test_an_unknown_profile_is_a_404(client: httpx.AsyncClient) -> None:
     assert (response.status_code, response.json()["code"]) == (404, "profile_unknown")
     one = await client.get("/api/v1/profiles/linzi-2022")
     assert one.json()["name"] == "linzi-2022"
+
+
+@pytest.mark.parametrize(
+    ("profile", "shown"),
+    [("linzi-2022", True), ("shandong-combined", True), ("dezhou-2023", False)],
+)
+async def test_a_listing_profile_shows_which_listing_events_leave_the_department(
+    client: httpx.AsyncClient, profile: str, shown: bool
+) -> None:
+    disclosure = (await _profiles(client))[profile]["listing_disclosure"]
+    if not shown:  # no listing procedure, no listing events
+        assert disclosure is None
+        return
+    assert disclosure["determined_states"] == ["confirmed", "effective", "lifted", "repaired"]
+    assert disclosure["citation"]["label"] == "LZ §5(1)4"
+    assert "对确定列为失信制约的主体信息" in disclosure["citation"]["text_zh"]
+    assert disclosure["description_zh"] and disclosure["description_en"]
+
+
+async def test_the_early_lifting_verification_counts_days(client: httpx.AsyncClient) -> None:
+    lifting = (await _profiles(client))["dezhou-2023"]["parameters"]["early_lifting_verification"]
+    assert (lifting["value"], lifting["unit"]) == (5, "days")
+    assert [c["label"] for c in lifting["also_cites"]] == ["民法典 art. 201", "民法典 art. 203"]

@@ -202,16 +202,17 @@ async def test_early_lifting_granted(
         client, auth, f"{URL}/{listing_id}/lifting-requests", {"reason": "已整改"}, status=201
     )
     (request,) = asked["lifting_requests"]
-    # 5 working days from Thu Apr 2: Fri 3 (1), Apr 4-6 off, 7 (2), 8 (3), 9 (4), 10 (5).
-    assert request["decision_due"] == "2026-04-10"
-    at(clock, "2026-04-08")
+    # 5 days (DZ art. 15 ¶2 "五日", not working days) from Thu Apr 2: Fri 3 (1), the 清明
+    # holiday Apr 4-6 (2-4), Tue Apr 7 (5), a working day.
+    assert request["decision_due"] == "2026-04-07"
+    at(clock, "2026-04-07")
     lifted = await step(
         client,
         auth,
         f"{URL}/{listing_id}/lifting-requests/{request['id']}/decision",
         {"outcome": "lifted", "reasons": "经核实整改属实"},
     )
-    assert (lifted["status"], lifted["dates"]["lifted_on"]) == ("lifted", "2026-04-08")
+    assert (lifted["status"], lifted["dates"]["lifted_on"]) == ("lifted", "2026-04-07")
     assert (await _check(client, auth))["result"] == "pass"
     assert await _public(client, id_number=ORG_ID) == []
 
@@ -235,6 +236,33 @@ async def test_early_lifting_refused(
     assert (refused["status"], refused["effective"]) == ("effective", True)
     assert refused["lifting_requests"][0]["outcome"] == "refused"
     assert (await _check(client, auth))["result"] == "fail"
+
+
+async def test_a_lifting_decision_due_in_a_holiday_moves_to_the_next_working_day(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    # Received Wed May 13: objection due Thu 14, Fri 15, Mon 18; published Tue May 19.
+    listing_id = await published(
+        client,
+        auth,
+        clock,
+        ORG,
+        verify_on="2026-05-11",
+        notice_on="2026-05-12",
+        received_on="2026-05-13",
+        publish_on="2026-05-19",
+    )
+    at(clock, "2026-09-24")
+    await step(client, auth, f"{URL}/{listing_id}/rectification", {"description": "已整改"})
+    at(clock, "2026-09-26")
+    asked = await step(
+        client, auth, f"{URL}/{listing_id}/lifting-requests", {"reason": "已整改"}, status=201
+    )
+    # 5 days from Sat Sep 26: Sep 27 (1) ... Thu Oct 1 (5), in the National Day holiday
+    # (Oct 1-7): the last day moves to Thu Oct 8, the next working day (民法典 art. 203).
+    assert asked["lifting_requests"][0]["decision_due"] == "2026-10-08"
+    (stored,) = [d for d in asked["deadlines"] if d["name"] == "lifting_decision_due"]
+    assert (stored["unit"], stored["amount"], stored["rolled_from"]) == ("days", 5, "2026-10-01")
 
 
 async def test_a_correction_that_removes_a_listing(

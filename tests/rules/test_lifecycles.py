@@ -427,14 +427,19 @@ DEADLINES = [
     (DeadlineRule.REVIEW_DUE, COMBINED, D(2026, 9, 21), None, D(2026, 10, 19), "LZ §5(1)4"),
     # error found Thu Apr 30: May 1-5 off, May 6 (1), May 7 (2)
     (DeadlineRule.CORRECTION_DUE, COMBINED, D(2026, 4, 30), None, D(2026, 5, 7), "LZ §5(1)4"),
-    # lifting requested Wed Sep 30: Oct 8, 9, 10 (make-up), 12, 13
-    (DeadlineRule.LIFTING_DECISION_DUE, COMBINED, D(2026, 9, 30), None, D(2026, 10, 13),
+    # lifting requested Thu Apr 2: five days (not working days), Apr 3 (1), 4-6 (2-4, the
+    # 清明 holiday counts), Tue Apr 7 (5), a working day
+    (DeadlineRule.LIFTING_DECISION_DUE, COMBINED, D(2026, 4, 2), None, D(2026, 4, 7),
      "DZ art. 15 ¶2"),
     # unrectified period ended Thu Sep 10: Sep 11 (1), 14 (2), 15 (3)
     (DeadlineRule.REPAIR_NOTICE_DUE, LINZI, D(2026, 9, 10), None, D(2026, 9, 15), "LZ §5(1)5"),
     # proof filed Wed Sep 16: 17, 18, make-up Sun 20, 21, 22
     (DeadlineRule.REPAIR_DECISION_DUE, COMBINED, D(2026, 9, 16), None, D(2026, 9, 22),
      "LZ §5(1)5"),
+    # lifting requested Sat Sep 26: Sep 27 (1) ... Thu Oct 1 (5), in the National Day
+    # holiday Oct 1-7: moved to Thu Oct 8, the next working day (民法典 art. 203)
+    (DeadlineRule.LIFTING_DECISION_DUE, DEZHOU, D(2026, 9, 26), None, D(2026, 10, 8),
+     "民法典 art. 203"),
     (DeadlineRule.PERIOD_END, COMBINED, D(2026, 8, 31), None, D(2027, 2, 28), "LZ §5(1)5"),
     # period end on a holiday is not moved
     (DeadlineRule.PERIOD_END, LINZI, D(2026, 4, 4), None, D(2026, 10, 4), "民法典 art. 202"),
@@ -488,6 +493,31 @@ def test_compute_rule_deadline(
 
 def test_every_deadline_rule_is_covered() -> None:
     assert {row[0] for row in DEADLINES} == set(DeadlineRule)
+
+
+@pytest.mark.parametrize("profile", [DEZHOU, COMBINED], ids=lambda p: p.name)
+def test_lifting_decision_counts_five_days_rolled_off_a_holiday(
+    cal: WorkingCalendar, profile: Profile
+) -> None:
+    """DZ art. 15 ¶2 "五日": calendar days, the start day not counted (民法典 art. 201), a
+    last day on a rest day moved to the next working day (民法典 art. 203)."""
+    plain = compute_rule_deadline(
+        DeadlineRule.LIFTING_DECISION_DUE, calendar=cal, profile=profile, start=D(2026, 4, 2)
+    )
+    assert (plain.unit, plain.amount, plain.date, plain.rolled_from) == (
+        Unit.DAYS,
+        5,
+        D(2026, 4, 7),
+        None,
+    )
+    # Sat Sep 26 + 5 = Thu Oct 1 (National Day, off to Oct 7): Thu Oct 8
+    rolled = compute_rule_deadline(
+        DeadlineRule.LIFTING_DECISION_DUE, calendar=cal, profile=profile, start=D(2026, 9, 26)
+    )
+    assert (rolled.date, rolled.rolled_from) == (D(2026, 10, 8), D(2026, 10, 1))
+    labels = [c.label for c in rolled.citation]
+    assert {"DZ art. 15 ¶2", "民法典 art. 201", "民法典 art. 203"} <= set(labels)
+    assert "行政许可法 art. 82" not in labels
 
 
 def test_notice_deadline_into_2027(cal: WorkingCalendar, cal_with_2027: WorkingCalendar) -> None:

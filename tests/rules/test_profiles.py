@@ -22,13 +22,14 @@ from app.rules.profiles import (
 
 P = ParameterName
 WD = Unit.WORKING_DAYS
+DAYS = Unit.DAYS
 CHOICE = Basis.DEPLOYMENT_CHOICE
 
 # (profile, parameter, value, unit, basis, citation label)
 PARAMETER_TABLE = [
     ("dezhou-2023", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "DZ art. 6 ¶2"),
     ("dezhou-2023", P.REMINDER_GRACE, None, None, Basis.AGENCY_SET, "DZ art. 13 ¶1"),
-    ("dezhou-2023", P.EARLY_LIFTING_VERIFICATION, 5, WD, Basis.REGULATION, "DZ art. 15 ¶2"),
+    ("dezhou-2023", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
     ("linzi-2022", P.CONSENT_MAX_VALIDITY, 365, Unit.DAYS, CHOICE, "LZ §5(1)6"),
     ("linzi-2022", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "LZ §4(1)"),
     ("linzi-2022", P.REMINDER_GRACE, 3, WD, Basis.REGULATION, "LZ §5(1)2"),
@@ -47,7 +48,7 @@ PARAMETER_TABLE = [
     ("shandong-combined", P.CORRECTION, 2, WD, Basis.REGULATION, "LZ §5(1)4"),
     ("shandong-combined", P.MANAGEMENT_PERIOD, 6, Unit.MONTHS, Basis.REGULATION, "LZ §5(1)5"),
     ("shandong-combined", P.PUBLICITY_PERIOD, 6, Unit.MONTHS, CHOICE, "LZ §5(1)5"),
-    ("shandong-combined", P.EARLY_LIFTING_VERIFICATION, 5, WD, Basis.REGULATION, "DZ art. 15 ¶2"),
+    ("shandong-combined", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
 ]  # fmt: skip
 
 
@@ -225,11 +226,16 @@ def test_objection_window_sits_next_to_its_citation() -> None:
     assert "接到告知书之日起3个工作日内" in parameter.citation.text_zh
 
 
-def test_early_lifting_unit_explained_by_licensing_law() -> None:
-    parameter = get_profile("shandong-combined").early_lifting_verification
+@pytest.mark.parametrize("name", ["dezhou-2023", "shandong-combined"])
+def test_early_lifting_counts_five_days_under_the_civil_code(name: str) -> None:
+    """ "五日" in DZ art. 15 ¶2 is five days: the measures say 工作日 nowhere, and
+    行政许可法 art. 82 governs only the periods that law sets."""
+    parameter = get_profile(name).early_lifting_verification
+    assert (parameter.value, parameter.unit) == (5, Unit.DAYS)
     assert parameter.citation == DZ_15_2
-    assert [c.label for c in parameter.also_cites] == ["行政许可法 art. 82"]
-    assert "行政许可法" in parameter.description_zh
+    assert [c.label for c in parameter.also_cites] == ["民法典 art. 201", "民法典 art. 203"]
+    assert parameter.description_zh.startswith("自接到取消限制申请之日起五日内核实。按日计算")
+    assert "Counted in calendar days" in parameter.description_en
 
 
 def test_consent_maximum_is_a_documented_deployment_choice() -> None:

@@ -195,11 +195,11 @@ async def test_a_lifting_decision_carries_the_listing_and_a_link_that_decides(
     asked = await step(client, auth, f"{url}/lifting-requests", {"reason": "已整改"}, status=201)
     (request,) = asked["lifting_requests"]
     (task,) = await _tasks(client, auth("clerk"), kind="decide_lifting")
-    # 5 working days from Thu Apr 2: Fri 3 (1), Apr 4-6 off, 7 (2), 8 (3), 9 (4), 10 (5).
+    # 5 days from Thu Apr 2 (DZ art. 15 ¶2): Fri 3 (1), Apr 4-6 (2-4), Tue Apr 7 (5).
     assert (task["resource_id"], task["listing_id"], task["due_on"]) == (
         request["id"],
         listing_id,
-        "2026-04-10",
+        "2026-04-07",
     )
     # A person is shown masked: no full ID number or name in the work queue.
     assert task["subject"] == {
