@@ -13,8 +13,10 @@ from app.credit_records.models import CreditRecordEntry
 from app.departments.models import Department
 from app.events.models import Event
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.referrals.models import Referral
 from app.restrictions.models import (
     Correction,
+    CorrectionDuty,
     LiftingRequest,
     Objection,
     Restriction,
@@ -33,6 +35,7 @@ __all__ = [
     "CommitmentEvent",
     "Consent",
     "Correction",
+    "CorrectionDuty",
     "CreditCheck",
     "CreditRecordEntry",
     "Delivery",
@@ -45,6 +48,7 @@ __all__ = [
     "Matter",
     "MatterVersion",
     "Objection",
+    "Referral",
     "Restriction",
     "RestrictionEvent",
     "Subject",

@@ -97,6 +97,7 @@ class Event(StrEnum):
     OBJECT = "object"
     REVIEW_UPHELD = "review_upheld"
     REVIEW_OVERTURNED = "review_overturned"
+    REVIEW_AMENDED = "review_amended"
     OBJECTION_WINDOW_LAPSED = "objection_window_lapsed"
     OBJECTION_WINDOW_REOPENED = "objection_window_reopened"
     PUBLISH = "publish"
@@ -108,6 +109,9 @@ class Event(StrEnum):
     DISCOVER_ERROR = "discover_error"
     CORRECT_FIX = "correct_fix"
     CORRECT_REMOVE = "correct_remove"
+    COMPLAIN = "complain"
+    REJECT_COMPLAINT = "reject_complaint"
+    REFER = "refer"
 
 
 class DeadlineRule(StrEnum):
