@@ -29,6 +29,7 @@ from app.core.errors import NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import history_read
+from app.referrals.marks import commitment_marks
 from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
@@ -90,6 +91,7 @@ async def commitment_read(
         version=commitment.version,
         history=history_read(await repository.events(commitment.id)),
         verifications=[verification_read(v) for v in await repository.verifications(commitment.id)],
+        referrals=await commitment_marks(session, commitment.id),
     )
 
 

@@ -43,6 +43,7 @@ class TaskKind(StrEnum):
     decide_commitment = "decide_commitment"  # 告知承诺待作出决定 / 容缺待办结
     carry_out_verification = "carry_out_verification"  # 核查 (incl. on-site for others)
     follow_rectification = "follow_rectification"  # 责令整改期满待处理
+    correct_listing = "correct_listing"  # 申诉或移送后待更正 (2 working days, LZ §5(1)4)
 
 
 class Timing(StrEnum):
@@ -95,3 +96,4 @@ STATE_TASKS: Final[tuple[StateTask, ...]] = (
 # Work that is not a state of a case but a pending request or an open verification.
 LIFTING_DECISION_DUE: Final = DeadlineRule.LIFTING_DECISION_DUE  # DZ art. 15
 VERIFICATION_DUE: Final = DeadlineRule.VERIFICATION_DUE  # DZ art. 11
+CORRECTION_DUE: Final = DeadlineRule.CORRECTION_DUE  # LZ §5(1)4: an open correction duty

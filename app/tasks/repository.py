@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, Verification, VerificationStatus
-from app.restrictions.models import LiftingRequest, Objection, Restriction
+from app.restrictions.models import CorrectionDuty, LiftingRequest, Objection, Restriction
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import Machine
 from app.rules.tasks import STATE_TASKS, StateTask, TaskKind, Timing
@@ -70,6 +70,7 @@ _RESOURCE = {
     TaskKind.decide_commitment: "commitment",
     TaskKind.carry_out_verification: "verification",
     TaskKind.follow_rectification: "commitment",
+    TaskKind.correct_listing: "correction_duty",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -329,6 +330,20 @@ def _sources(one_department: bool) -> list[_Source]:
             undated=False,
             select_from=join(
                 LiftingRequest, Restriction, Restriction.id == LiftingRequest.restriction_id
+            ),
+            parent=Restriction.id,
+        )
+    )
+    sources.append(
+        _Source(
+            TaskKind.correct_listing,
+            Restriction.collecting_department,
+            CorrectionDuty.id,
+            CorrectionDuty.due_on,
+            (CorrectionDuty.outcome.is_(None), *of(Restriction.collecting_department)),
+            undated=False,
+            select_from=join(
+                CorrectionDuty, Restriction, Restriction.id == CorrectionDuty.restriction_id
             ),
             parent=Restriction.id,
         )

@@ -38,6 +38,10 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
         ("rectification", _COMMITMENTS + "/rectification"),
         ("revocation", _COMMITMENTS + "/revocation"),
     ),
+    TaskKind.correct_listing: (
+        ("corrections", _LISTINGS + "/corrections"),
+        ("rejection", _LISTINGS + "/correction-duties/{resource}/rejection"),
+    ),
 }
 
 
@@ -118,7 +122,7 @@ async def _read(repository: TaskRepository, rows: list[Row], today: date) -> lis
 
 
 def _listing(row: Row) -> bool:
-    return row[2] in ("restriction", "lifting_request")
+    return row[2] in ("restriction", "lifting_request", "correction_duty")
 
 
 def _case(row: Row) -> uuid.UUID:
