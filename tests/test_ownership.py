@@ -140,6 +140,7 @@ async def _department_a(
         # Children are looked up under their listing, whose owner decides first.
         "objection_id": str(uuid.uuid4()),
         "request_id": str(uuid.uuid4()),
+        "duty_id": str(uuid.uuid4()),
     }
 
 
