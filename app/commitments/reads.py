@@ -121,7 +121,10 @@ async def read_commitment(
         target_type="commitment",
         target_id=str(commitment.id),
     )
-    return await commitment_read(session, commitment, ctx.today)
+    read = await commitment_read(session, commitment, ctx.today)
+    if ctx.principal.department != commitment.department:
+        read.referrals = []  # 移送标记: the agency's, not the regulator's or a verifier's
+    return read
 
 
 async def load_for_agency(

@@ -17,7 +17,7 @@ import httpx
 from app.core.clock import FixedClock
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
-from tests.factories import ORG, ORG_ID, ok
+from tests.factories import ORG, ORG_ID, REGULATOR, ok
 from tests.restrictions.conftest import at, published, step
 
 URL = "/api/v1/restrictions"
@@ -92,6 +92,14 @@ async def test_a_referred_commitments_termination_proposes_nothing(
     assert [m["kind"] for m in terminated["referrals"]] == ["administrative_penalty"]
     everything = await ok(await client.get(URL, headers=auth("clerk")), 200)
     assert everything["items"] == []
+    # The agency reads its mark; the matter's regulator reads the commitment without it.
+    url = f"/api/v1/commitments/{terminated['id']}"
+    agency = await ok(await client.get(url, headers=auth("clerk")), 200)
+    assert [m["decision_reference"] for m in agency["referrals"]] == ["德市监处罚〔2026〕15号"]
+    regulator = await ok(
+        await client.get(url, headers=auth("regulator", department=REGULATOR)), 200
+    )
+    assert regulator["referrals"] == []
 
 
 async def test_a_commitment_marked_after_termination_withdraws_its_proposal(
@@ -183,3 +191,18 @@ async def test_the_mark_is_the_owning_departments(
         headers=auth("clerk"),
     )
     assert bad.status_code == 422
+
+
+async def test_a_repaired_listing_keeps_the_mark_only(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    # Published 03-10, rectified 05-06: repaired from 09-11 (the day after 09-10), whether
+    # or not anybody recorded it.
+    listing_id = await published(client, auth, clock, ORG)
+    at(clock, "2026-05-06")
+    await step(client, auth, f"{URL}/{listing_id}/rectification", {"description": "已整改"})
+    at(clock, "2026-09-11")
+    marked = await step(client, auth, f"{URL}/{listing_id}/referrals", PENALTY, status=201)
+    assert (marked["status"], marked["correction_duties"]) == ("repaired", [])
+    assert "refer" not in [e["event"] for e in marked["history"]]
+    assert [m["kind"] for m in marked["referrals"]] == ["administrative_penalty"]
