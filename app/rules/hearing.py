@@ -20,7 +20,9 @@ penalty (LZ §2, §5(1)2, §5(1)4-5; DZ art. 16). Pure: values in, a decision ou
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
@@ -33,6 +35,7 @@ from app.rules.citations import (
     Citation,
 )
 from app.rules.lifecycles.guards import Refusal
+from app.rules.periods import Deadline, add_months
 
 
 class ObjectionGround(StrEnum):
@@ -104,3 +107,10 @@ def period_amendment_refusal(current_months: int | None, requested: int) -> Refu
             LZ_5_1_5_OTHER_PERIOD,
         )
     return None
+
+
+def own_period_end(published_on: date, months: int) -> Deadline:
+    """The end of a listing's own period, set by another rule (LZ §5(1)5): ``months``
+    from publication (民法典 arts. 201-202), never moved for a holiday."""
+    deadline = add_months(published_on, months)
+    return dataclasses.replace(deadline, citation=(*deadline.citation, LZ_5_1_5_OTHER_PERIOD))

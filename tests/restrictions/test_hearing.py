@@ -78,6 +78,9 @@ async def test_an_amended_review_changes_the_listing_as_decided(
     at(clock, "2026-03-13")
     effective = await step(client, auth, f"{URL}/{listing_id}/publication")
     assert effective["dates"]["period_ends_on"] == "2026-06-13"
+    (period,) = [d for d in effective["deadlines"] if d["name"] == "period_end"]
+    assert (period["date"], period["amount"]) == ("2026-06-13", 3)
+    assert "LZ §5(1)5" in str(period["citation"])
     # Rectified within the shorter period: repaired the day after it ends.
     at(clock, "2026-05-06")
     await step(client, auth, f"{URL}/{listing_id}/rectification", {"description": "已更正"})
