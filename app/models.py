@@ -13,8 +13,10 @@ from app.credit_records.models import CreditRecordEntry
 from app.departments.models import Department
 from app.events.models import Event
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
+from app.referrals.models import Referral
 from app.restrictions.models import (
     Correction,
+    CorrectionDuty,
     LiftingRequest,
     Objection,
     RepairApplication,
@@ -34,6 +36,7 @@ __all__ = [
     "CommitmentEvent",
     "Consent",
     "Correction",
+    "CorrectionDuty",
     "CreditCheck",
     "CreditRecordEntry",
     "Delivery",
@@ -46,6 +49,7 @@ __all__ = [
     "Matter",
     "MatterVersion",
     "Objection",
+    "Referral",
     "RepairApplication",
     "Restriction",
     "RestrictionEvent",

@@ -145,6 +145,7 @@ async def _department_a(
         "objection_id": str(uuid.uuid4()),
         "request_id": str(uuid.uuid4()),
         "application_id": str(uuid.uuid4()),
+        "duty_id": str(uuid.uuid4()),
     }
 
 

@@ -29,6 +29,7 @@ from app.core.errors import NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import history_read
+from app.referrals.marks import commitment_marks
 from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
@@ -90,6 +91,7 @@ async def commitment_read(
         version=commitment.version,
         history=history_read(await repository.events(commitment.id)),
         verifications=[verification_read(v) for v in await repository.verifications(commitment.id)],
+        referrals=await commitment_marks(session, commitment.id),
     )
 
 
@@ -119,7 +121,10 @@ async def read_commitment(
         target_type="commitment",
         target_id=str(commitment.id),
     )
-    return await commitment_read(session, commitment, ctx.today)
+    read = await commitment_read(session, commitment, ctx.today)
+    if ctx.principal.department != commitment.department:
+        read.referrals = []  # 移送标记: the agency's, not the regulator's or a verifier's
+    return read
 
 
 async def load_for_agency(

@@ -14,6 +14,7 @@ from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated
+from app.referrals.schemas import ReferralMark
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 
@@ -321,6 +322,9 @@ class CommitmentRead(BaseModel):
     version: int
     history: list[HistoryStep]
     verifications: list[VerificationRead]
+    referrals: list[ReferralMark] = Field(
+        default_factory=list, description="移送标记 (DZ art. 16 ¶1), for its departments."
+    )
 
 
 class CommitmentSummary(BaseModel):

@@ -37,6 +37,7 @@ from app.lifecycle.engine import (
     transit,
 )
 from app.lifecycle.step_dates import Dated, StepDate, date_step
+from app.referrals.marks import withholds_proposal
 from app.restrictions import steps as restrictions
 from app.rules.calendar import WorkingCalendar
 from app.rules.lifecycles import (
@@ -249,7 +250,7 @@ async def _close(
             citation=result.citation,
         ),
     )
-    if result.proposes is not None:
+    if result.proposes is not None and not await withholds_proposal(session, commitment.id):
         await _propose_restriction(session, ctx, commitment, result.proposes)
 
 

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calendar.service import load_working_calendar
 from app.core.context import Context
+from app.core.db import new_id
 from app.core.errors import FieldError, UnprocessableEntity
 from app.lifecycle.step_dates import check_date, date_step
+from app.restrictions.duties import close_by_correction
 from app.restrictions.models import Correction
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_schedule import schedule_repair_notices
@@ -72,19 +74,21 @@ async def correct(
         setattr(restriction, field, value)
     if data.kind == "remove":
         restriction.withdrawn_on = dated.on
-    RestrictionRepository(session).add(
-        Correction(
-            restriction_id=restriction.id,
-            kind=data.kind.value,
-            discovered_on=data.discovered_on,
-            due_on=due.date,
-            corrected_on=dated.on,
-            late=late,
-            reason=data.reason,
-            changes=diff,
-            corrected_by=ctx.principal.sub,
-        )
+    correction = Correction(
+        id=new_id(),
+        restriction_id=restriction.id,
+        kind=data.kind.value,
+        discovered_on=data.discovered_on,
+        due_on=due.date,
+        corrected_on=dated.on,
+        late=late,
+        reason=data.reason,
+        changes=diff,
+        corrected_by=ctx.principal.sub,
     )
+    RestrictionRepository(session).add(correction)
+    # A complaint's or a referral's duty is discharged by the correction (LZ §5(1)4).
+    await close_by_correction(session, ctx, restriction, correction)
     await session.flush()
     if data.kind == "remove" and restriction.published_on is not None:
         # a removed listing restarts no period any more (LZ §5(1)5)

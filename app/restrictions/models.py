@@ -48,6 +48,9 @@ class Restriction(Base):
     repair_notice_method: Mapped[str | None] = mapped_column(String(16))
     repair_notice_late: Mapped[bool | None] = mapped_column(Boolean)
     repair_notice_received_on: Mapped[date | None] = mapped_column(Date)
+    # A management period set by another rule (LZ §5(1)5), e.g. by an amending review.
+    period_months: Mapped[int | None] = mapped_column(Integer)
+    period_basis: Mapped[str | None] = mapped_column(Text)
     deadlines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     current_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_by: Mapped[str] = mapped_column(String(200))
@@ -85,6 +88,10 @@ class Objection(Base):
     reasons: Mapped[str | None] = mapped_column(Text)
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    # What the statement contests (facts, legal basis, proportionality) and, when the
+    # review amended the listing, what changed (before and after).
+    grounds: Mapped[list[str] | None] = mapped_column(JSON)
+    amendments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class LiftingRequest(Base):
@@ -160,6 +167,40 @@ class Correction(Base):
     reason: Mapped[str] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     corrected_by: Mapped[str] = mapped_column(String(200))
+
+
+class CorrectionDuty(Base):
+    """A department's duty to correct or remove a listing within 2 working days (LZ
+    §5(1)4), started by a complaint after the window (申诉, LZ §2) or a referral of a
+    published listing's breach; closed by a correction or a reasoned rejection."""
+
+    __tablename__ = "restriction_correction_duties"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    restriction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("restrictions.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    statement: Mapped[str] = mapped_column(Text)
+    grounds: Mapped[list[str]] = mapped_column(JSON)
+    evidence_refs: Mapped[list[str]] = mapped_column(JSON)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    correction_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index(
+            "ix_restriction_correction_duties_open",
+            "due_on",
+            "id",
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
+    )
 
 
 class RestrictionEvent(Base):

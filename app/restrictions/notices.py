@@ -11,6 +11,7 @@ from app.core.context import Context
 from app.core.errors import Conflict, NotFound
 from app.lifecycle.deadlines import due_date
 from app.lifecycle.step_dates import date_step
+from app.restrictions.amendments import amendment_diff, amendments_of, apply_amendments
 from app.restrictions.models import Objection
 from app.restrictions.reads import load_listing
 from app.restrictions.repository import RestrictionRepository
@@ -21,6 +22,7 @@ from app.restrictions.schemas import (
     ReviewCreate,
     ReviewOutcome,
 )
+from app.restrictions.state import profile_of
 from app.restrictions.steps import read_after_step, step
 from app.rules.lifecycles import Event
 
@@ -103,8 +105,14 @@ async def file_objection(
         data.late_entry_reason,
         {"notice": restriction.notice_issued_on, "receipt": restriction.notice_received_on},
     )
+    grounds = [g.value for g in data.grounds]
     await step(
-        session, ctx, restriction, Event.OBJECT, details={"statement": data.statement}, dated=dated
+        session,
+        ctx,
+        restriction,
+        Event.OBJECT,
+        details={"statement": data.statement, "grounds": grounds},
+        dated=dated,
     )
     review_due = due_date(restriction.deadlines, "review_due")
     assert review_due is not None
@@ -115,6 +123,7 @@ async def file_objection(
         evidence_refs=list(data.evidence_refs),
         filed_by=ctx.principal.sub,
         review_due=review_due,
+        grounds=grounds,
     )
     RestrictionRepository(session).add(objection)
     await session.flush()
@@ -129,7 +138,9 @@ async def review_objection(
     data: ReviewCreate,
     if_match: str | None,
 ) -> RestrictionRead:
-    """复核: upheld confirms the listing; overturned withdraws it."""
+    """复核 after hearing the statement: upheld confirms the listing; overturned withdraws
+    it; amended corrects what the review found wrong (a fact, the basis, a shorter period
+    another rule sets) and confirms the listing as amended, before and after recorded."""
     restriction = await load_listing(session, ctx, restriction_id, if_match)
     objection = await RestrictionRepository(session).get_objection(objection_id)
     if objection is None or objection.restriction_id != restriction.id:
@@ -137,20 +148,36 @@ async def review_objection(
     if objection.outcome is not None:
         raise Conflict("The objection is already reviewed.", code="objection_already_reviewed")
     dated = date_step(ctx, data.on, data.late_entry_reason, {"objection": objection.filed_on})
-    event = Event.REVIEW_UPHELD if data.outcome is ReviewOutcome.upheld else Event.REVIEW_OVERTURNED
+    amendments = amendments_of(data)
+    diff = (
+        amendment_diff(
+            restriction, amendments, await profile_of(session, restriction, ctx.settings.profile)
+        )
+        if amendments
+        else {}
+    )
+    event = {
+        ReviewOutcome.upheld: Event.REVIEW_UPHELD,
+        ReviewOutcome.overturned: Event.REVIEW_OVERTURNED,
+        ReviewOutcome.amended: Event.REVIEW_AMENDED,
+    }[data.outcome]
+    details = {"objection_id": str(objection.id), "reasons": data.reasons}
     await step(
         session,
         ctx,
         restriction,
         event,
-        details={"objection_id": str(objection.id), "reasons": data.reasons},
+        details={**details, "amendments": diff} if diff else details,
         dated=dated,
     )
     objection.outcome = data.outcome.value
     objection.reasons = data.reasons
     objection.reviewed_on = dated.on
     objection.reviewed_by = ctx.principal.sub
-    if data.outcome is ReviewOutcome.upheld:
+    if diff:
+        objection.amendments = diff
+        apply_amendments(restriction, diff)
+    if data.outcome is not ReviewOutcome.overturned:
         restriction.confirmed_on = dated.on
     else:
         restriction.withdrawn_on = dated.on

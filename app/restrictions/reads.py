@@ -14,7 +14,9 @@ from app.core.errors import NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.lifecycle.deadlines import StoredDeadline, due_date
 from app.lifecycle.schemas import history_read
-from app.restrictions.models import Restriction
+from app.referrals.marks import listing_marks
+from app.restrictions.hearing_schemas import CorrectionDutyRead
+from app.restrictions.models import CorrectionDuty, Restriction
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import (
     CorrectionRead,
@@ -34,6 +36,7 @@ from app.restrictions.state import (
     profile_of,
     subject_listings,
 )
+from app.rules.hearing import DutyOrigin, ObjectionGround
 from app.rules.profiles import Profile
 from app.rules.restrictions import ListingView, Situation
 from app.subjects.repository import SubjectRepository
@@ -93,6 +96,8 @@ async def restriction_read(
                 outcome=o.outcome,
                 reasons=o.reasons,
                 reviewed_on=o.reviewed_on,
+                grounds=[ObjectionGround(g) for g in o.grounds or ()],
+                amendments=o.amendments,
             )
             for o in await repository.objections(restriction.id)
         ],
@@ -122,8 +127,32 @@ async def restriction_read(
             )
             for c in await repository.corrections(restriction.id)
         ],
+        period_months=restriction.period_months,
+        period_basis=restriction.period_basis,
+        correction_duties=[
+            duty_read(d, today) for d in await repository.correction_duties(restriction.id)
+        ],
+        referrals=await listing_marks(session, restriction.id, restriction.commitment_id),
         history=history_read(await repository.events(restriction.id)),
         version=restriction.version,
+    )
+
+
+def duty_read(duty: CorrectionDuty, today: date) -> CorrectionDutyRead:
+    return CorrectionDutyRead(
+        id=str(duty.id),
+        origin=DutyOrigin(duty.origin),
+        received_on=duty.received_on,
+        due_on=duty.due_on,
+        statement=duty.statement,
+        grounds=[ObjectionGround(g) for g in duty.grounds],
+        evidence_refs=list(duty.evidence_refs),
+        referral_id=str(duty.referral_id) if duty.referral_id else None,
+        outcome=duty.outcome,
+        reasons=duty.reasons,
+        correction_id=str(duty.correction_id) if duty.correction_id else None,
+        closed_on=duty.closed_on,
+        overdue=duty.outcome is None and today > duty.due_on,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.restrictions.models import (
     Correction,
+    CorrectionDuty,
     LiftingRequest,
     Objection,
     RepairApplication,
@@ -34,6 +35,7 @@ def history_of(row: Any) -> ListingHistory:
         lifted_on=row.lifted_on,
         withdrawn_on=row.withdrawn_on,
         occurred_on=row.occurred_on,
+        period_months=row.period_months,
     )
 
 
@@ -47,6 +49,7 @@ _PUBLISHED_HISTORIES = select(
     Restriction.lifted_on,
     Restriction.withdrawn_on,
     Restriction.occurred_on,
+    Restriction.period_months,
 ).where(
     Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
     Restriction.published_on.is_not(None),
@@ -241,6 +244,17 @@ class RestrictionRepository:
         )
         return (await self.session.scalars(query)).all()
 
+    async def correction_duties(self, restriction_id: uuid.UUID) -> Sequence[CorrectionDuty]:
+        query = (
+            select(CorrectionDuty)
+            .where(CorrectionDuty.restriction_id == restriction_id)
+            .order_by(CorrectionDuty.received_on, CorrectionDuty.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get_correction_duty(self, duty_id: uuid.UUID) -> CorrectionDuty | None:
+        return await self.session.get(CorrectionDuty, duty_id)
+
     async def events(self, restriction_id: uuid.UUID) -> Sequence[RestrictionEvent]:
         query = (
             select(RestrictionEvent)
@@ -255,6 +269,7 @@ class RestrictionRepository:
         | Objection
         | LiftingRequest
         | Correction
+        | CorrectionDuty
         | RestrictionEvent
         | RepairApplication,
     ) -> None:

@@ -13,6 +13,9 @@ from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
+from app.referrals.schemas import ReferralMark
+from app.restrictions.hearing_schemas import GROUNDS, CorrectionDutyRead, ReviewAmendments
+from app.rules.hearing import ObjectionGround
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
 
@@ -138,14 +141,16 @@ class ObjectionCreate(Dated):
     )
 
     statement: _Prose = Field(description="陈述申辩.")
+    grounds: list[ObjectionGround] = GROUNDS
     evidence_refs: list[Reference] = _REFS
 
 
 class ReviewOutcome(StrEnum):
-    """复核结果: upheld 维持认定; overturned 撤销认定."""
+    """复核结果: upheld 维持认定; overturned 撤销认定; amended 变更后认定."""
 
     upheld = "upheld"
     overturned = "overturned"
+    amended = "amended"
 
 
 class ReviewCreate(Dated):
@@ -156,6 +161,7 @@ class ReviewCreate(Dated):
 
     outcome: ReviewOutcome
     reasons: _Prose = Field(description="复核理由.")
+    amendments: ReviewAmendments | None = Field(default=None, description="amended: 变更内容.")
 
 
 class RectificationCreate(Dated):
@@ -270,6 +276,8 @@ class ObjectionRead(BaseModel):
     outcome: str | None
     reasons: str | None
     reviewed_on: dt.date | None
+    grounds: list[ObjectionGround] = Field(default_factory=list)
+    amendments: dict[str, Any] | None = Field(default=None, description="{field: before, after}.")
 
 
 class LiftingRequestRead(BaseModel):
@@ -320,6 +328,10 @@ class RestrictionRead(BaseModel):
     objections: list[ObjectionRead]
     lifting_requests: list[LiftingRequestRead]
     corrections: list[CorrectionRead]
+    period_months: int | None = Field(default=None, description="另有规定的管理期限（月）.")
+    period_basis: str | None = None
+    correction_duties: list[CorrectionDutyRead] = Field(default_factory=list)
+    referrals: list[ReferralMark] = Field(default_factory=list, description="移送标记.")
     history: list[HistoryStep]
     version: int
 

@@ -41,6 +41,7 @@ from app.restrictions.state import (
 from app.rules.calendar import WorkingCalendar
 from app.rules.disclosure import listing_event_audience
 from app.rules.due import DUE_BY_STATE
+from app.rules.hearing import own_period_end
 from app.rules.lifecycles import (
     DeadlineRule,
     Event,
@@ -249,6 +250,8 @@ async def step(
     extra = {**(details or {}), **(dated.details() if dated else {})}
 
     async def count(rule: DeadlineRule) -> Deadline:
+        if rule is DeadlineRule.PERIOD_END and restriction.period_months is not None:
+            return own_period_end(deadline_start or on, restriction.period_months)
         return compute_rule_deadline(
             rule,
             calendar=await load_working_calendar(session),

@@ -212,9 +212,21 @@ DZ_15_2: Final = Citation(
     "可以申请取消限制，政务服务实施机关自接到申请之日起五日内核实。",
 )
 DZ_15_2_LIFT: Final = Citation(DZ, "15", "2", "经核实属实的，应当及时取消。")
+DZ_16_1: Final = Citation(
+    DZ,
+    "16",
+    "1",
+    "申请人实际情况与承诺内容不符，构成行政处罚的，依法给予行政处罚；涉嫌犯罪的，依法移送司法机关。",
+)
 
 # --- LZ: 临淄区"失信制约"制度实施方案 ---------------------------------------------------
 
+LZ_2_APPEAL: Final = Citation(
+    LZ,
+    "2",
+    None,
+    "建立健全信用修复、异议申诉等机制，保护当事人合法权益。",
+)
 LZ_3_SCOPE: Final = Citation(
     LZ,
     "3",
@@ -257,6 +269,12 @@ LZ_5_1_2: Final = Citation(
     "实施“告知承诺”“承诺即入”审批后核实实际情况达不到承诺内容的；"
     "公民、法人或其他组织在政务服务中的其他失信尚不构成惩戒的行为。",
 )
+LZ_5_1_2_SHORT_OF_PENALTY: Final = Citation(
+    LZ,
+    "5(1)",
+    "2",
+    "办理政务服务过程中，将存在失信行为且未达到行政处罚的申请人，列入失信制约名单管理。",
+)
 LZ_5_1_3: Final = Citation(
     LZ,
     "5(1)",
@@ -284,6 +302,12 @@ LZ_5_1_4_OBJECTION: Final = Citation(
     "提出申请并提交相关证明材料，政务服务部门应当听取其陈述申辩意见并于15个工作日内"
     "进行复核。",
 )
+LZ_5_1_4_HEARING: Final = Citation(
+    LZ,
+    "5(1)",
+    "4",
+    "政务服务部门应当听取其陈述申辩意见并于15个工作日内进行复核。",
+)
 LZ_5_1_4_CORRECTION: Final = Citation(
     LZ,
     "5(1)",
@@ -309,6 +333,12 @@ LZ_5_1_5_REPAIR: Final = Citation(
     "5",
     "如管理期内原失信行为已整改且无新的失信行为发生，期满后失信主体信用自行修复，"
     "从失信名单中移除，屏蔽相关公示信息；如管理期内再次发生失信行为，则重新计算管理期限。",
+)
+LZ_5_1_5_OTHER_PERIOD: Final = Citation(
+    LZ,
+    "5(1)",
+    "5",
+    "有关法律法规规章对管理期限另有规定的，依照其规定执行。",
 )
 LZ_5_1_6_CONSENT: Final = Citation(
     LZ,
@@ -360,20 +390,25 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     DZ_15_1,
     DZ_15_2,
     DZ_15_2_LIFT,
+    DZ_16_1,
+    LZ_2_APPEAL,
     LZ_3_SCOPE,
     LZ_3_JOINT,
     LZ_4_1,
     LZ_4_2,
     LZ_4_2_1,
     LZ_5_1_2,
+    LZ_5_1_2_SHORT_OF_PENALTY,
     LZ_5_1_3,
     LZ_5_1_4_VERIFY,
     LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
+    LZ_5_1_4_HEARING,
     LZ_5_1_4_CORRECTION,
     LZ_5_1_4_PUSH,
     LZ_5_1_5_PERIOD,
     LZ_5_1_5_REPAIR,
+    LZ_5_1_5_OTHER_PERIOD,
     LZ_5_1_6_CONSENT,
     LZ_5_1_6_NO_LIFETIME,
     LZ_5_2_1,

@@ -27,12 +27,15 @@ from app.rules.citations import (
     DZ_13_1,
     DZ_15_1,
     DZ_15_2,
+    DZ_16_1,
+    LZ_2_APPEAL,
     LZ_4_1,
     LZ_4_2,
     LZ_5_1_2,
     LZ_5_1_4_CORRECTION,
     LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
+    LZ_5_1_5_OTHER_PERIOD,
     LZ_5_1_5_PERIOD,
     LZ_5_1_5_REPAIR,
     LZ_5_1_6_NO_LIFETIME,
@@ -260,6 +263,7 @@ CORRECTION_LZ: Final = Parameter(
     LZ_5_1_4_CORRECTION,
     "发现信息有误或者发生变更时，2个工作日内修改或移除。",
     "Fix or remove an erroneous or changed listing within 2 working days of discovery.",
+    also_cites=(LZ_2_APPEAL, DZ_16_1),  # a complaint after the window; a referral
 )
 
 MANAGEMENT_PERIOD_LZ: Final = Parameter(
@@ -270,7 +274,7 @@ MANAGEMENT_PERIOD_LZ: Final = Parameter(
     "管理期限6个月，自公布之日起计算；管理期内再次发生失信行为的，重新计算。期满日不因节假日顺延。",
     "Management period of 6 months from publication, restarted by a new dishonesty "
     "within it. Its end is never moved for a holiday.",
-    also_cites=(LZ_5_1_5_REPAIR,),
+    also_cites=(LZ_5_1_5_REPAIR, LZ_5_1_5_OTHER_PERIOD),  # a review's shorter period
 )
 
 PUBLICITY_PERIOD_LZ: Final = Parameter(

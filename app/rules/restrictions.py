@@ -86,6 +86,9 @@ class ListingHistory:
     lifted_on: date | None = None
     withdrawn_on: date | None = None
     occurred_on: date | None = None  # 失信行为发生日, when known
+    # The listing's own management period where another rule sets it (LZ §5(1)5:
+    # "另有规定的，依照其规定执行"); None: the profile's.
+    period_months: int | None = None
 
 
 class ListingStatus(StrEnum):
@@ -173,6 +176,7 @@ class _Known:
     lifted_on: date | None
     withdrawn_on: date | None
     act_on: date | None
+    period_months: int | None
 
     @classmethod
     def of(cls, listing: ListingHistory, as_of: date) -> _Known:
@@ -185,6 +189,7 @@ class _Known:
             lifted_on=_known(listing.lifted_on, as_of),
             withdrawn_on=_known(listing.withdrawn_on, as_of),
             act_on=listing.occurred_on if listing.occurred_on is not None else published,
+            period_months=listing.period_months,
         )
 
     def stopped_on(self) -> date | None:
@@ -198,8 +203,10 @@ def _resolve(profile: Profile | None) -> Profile:
 
 
 def _period_end(
-    target: _Known, others: Sequence[_Known], months: int, restart: bool
+    target: _Known, others: Sequence[_Known], months: int, restart: bool, default: int
 ) -> tuple[date, tuple[str, ...]]:
+    """The target's period of ``months``, restarted by later listings, each of its own
+    period (``default``: the profile's)."""
     assert target.published_on is not None
     start = target.published_on
     end = shift_months(start, months)
@@ -232,13 +239,15 @@ def _period_end(
             if stopped is not None and published >= stopped:
                 continue
             restarted_by.append(other.listing_id)
-            end = max(end, shift_months(published, months))
+            end = max(end, shift_months(published, other.period_months or default))
             changed = True
     return end, tuple(restarted_by)
 
 
 def _view(target: _Known, known: Sequence[_Known], as_of: date, profile: Profile) -> ListingView:
-    months = profile.management_period_months
+    default = months = profile.management_period_months
+    if months is not None and target.period_months is not None:
+        months = target.period_months  # another rule's period (LZ §5(1)5)
     published = target.published_on
     if published is None:
         status = ListingStatus.WITHDRAWN if target.withdrawn_on else ListingStatus.UNPUBLISHED
@@ -263,8 +272,9 @@ def _view(target: _Known, known: Sequence[_Known], as_of: date, profile: Profile
     ended_with_rectification: bool | None = None
     if months is not None:
         own_end = shift_months(published, months)
+        assert default is not None
         period_end, restarted_by = _period_end(
-            target, known, months, profile.restart_on_new_listing
+            target, known, months, profile.restart_on_new_listing, default
         )
         rectified = target.rectified_on
         if rectified is not None:

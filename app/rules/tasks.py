@@ -45,6 +45,7 @@ class TaskKind(StrEnum):
     follow_rectification = "follow_rectification"  # 责令整改期满待处理
     issue_repair_notice = "issue_repair_notice"  # 管理期满未整改，整改告知书待送达
     decide_repair = "decide_repair"  # 整改证明待认定 (信用修复申请)
+    correct_listing = "correct_listing"  # 申诉或移送后待更正 (2 working days, LZ §5(1)4)
 
 
 class Timing(StrEnum):
@@ -101,3 +102,4 @@ VERIFICATION_DUE: Final = DeadlineRule.VERIFICATION_DUE  # DZ art. 11
 # rectification is to be decided (LZ §5(1)5, app.rules.repair).
 REPAIR_NOTICE_DUE: Final = DeadlineRule.REPAIR_NOTICE_DUE
 REPAIR_DECISION_DUE: Final = DeadlineRule.REPAIR_DECISION_DUE
+CORRECTION_DUE: Final = DeadlineRule.CORRECTION_DUE  # LZ §5(1)4: an open correction duty

@@ -45,7 +45,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, Verification, VerificationStatus
-from app.restrictions.models import LiftingRequest, Objection, RepairApplication, Restriction
+from app.restrictions.models import (
+    CorrectionDuty,
+    LiftingRequest,
+    Objection,
+    RepairApplication,
+    Restriction,
+)
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import Machine, RestrictionState
 from app.rules.tasks import REPAIR_NOTICE_DUE, STATE_TASKS, StateTask, TaskKind, Timing
@@ -73,6 +79,7 @@ _RESOURCE = {
     TaskKind.follow_rectification: "commitment",
     TaskKind.issue_repair_notice: "restriction",
     TaskKind.decide_repair: "repair_application",
+    TaskKind.correct_listing: "correction_duty",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -337,6 +344,20 @@ def _sources(one_department: bool) -> list[_Source]:
         )
     )
     sources += _repair(one_department)
+    sources.append(
+        _Source(
+            TaskKind.correct_listing,
+            Restriction.collecting_department,
+            CorrectionDuty.id,
+            CorrectionDuty.due_on,
+            (CorrectionDuty.outcome.is_(None), *of(Restriction.collecting_department)),
+            undated=False,
+            select_from=join(
+                CorrectionDuty, Restriction, Restriction.id == CorrectionDuty.restriction_id
+            ),
+            parent=Restriction.id,
+        )
+    )
     sources += _verifications(one_department)
     return sources
 

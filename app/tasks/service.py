@@ -40,6 +40,10 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
     ),
     TaskKind.issue_repair_notice: (("repair-notice", _LISTINGS + "/repair-notice"),),
     TaskKind.decide_repair: (("decision", _LISTINGS + "/repair-applications/{resource}/decision"),),
+    TaskKind.correct_listing: (
+        ("corrections", _LISTINGS + "/corrections"),
+        ("rejection", _LISTINGS + "/correction-duties/{resource}/rejection"),
+    ),
 }
 
 
@@ -120,7 +124,7 @@ async def _read(repository: TaskRepository, rows: list[Row], today: date) -> lis
 
 
 def _listing(row: Row) -> bool:
-    return row[2] in ("restriction", "lifting_request", "repair_application")
+    return row[2] in ("restriction", "lifting_request", "repair_application", "correction_duty")
 
 
 def _case(row: Row) -> uuid.UUID:

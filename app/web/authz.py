@@ -111,6 +111,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", f"{_COMMITMENT}/revocation"): _(C, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/verifications"): _(C, V, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/supervision-feedback"): _(R, owner=Owner.regulator),
+    ("POST", f"{_COMMITMENT}/referrals"): _(C, owner=Owner.agency),
     ("POST", "/api/v1/verifications/{verification_id}/result"): _(V, owner=Owner.verifier),
     ("POST", "/api/v1/restrictions"): _(C),
     ("GET", "/api/v1/restrictions"): _(C, AU, owner=Owner.own_department),
@@ -139,6 +140,11 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", f"{_RESTRICTION}/repair-notice/receipt"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/repair-applications"): _(C, P, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/repair-applications/{{application_id}}/decision"): _(
+        C, owner=Owner.collecting_department
+    ),
+    ("POST", f"{_RESTRICTION}/referrals"): _(C, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/complaints"): _(C, P, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/correction-duties/{{duty_id}}/rejection"): _(
         C, owner=Owner.collecting_department
     ),
     ("GET", "/api/v1/public/restrictions"): PUBLIC,

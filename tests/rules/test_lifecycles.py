@@ -111,6 +111,8 @@ ALLOWED = [
      replace(CTX, objection_due=TODAY), None, None),
     (Machine.RESTRICTION, RS.UNDER_REVIEW, E.REVIEW_UPHELD, RS.CONFIRMED, CTX, None, None),
     (Machine.RESTRICTION, RS.UNDER_REVIEW, E.REVIEW_OVERTURNED, RS.WITHDRAWN, CTX, None, None),
+    # the review amends what the hearing showed wrong and confirms (LZ §5(1)4)
+    (Machine.RESTRICTION, RS.UNDER_REVIEW, E.REVIEW_AMENDED, RS.CONFIRMED, CTX, None, None),
     (Machine.RESTRICTION, RS.CONFIRMED, E.PUBLISH, RS.EFFECTIVE, CTX,
      DeadlineRule.PERIOD_END, None),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.RECORD_RECTIFICATION, RS.EFFECTIVE, CTX, None, None),
@@ -142,6 +144,25 @@ ALLOWED = [
             (Machine.RESTRICTION, state, E.CORRECT_REMOVE, RS.WITHDRAWN, CTX, None, None),
         )
     ),
+    # 申诉 after the window: a correction duty of 2 working days, or a rejection (LZ §2)
+    *(
+        row
+        for state in (RS.CONFIRMED, RS.EFFECTIVE)
+        for row in (
+            (Machine.RESTRICTION, state, E.COMPLAIN, state, CTX,
+             DeadlineRule.CORRECTION_DUE, None),
+            (Machine.RESTRICTION, state, E.REJECT_COMPLAINT, state, CTX, None, None),
+        )
+    ),
+    # a breach referred for a penalty (DZ art. 16 ¶1): not published, withdrawn (LZ
+    # §5(1)2); published, a correction duty (LZ §5(1)4)
+    *(
+        (Machine.RESTRICTION, state, E.REFER, RS.WITHDRAWN, CTX, None, None)
+        for state in OPEN_RESTRICTION_STATES
+        if state is not RS.EFFECTIVE
+    ),
+    (Machine.RESTRICTION, RS.EFFECTIVE, E.REFER, RS.EFFECTIVE, CTX,
+     DeadlineRule.CORRECTION_DUE, None),
 ]  # fmt: skip
 
 # Rows that exist only to refuse with a cited reason (DZ art. 10).
@@ -412,6 +433,7 @@ def test_allowed_events_of_notified() -> None:
         E.DISCOVER_ERROR,
         E.CORRECT_FIX,
         E.CORRECT_REMOVE,
+        E.REFER,
     }
 
 

@@ -97,6 +97,7 @@ class Event(StrEnum):
     OBJECT = "object"
     REVIEW_UPHELD = "review_upheld"
     REVIEW_OVERTURNED = "review_overturned"
+    REVIEW_AMENDED = "review_amended"
     OBJECTION_WINDOW_LAPSED = "objection_window_lapsed"
     OBJECTION_WINDOW_REOPENED = "objection_window_reopened"
     PUBLISH = "publish"
@@ -114,6 +115,9 @@ class Event(StrEnum):
     FILE_REPAIR_APPLICATION = "file_repair_application"
     CONFIRM_RECTIFICATION = "confirm_rectification"
     REFUSE_RECTIFICATION = "refuse_rectification"
+    COMPLAIN = "complain"
+    REJECT_COMPLAINT = "reject_complaint"
+    REFER = "refer"
 
 
 class DeadlineRule(StrEnum):

@@ -18,8 +18,11 @@ from app.rules.citations import (
     DZ_13_2,
     DZ_15_2,
     DZ_15_2_LIFT,
+    LZ_2_APPEAL,
+    LZ_5_1_2_SHORT_OF_PENALTY,
     LZ_5_1_3,
     LZ_5_1_4_CORRECTION,
+    LZ_5_1_4_HEARING,
     LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
     LZ_5_1_4_VERIFY,
@@ -204,6 +207,9 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
         guard=objection_in_window),
     _rs(_R.UNDER_REVIEW, Event.REVIEW_UPHELD, _R.CONFIRMED, LZ_5_1_4_OBJECTION),
     _rs(_R.UNDER_REVIEW, Event.REVIEW_OVERTURNED, _R.WITHDRAWN, LZ_5_1_4_OBJECTION),
+    # The review amends what the hearing showed wrong (a fact, a shorter period where
+    # another rule sets one) and confirms the listing as amended.
+    _rs(_R.UNDER_REVIEW, Event.REVIEW_AMENDED, _R.CONFIRMED, LZ_5_1_4_HEARING),
     _rs(_R.CONFIRMED, Event.PUBLISH, _R.EFFECTIVE, LZ_5_1_5_PERIOD,
         deadline_rule=DeadlineRule.PERIOD_END),
     _rs(_R.EFFECTIVE, Event.RECORD_RECTIFICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
@@ -232,6 +238,28 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
             _rs(state, Event.CORRECT_REMOVE, _R.WITHDRAWN, LZ_5_1_4_CORRECTION),
         )
     ),
+    # 申诉 after the window: the department corrects (rows above) or rejects with reasons
+    # within 2 working days of its receipt (LZ §2, §5(1)4).
+    *(
+        row
+        for state in (_R.CONFIRMED, _R.EFFECTIVE)
+        for row in (
+            _rs(state, Event.COMPLAIN, state, LZ_2_APPEAL,
+                deadline_rule=DeadlineRule.CORRECTION_DUE),
+            _rs(state, Event.REJECT_COMPLAINT, state, LZ_5_1_4_CORRECTION),
+        )
+    ),
+    # A breach marked for a penalty or referred to the judicial organs (DZ art. 16 ¶1) is
+    # not for the list (LZ §5(1)2): a listing not yet published is withdrawn; a published
+    # one has changed (发生变更) and its department must correct or remove it within 2
+    # working days (LZ §5(1)4).
+    *(
+        _rs(state, Event.REFER, _R.WITHDRAWN, LZ_5_1_2_SHORT_OF_PENALTY)
+        for state in _RESTRICTION_OPEN_STATES
+        if state is not _R.EFFECTIVE
+    ),
+    _rs(_R.EFFECTIVE, Event.REFER, _R.EFFECTIVE, LZ_5_1_4_CORRECTION,
+        deadline_rule=DeadlineRule.CORRECTION_DUE),
 )  # fmt: skip
 
 # Events no one takes: time makes them, and the worker or the next step records them.
