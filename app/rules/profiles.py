@@ -1,13 +1,13 @@
 """Rule profiles (规则配置): every number and switch of the regulations, with its citation.
 
-Three built-in profiles:
+Three built-in profiles, none a default (``app.rules.regions`` picks a department's):
+- ``dezhou-2023``: 德州市政务服务信用信息应用办法 alone, 德州市行政区域内 (DZ art. 2 ¶1).
+- ``linzi-2022``: 临淄区"失信制约"制度 alone, 临淄区范围内 (LZ §3).
+- ``shandong-combined``: both, a deployment choice (no default): commitments as Dezhou,
+  the restriction list as Linzi, early lifting as DZ art. 15 ¶2.
 
-- ``dezhou-2023``: 德州市政务服务信用信息应用办法 alone (commitments, early lifting).
-- ``linzi-2022``: 临淄区"失信制约"制度 alone (consent, the restriction list procedure).
-- ``shandong-combined`` (default): both; commitments as Dezhou, the restriction list as
-  Linzi, early lifting as DZ art. 15 ¶2.
-
-Where is the 3-working-day objection window? :data:`OBJECTION_WINDOW_LZ`, below.
+Where is the 3-working-day objection window?
+:data:`OBJECTION_WINDOW_LZ`, below.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from app.rules.citations import (
     LZ_ANNEX,
     Citation,
 )
+from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
 from app.rules.periods import Unit
 
 
@@ -302,6 +303,7 @@ class Profile:
     restart_on_new_listing: bool
     early_lifting: bool
     restriction_effect_citation: Citation
+    jurisdiction: Jurisdiction
     notes: tuple[str, ...] = field(default=())
 
     def parameter(self, name: ParameterName) -> Parameter:
@@ -366,13 +368,14 @@ class Profile:
             return None
         return self.publicity_period.value
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view: every parameter with value, unit and citation."""
+    def to_dict(self, deployment_profile: str | None = None) -> dict[str, object]:
+        """A JSON-ready view: every parameter with value, unit and citation; ``default``
+        when it is the deployment's explicit choice (``ZWFW_PROFILE``)."""
         return {
             "name": self.name,
             "title_zh": self.title_zh,
             "title_en": self.title_en,
-            "default": self.name == DEFAULT_PROFILE,
+            "default": self.name == deployment_profile,
             "modes": [{"code": m.value, "label_zh": m.label_zh} for m in Mode if m in self.modes],
             "modes_citation": [c.to_dict() for c in self.modes_citation],
             "excluded_categories": [
@@ -392,6 +395,7 @@ class Profile:
                 "early_lifting": self.early_lifting,
             },
             "restriction_effect_citation": self.restriction_effect_citation.to_dict(),
+            "jurisdiction": self.jurisdiction.to_dict(),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "notes": list(self.notes),
         }
@@ -415,7 +419,11 @@ DEZHOU_2023: Final = Profile(
     restart_on_new_listing=False,
     early_lifting=True,
     restriction_effect_citation=DZ_15_1,
-    notes=("No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",),
+    jurisdiction=Jurisdiction((DEZHOU_AREA,)),
+    notes=(
+        "No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",
+        "No listing procedure: the agency restricts a proposed breach (DZ art. 15 ¶1).",
+    ),
 )
 
 LINZI_2022: Final = Profile(
@@ -442,6 +450,7 @@ LINZI_2022: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=False,
     restriction_effect_citation=LZ_5_2_1,
+    jurisdiction=Jurisdiction((LINZI_AREA,)),
 )
 
 SHANDONG_COMBINED: Final = Profile(
@@ -472,12 +481,16 @@ SHANDONG_COMBINED: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=True,
     restriction_effect_citation=LZ_5_2_1,
+    jurisdiction=Jurisdiction((DEZHOU_AREA, LINZI_AREA), deployment_choice=True),
+    notes=(
+        "A deployment choice, never a default: each text governs its own territory only (DZ "
+        "art. 2 ¶1, LZ §3); chosen (ZWFW_PROFILE) where one service applies both together.",
+    ),
 )
 
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
     {p.name: p for p in (DEZHOU_2023, LINZI_2022, SHANDONG_COMBINED)}
 )
-DEFAULT_PROFILE: Final = "shandong-combined"
 
 
 def get_profile(name: str) -> Profile:
