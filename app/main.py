@@ -32,6 +32,7 @@ from app.ops.metrics import router as metrics_router
 from app.ops.worker import Worker
 from app.privacy import crypto
 from app.profiles import router as profiles_router
+from app.restrictions import imposition_router
 from app.restrictions import router as restrictions_router
 from app.tasks import router as tasks_router
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
@@ -195,6 +196,7 @@ def create_app(
     app.include_router(credit_checks_router.router)
     app.include_router(commitments_router.router)
     app.include_router(restrictions_router.router)
+    app.include_router(imposition_router.router)
     app.include_router(events_router.router)
     app.include_router(tasks_router.router)
     app.include_router(webhooks_router.router)

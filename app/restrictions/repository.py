@@ -33,6 +33,7 @@ def history_of(row: Any) -> ListingHistory:
         lifted_on=row.lifted_on,
         withdrawn_on=row.withdrawn_on,
         occurred_on=row.occurred_on,
+        profile=row.profile,
     )
 
 
@@ -46,6 +47,7 @@ _PUBLISHED_HISTORIES = select(
     Restriction.lifted_on,
     Restriction.withdrawn_on,
     Restriction.occurred_on,
+    Restriction.profile,
 ).where(
     Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
     Restriction.published_on.is_not(None),

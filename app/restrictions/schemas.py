@@ -370,6 +370,7 @@ class ListingEffect(BaseModel):
     """One effective listing as seen in a credit profile; `detail` for the owner only."""
 
     id: str | None = Field(description="Shown to the collecting department only.")
+    profile: str = Field(description="Made under (its regime's jurisdiction is its reach).")
     collecting_department: str
     situation: Situation
     published_on: dt.date
