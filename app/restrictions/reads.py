@@ -62,6 +62,7 @@ async def restriction_read(
         legal_basis=restriction.legal_basis,
         legal_documents=list(restriction.legal_documents),
         collecting_department=restriction.collecting_department,
+        profile=restriction.profile,
         commitment_id=str(restriction.commitment_id) if restriction.commitment_id else None,
         occurred_on=restriction.occurred_on,
         dates=RestrictionDates(

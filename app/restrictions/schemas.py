@@ -313,6 +313,7 @@ class RestrictionRead(BaseModel):
     legal_basis: str
     legal_documents: list[str]
     collecting_department: str
+    profile: str = Field(description="The profile it was made under: its regime's reach.")
     commitment_id: str | None
     occurred_on: dt.date | None
     dates: RestrictionDates
