@@ -240,6 +240,18 @@ async def test_each_city_restricts_only_its_own_facilitation(
     )
     assert dz_targets["items"] == []
 
+    # A wrong Dezhou restriction is removed (DZ art. 14, 2 working days: a deployment
+    # choice); from that day the Dezhou check passes again.
+    removed = await post(
+        client,
+        dezhou,
+        f"{listing_url}/corrections",
+        {"kind": "remove", "discovered_on": "2026-10-28", "reason": "补正材料已于期限内邮寄"},
+    )
+    assert (removed["status"], removed["corrections"][0]["due_on"]) == ("withdrawn", "2026-10-30")
+    dz_check = await _check(client, auth, DZ_AGENCY, DZ_MATTER)
+    assert (dz_check["result"], _restrictions(dz_check)) == ("pass", [])
+
 
 async def test_a_later_change_of_the_departments_profile_does_not_move_its_listings(
     client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock

@@ -24,6 +24,7 @@ from app.rules.citations import (
     DZ_6_2,
     DZ_7_1,
     DZ_13_1,
+    DZ_14,
     DZ_15_1,
     DZ_15_2,
     LICENSING_LAW_82,
@@ -234,6 +235,18 @@ CORRECTION_LZ: Final = Parameter(
     "Fix or remove an erroneous or changed listing within 2 working days of discovery.",
 )
 
+CORRECTION_DZ: Final = Parameter(
+    ParameterName.CORRECTION,
+    2,
+    Unit.WORKING_DAYS,
+    DZ_14,
+    "限制有误（认定错误、身份被冒用）的，发现后更正或移除。办法要求客观记录，未规定期限；"
+    "2个工作日为部署选择，与临淄方案相同。",
+    "A wrong restriction is fixed or removed once found. The measures require an objective "
+    "record and give no number; 2 working days is a deployment choice, as in Linzi.",
+    Basis.DEPLOYMENT_CHOICE,
+)
+
 MANAGEMENT_PERIOD_LZ: Final = Parameter(
     ParameterName.MANAGEMENT_PERIOD,
     6,
@@ -412,6 +425,7 @@ DEZHOU_2023: Final = Profile(
     parameters=_parameters(
         CREDIT_CHECK_VALIDITY_DZ,
         REMINDER_GRACE_DZ,
+        CORRECTION_DZ,
         EARLY_LIFTING_VERIFICATION_DZ,
     ),
     consent_required=False,

@@ -27,6 +27,7 @@ CHOICE = Basis.DEPLOYMENT_CHOICE
 PARAMETER_TABLE = [
     ("dezhou-2023", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "DZ art. 6 ¶2"),
     ("dezhou-2023", P.REMINDER_GRACE, None, None, Basis.AGENCY_SET, "DZ art. 13 ¶1"),
+    ("dezhou-2023", P.CORRECTION, 2, WD, CHOICE, "DZ art. 14"),
     ("dezhou-2023", P.EARLY_LIFTING_VERIFICATION, 5, WD, Basis.REGULATION, "DZ art. 15 ¶2"),
     ("linzi-2022", P.CONSENT_MAX_VALIDITY, 365, Unit.DAYS, CHOICE, "LZ §5(1)6"),
     ("linzi-2022", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "LZ §4(1)"),
