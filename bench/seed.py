@@ -432,7 +432,7 @@ def restriction_rows(plan: Plan, catalog: Catalog) -> Iterator[dict[str, Any]]:
                 published = None
                 confirmed = None
         created = datetime.combine(occurred, datetime.min.time(), UTC) + timedelta(hours=9)
-        yield {
+        row: dict[str, Any] = {
             "id": new_uuid(rng),
             "subject_id": plan.subject_ids[index],
             "status": status,
@@ -459,6 +459,9 @@ def restriction_rows(plan: Plan, catalog: Catalog) -> Iterator[dict[str, Any]]:
             "updated_at": created,
             "version": 1,
         }
+        # Made under its collecting department's profile, as the service records it.
+        row["profile"] = catalog.profiles[row["collecting_department"]]
+        yield row
 
 
 def joint_punishment_rows(
@@ -747,6 +750,8 @@ def migrate(database: str) -> None:
 
 
 async def load_catalog(database: str, profile: str) -> None:
+    from sqlalchemy import text
+
     from app.calendar.seed import seed_missing_years
     from app.core.db import Database
     from app.ops.demo import load_demo
@@ -754,7 +759,12 @@ async def load_catalog(database: str, profile: str) -> None:
     db = Database(database_url(database))
     try:
         await seed_missing_years(db.sessionmaker)
-        await load_demo(db.sessionmaker, profile)
+        await load_demo(db.sessionmaker)
+        # The bench runs one deployment-wide profile (ZWFW_PROFILE, shandong-combined unless
+        # set) for every department, as it did before the demo named each city's own.
+        async with db.sessionmaker() as session:
+            await session.execute(text("UPDATE departments SET profile = :p"), {"p": profile})
+            await session.commit()
     finally:
         await db.dispose()
 

@@ -69,8 +69,8 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The parent's environment without its ``ZWFW_*`` settings, plus the test keys and
-    secret of ``tests/conftest.py``, the database and ``extra``."""
+    """The parent's environment without its ``ZWFW_*`` settings, plus the test keys,
+    secret and profile of ``tests/conftest.py``, the database and ``extra``."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("ZWFW_")}
     env.update(
         {
@@ -79,6 +79,7 @@ def server_environment(database_url: str, extra: Mapping[str, str] | None = None
             "ZWFW_DATA_KEY": TEST_DATA_KEY,
             "ZWFW_BLIND_INDEX_KEY": TEST_INDEX_KEY,
             "ZWFW_RATE_LIMIT": "100000/minute",
+            "ZWFW_PROFILE": "shandong-combined",  # chosen explicitly, as in tests/conftest.py
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -28,7 +28,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZWFW_JWT_SECRET", SECRET)
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:///./var/zwfw-credit.db"
-    assert settings.profile == "shandong-combined"
+    assert settings.profile is None  # no silent default: a department's region decides
     assert settings.timezone == "Asia/Shanghai"
     assert settings.jwt_algorithm == "HS256"
 

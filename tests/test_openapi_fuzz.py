@@ -132,7 +132,7 @@ def fuzz_app(
     async def load() -> None:
         database = Database(url)
         try:
-            await load_demo(database.sessionmaker, settings.profile)
+            await load_demo(database.sessionmaker)
         finally:
             await database.dispose()
 

@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_public_key: str | None = None
-    profile: str = "shandong-combined"
+    # The deployment's explicit profile for departments without one of their own; unset,
+    # a department takes its region's (app.rules.regions). Never a silent default.
+    profile: str | None = None
     timezone: str = "Asia/Shanghai"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -123,10 +125,10 @@ class Settings(BaseSettings):
 
     @field_validator("profile")
     @classmethod
-    def _known_profile(cls, value: str) -> str:
+    def _known_profile(cls, value: str | None) -> str | None:
         from app.rules.profiles import PROFILES
 
-        if value not in PROFILES:
+        if value is not None and value not in PROFILES:
             raise ValueError(f"unknown profile {value!r}; known: {', '.join(sorted(PROFILES))}")
         return value
 

@@ -19,7 +19,6 @@ from app.restrictions.schemas import (
     CreditRecordRead,
     ListingEffect,
 )
-from app.rules.profiles import get_profile
 from app.rules.restrictions import ListingView, Situation, subject_restriction_on
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectRead
@@ -57,17 +56,16 @@ async def credit_profile(
             commitments=[],
             credit_record=[],
         )
-    profile = get_profile(ctx.settings.profile)
     # Every published listing of the subject, read once: its history decides the summary,
     # and the effective ones among them are the candidates for the listing effects.
     published = sorted(
         await RestrictionRepository(session).published_of([subject.id]), key=lambda r: r.id
     )
     listings = [history_of(row) for row in published]
-    summary = subject_restriction_on(listings, ctx.today, profile=profile)
+    summary = subject_restriction_on(listings, ctx.today)  # each under its own profile
     candidates = [row for row in published if may_be_effective(row, ctx.today)]
     own = ctx.principal.department
-    views = await views_of(session, candidates, published, ctx.today, ctx.settings.profile)
+    views = views_of(candidates, published, ctx.today)
     effects = [listing_effect(row, view, own) for row, view in views]
     commitments = await CommitmentRepository(session).summaries_of_subject(subject.id, ctx.today)
     entries = await CreditRecordRepository(session).of_subject(subject.id)
@@ -108,6 +106,7 @@ def listing_effect(
     return ListingEffect(
         id=str(row.id) if mine else None,
         collecting_department=row.collecting_department,
+        profile=row.profile,
         situation=Situation(row.situation),
         published_on=row.published_on or view.as_of,
         period_ends_on=view.period_ends_on,

@@ -28,13 +28,20 @@ IfMatch = Annotated[str | None, Header(max_length=64, description="The current `
     response_model=DepartmentRead,
     status_code=201,
     summary="Register a department (admin)",
+    description="规则配置按以下顺序确定：请求中的 `profile`；部署明确设置的 `ZWFW_PROFILE`；"
+    "部门代码所属行政区划（3714 德州市 → `dezhou-2023`，德州办法第二条第一款；370305 临淄区 → "
+    "`linzi-2022`，临淄方案第三部分）。均不适用时拒绝。"
+    "The profile is the one given, else the deployment's explicit `ZWFW_PROFILE`, else the "
+    "region's (3714 Dezhou: `dezhou-2023`, DZ art. 2 ¶1; 370305 Linzi: `linzi-2022`, LZ §3). "
+    "None applying: 422 `department_profile_unresolved`; a city's profile outside its "
+    "city: 422 `profile_outside_jurisdiction`.",
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_department(
     request: Request, session: SessionDep, principal: Authorized, body: DepartmentCreate
 ) -> DepartmentRead:
-    default_profile: str = request.app.state.settings.profile
-    return await service.create_department(session, principal, body, default_profile)
+    deployment_profile: str | None = request.app.state.settings.profile
+    return await service.create_department(session, principal, body, deployment_profile)
 
 
 @router.get(

@@ -17,7 +17,7 @@ _EXAMPLE: dict[str, Any] = {
     "code": "371400-SPJ",
     "name": "德州市行政审批服务局",
     "region_code": "371400",
-    "profile": "shandong-combined",
+    "profile": "dezhou-2023",
     "contact_phone": "0534-2688000",
 }
 
@@ -35,7 +35,8 @@ class DepartmentCreate(BaseModel):
     region_code: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 region code.")
     profile: _Profile | None = Field(
         default=None,
-        description="Rule profile of the region; the service's default when omitted.",
+        description="Rule profile; when omitted, the deployment's explicit `ZWFW_PROFILE`, "
+        "else the region's (3714: `dezhou-2023`; 370305: `linzi-2022`).",
     )
     contact_phone: _Phone | None = None
 

@@ -9,27 +9,32 @@ from app.core.concurrency import check_version
 from app.core.db import utcnow
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.departments.errors import (
+    DepartmentProfileUnresolved,
+    ProfileOutsideJurisdiction,
+    ProfileUnknown,
+)
 from app.departments.models import Department
 from app.departments.repository import DepartmentRepository
 from app.departments.schemas import DepartmentCreate, DepartmentRead, DepartmentUpdate
+from app.rules import regions
 from app.rules.profiles import PROFILES, Profile, get_profile
 from app.web.auth import Principal
 
 
-def _checked_profile(name: str) -> str:
-    if name not in PROFILES:
-        raise UnprocessableEntity(
-            f"Unknown profile {name!r}.",
-            code="profile_unknown",
-            errors=[
-                FieldError(
-                    field="body.profile",
-                    code="profile_unknown",
-                    message=f"known profiles: {', '.join(sorted(PROFILES))}",
-                )
-            ],
-        )
-    return name
+def resolve_profile(
+    region_code: str, given: str | None, deployment: str | None
+) -> regions.ProfileChoice:
+    """The department's profile by the precedence of ``app.rules.regions``: its own, the
+    deployment's explicit choice (ZWFW_PROFILE), its region's; else a 422."""
+    if given is not None and given not in PROFILES:
+        raise ProfileUnknown(given)
+    try:
+        return regions.resolve_department_profile(region_code, given, deployment)
+    except regions.ProfileOutsideJurisdiction as exc:
+        raise ProfileOutsideJurisdiction(str(exc)) from None
+    except regions.ProfileUnresolved as exc:
+        raise DepartmentProfileUnresolved(str(exc)) from None
 
 
 async def get_department(session: AsyncSession, code: str) -> Department:
@@ -39,15 +44,26 @@ async def get_department(session: AsyncSession, code: str) -> Department:
     return department
 
 
-async def profile_of(session: AsyncSession, code: str | None, default: str) -> Profile:
-    """The profile a department applies; the service default for an unknown department."""
+async def profile_of(session: AsyncSession, code: str | None, deployment: str | None) -> Profile:
+    """The profile a department applies; for a department not registered, the one it
+    would be given (the deployment's explicit choice, else its region's), else a 422."""
     department = await DepartmentRepository(session).get(code) if code else None
-    return get_profile(department.profile if department else default)
+    if department is not None:
+        return get_profile(department.profile)
+    try:
+        return regions.resolve_department_profile((code or "")[:6], None, deployment).profile
+    except regions.ProfileUnresolved as exc:
+        raise DepartmentProfileUnresolved(str(exc), field="department") from None
 
 
 async def create_department(
-    session: AsyncSession, principal: Principal, data: DepartmentCreate, default_profile: str
+    session: AsyncSession,
+    principal: Principal,
+    data: DepartmentCreate,
+    deployment_profile: str | None,
 ) -> DepartmentRead:
+    """Register a department with its profile: given, else the deployment's explicit
+    choice, else its region's (DZ art. 2 ¶1; LZ §3); none applying, a 422."""
     if not data.code.startswith(data.region_code + "-"):
         raise UnprocessableEntity(
             "The department code must start with its region code.",
@@ -63,12 +79,13 @@ async def create_department(
     repository = DepartmentRepository(session)
     if await repository.get(data.code) is not None:
         raise Conflict(f"Department {data.code} exists.", code="department_exists")
+    choice = resolve_profile(data.region_code, data.profile or None, deployment_profile)
     now = utcnow()
     department = Department(
         code=data.code,
         name=data.name,
         region_code=data.region_code,
-        profile=_checked_profile(data.profile or default_profile),
+        profile=choice.profile.name,
         contact_phone=data.contact_phone,
         created_at=now,
         updated_at=now,
@@ -82,7 +99,11 @@ async def create_department(
         action="department.create",
         target_type="department",
         target_id=department.code,
-        details={"after": result.model_dump(mode="json")},
+        details={
+            "after": result.model_dump(mode="json"),
+            "profile_from": choice.source,
+            "profile_basis": choice.area.citation.label if choice.area else None,
+        },
     )
     return result
 
@@ -99,7 +120,8 @@ async def update_department(
     before = DepartmentRead.model_validate(department).model_dump(mode="json")
     changes = data.model_dump(exclude_unset=True)
     if "profile" in changes:
-        changes["profile"] = _checked_profile(changes["profile"] or "")
+        given = changes["profile"] or ""
+        changes["profile"] = resolve_profile(department.region_code, given, None).profile.name
     for field, value in changes.items():
         if field == "name" and value is None:
             continue

@@ -45,7 +45,7 @@ async def _load_demo(settings: Settings) -> None:
     database = Database(settings.database_url)
     try:
         await seed_missing_years(database.sessionmaker)
-        await load_demo(database.sessionmaker, settings.profile)
+        await load_demo(database.sessionmaker)
     finally:
         await database.dispose()
 

@@ -24,24 +24,55 @@ logger = logging.getLogger("app.demo")
 
 DEMO_PRINCIPAL = Principal(sub="system:demo-data", roles=frozenset({Role.admin}), department=None)
 
+# Each city's departments apply its own text (DZ art. 2 ¶1 本市行政区域内; LZ §3
+# 临淄区范围内), named here so that a deployment's ZWFW_PROFILE does not change the demo.
+_DZ, _LZ = "dezhou-2023", "linzi-2022"
 DEPARTMENTS: list[dict[str, Any]] = [
-    {"code": "371400-SPJ", "name": "德州市行政审批服务局", "contact_phone": "0534-2688000"},
-    {"code": "371400-SCJ", "name": "德州市市场监督管理局", "contact_phone": "0534-2311000"},
-    {"code": "371400-WJW", "name": "德州市卫生健康委员会", "contact_phone": "0534-2622000"},
-    {"code": "371400-ZJJ", "name": "德州市住房和城乡建设局", "contact_phone": "0534-2671000"},
+    {
+        "code": "371400-SPJ",
+        "name": "德州市行政审批服务局",
+        "contact_phone": "0534-2688000",
+        "profile": _DZ,
+    },
+    {
+        "code": "371400-SCJ",
+        "name": "德州市市场监督管理局",
+        "contact_phone": "0534-2311000",
+        "profile": _DZ,
+    },
+    {
+        "code": "371400-WJW",
+        "name": "德州市卫生健康委员会",
+        "contact_phone": "0534-2622000",
+        "profile": _DZ,
+    },
+    {
+        "code": "371400-ZJJ",
+        "name": "德州市住房和城乡建设局",
+        "contact_phone": "0534-2671000",
+        "profile": _DZ,
+    },
     {
         "code": "370305-XZSP",
         "name": "临淄区行政审批服务局",
         "contact_phone": "0533-7180000",
-        "profile": "shandong-combined",
+        "profile": _LZ,
     },
-    {"code": "370305-JTJ", "name": "临淄区交通运输局", "contact_phone": "0533-7210000"},
+    {
+        "code": "370305-JTJ",
+        "name": "临淄区交通运输局",
+        "contact_phone": "0533-7210000",
+        "profile": _LZ,
+    },
 ]
 
-_LIABILITY = (
-    "申请人作出不实承诺或未履行承诺的，依法终止办理或撤销办理结果，列入政务服务失信制约名单，"
-    "并依法承担相应法律责任。"
-)
+# What a breach costs, by the agency's city: DZ art. 15 ¶1 in Dezhou, LZ §5(1)2 in Linzi.
+_LIABILITY = {
+    "3714": "申请人作出不实承诺或未履行承诺的，依法终止办理或撤销办理结果，限制其享受容缺受理、"
+    "告知承诺等便利化服务，并依法承担相应法律责任。",
+    "3703": "申请人作出不实承诺或未履行承诺的，依法终止办理或撤销办理结果，"
+    "列入政务服务失信制约名单，并依法承担相应法律责任。",
+}
 _POWER = "政务服务实施机关有权对申请人的承诺内容进行在线核查、现场核查或请求协助核查。"
 _WD = "working_days"
 # The demo catalog is in effect from the start of 2026 (Asia/Shanghai).
@@ -162,7 +193,7 @@ MATTERS: list[dict[str, Any]] = [
 ]
 
 
-async def load_demo(sessionmaker: async_sessionmaker[AsyncSession], default_profile: str) -> int:
+async def load_demo(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     """Insert the demo departments and matters not yet present; returns how many were added."""
     added = 0
     now = datetime.now(UTC)
@@ -171,14 +202,14 @@ async def load_demo(sessionmaker: async_sessionmaker[AsyncSession], default_prof
         for entry in DEPARTMENTS:
             if await departments.get(entry["code"]) is None:
                 department = DepartmentCreate(region_code=entry["code"][:6], **entry)
-                await create_department(session, DEMO_PRINCIPAL, department, default_profile)
+                await create_department(session, DEMO_PRINCIPAL, department, None)
                 added += 1
         catalog = CatalogRepository(session)
         for entry in MATTERS:
             if await catalog.get_matter(entry["code"]) is None:
                 matter = MatterCreate.model_validate(
                     {
-                        "legal_liability": _LIABILITY,
+                        "legal_liability": _LIABILITY[entry["agency_department"][:4]],
                         "verification_power": _POWER,
                         "effective_from": _EFFECTIVE_FROM,
                         **entry,

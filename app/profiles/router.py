@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from app.core.errors import NotFound, problem_responses
 from app.profiles.schemas import ProfileRead
-from app.rules.disclosure import listing_disclosure
-from app.rules.profiles import PROFILES, Profile, UnknownProfile, get_profile
-from app.rules.repair import profile_document
+from app.profiles.service import profile_read
+from app.rules.profiles import PROFILES, UnknownProfile, get_profile
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
 
@@ -19,10 +18,18 @@ router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
     "",
     response_model=list[ProfileRead],
     summary="List the rule profiles (规则配置)",
-    description="Each built-in profile with every parameter, its unit and its citation.",
+    description="Each built-in profile with every parameter, its unit and its citation; "
+    "its jurisdiction (适用范围) and the effects of its listings, each with its citation. "
+    "`default` marks the deployment's explicit choice (`ZWFW_PROFILE`), if any.",
 )
-async def list_profiles() -> list[ProfileRead]:
-    return [_read(profile) for profile in PROFILES.values()]
+async def list_profiles(request: Request) -> list[ProfileRead]:
+    chosen = _deployment_profile(request)
+    return [profile_read(p, chosen) for p in PROFILES.values()]
+
+
+def _deployment_profile(request: Request) -> str | None:
+    chosen: str | None = request.app.state.settings.profile
+    return chosen
 
 
 @router.get(
@@ -32,20 +39,11 @@ async def list_profiles() -> list[ProfileRead]:
     responses=problem_responses(404),
 )
 async def read_profile(
-    name: Annotated[str, Path(max_length=64, examples=["shandong-combined"])],
+    request: Request,
+    name: Annotated[str, Path(max_length=64, examples=["dezhou-2023"])],
 ) -> ProfileRead:
     try:
         profile = get_profile(name)
     except UnknownProfile as exc:
         raise NotFound(str(exc), code="profile_unknown") from None
-    return _read(profile)
-
-
-def _read(profile: Profile) -> ProfileRead:
-    """The profile as shown: its parameters, the repair rules (app.rules.repair) and,
-    beside its listing procedure, the rule of what leaves the department
-    (app.rules.disclosure)."""
-    disclosure = listing_disclosure() if profile.listing_procedure else None
-    return ProfileRead.model_validate(
-        {**profile_document(profile), "listing_disclosure": disclosure}
-    )
+    return profile_read(profile, _deployment_profile(request))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -61,6 +63,56 @@ class ListingDisclosureRead(BaseModel):
     description_en: str
 
 
+class AreaRead(BaseModel):
+    """A regime's territory, by region-code prefix (GB/T 2260)."""
+
+    regime: str
+    region_prefix: str
+    name_zh: str
+    citation: CitationRead
+
+
+class EffectRuleRead(BaseModel):
+    """一项制约效果: what a listing made under a regime does, for which situations."""
+
+    regime: str
+    effect: str = Field(description="facilitation, public_list, platform_push, rating_feedback")
+    situations: list[str] | None = Field(description="Situations it applies to; null: all.")
+    citation: CitationRead
+    description_zh: str
+    description_en: str
+
+
+class JurisdictionRead(BaseModel):
+    """适用范围: where the profile applies and where its listings' effects reach."""
+
+    regimes: list[str]
+    areas: list[AreaRead]
+    deployment_choice: bool = Field(
+        description="Combines regimes: applied where a deployment or department chooses it."
+    )
+    listing_effects: list[EffectRuleRead]
+
+
+_CITATION_LZ_3: dict[str, Any] = {
+    "label": "LZ §3",
+    "source": "LZ",
+    "source_title_zh": "临淄区…实施方案（试行）",
+    "article": "3",
+    "paragraph": None,
+    "text_zh": "临淄区范围内申请办理政务服务事项过程中发生的守信和失信行为的认定、激励、"
+    "制约及其管理。",
+}
+_CITATION_LZ_5_2_1: dict[str, Any] = {
+    "label": "LZ §5(2)1",
+    "source": "LZ",
+    "source_title_zh": "临淄区…实施方案（试行）",
+    "article": "5(2)",
+    "paragraph": "1",
+    "text_zh": "不享受绿色通道、容缺受理、容缺办理、告知承诺、承诺即入等便民惠企措施;",
+}
+
+
 class ProfileRead(BaseModel):
     """规则配置: the parameters and switches of one regulation or their combination."""
 
@@ -82,13 +134,30 @@ class ProfileRead(BaseModel):
                         "restart_on_new_listing": True,
                         "early_lifting": False,
                     },
-                    "restriction_effect_citation": {
-                        "label": "LZ §5(2)1",
-                        "source": "LZ",
-                        "source_title_zh": "临淄区…实施方案（试行）",
-                        "article": "5(2)",
-                        "paragraph": "1",
-                        "text_zh": "不享受绿色通道、容缺受理、容缺办理、告知承诺、承诺即入等便民惠企措施",  # noqa: E501
+                    "restriction_effect_citation": _CITATION_LZ_5_2_1,
+                    "jurisdiction": {
+                        "regimes": ["LZ"],
+                        "areas": [
+                            {
+                                "regime": "LZ",
+                                "region_prefix": "370305",
+                                "name_zh": "临淄区范围",
+                                "citation": _CITATION_LZ_3,
+                            }
+                        ],
+                        "deployment_choice": False,
+                        "listing_effects": [
+                            {
+                                "regime": "LZ",
+                                "effect": "facilitation",
+                                "situations": None,
+                                "citation": _CITATION_LZ_5_2_1,
+                                "description_zh": "临淄方案列入的失信制约名单：在临淄区范围内"
+                                "不享受绿色通道、容缺受理、告知承诺等便民惠企措施。",
+                                "description_en": "A Linzi listing (any situation): no green "
+                                "channel, tolerance or notify-commit in Linzi.",
+                            }
+                        ],
                     },
                     "parameters": {},
                     "listing_disclosure": {
@@ -113,13 +182,17 @@ class ProfileRead(BaseModel):
     name: str
     title_zh: str
     title_en: str
-    default: bool
+    default: bool = Field(
+        description="The deployment's explicit choice (`ZWFW_PROFILE`) for departments "
+        "without a profile of their own; no profile is a default otherwise."
+    )
     modes: list[CodeLabel]
     modes_citation: list[CitationRead]
     excluded_categories: list[CodeLabel]
     excluded_categories_citation: CitationRead | None
     switches: Switches
     restriction_effect_citation: CitationRead
+    jurisdiction: JurisdictionRead
     parameters: dict[str, ParameterRead]
     listing_disclosure: ListingDisclosureRead | None = Field(
         default=None,

@@ -18,7 +18,7 @@ from app.restrictions.reads import load_listing
 from app.restrictions.repair_schedule import schedule_repair_notices
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import CorrectionCreate, RestrictionRead
-from app.restrictions.state import profile_of
+from app.restrictions.state import listing_profile
 from app.restrictions.steps import LISTINGS, collected_on, read_after_step, step
 from app.rules.lifecycles import DeadlineRule, Event, compute_rule_deadline
 
@@ -51,7 +51,7 @@ async def correct(
             code="correction_empty",
             errors=[FieldError(field="body.changes", code="correction_empty", message="empty")],
         )
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     calendar = await load_working_calendar(session)
     due = compute_rule_deadline(
         DeadlineRule.CORRECTION_DUE, calendar=calendar, profile=profile, start=data.discovered_on

@@ -21,7 +21,7 @@ from app.restrictions.models import Correction, CorrectionDuty, Restriction
 from app.restrictions.reads import load_listing
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import RestrictionRead
-from app.restrictions.state import derived_status, listing_view, profile_of, subject_listings
+from app.restrictions.state import derived_status, listing_profile, listing_view, subject_listings
 from app.restrictions.steps import read_after_step, step
 from app.rules.hearing import DutyOrigin, ObjectionGround, ReferralKind
 from app.rules.lifecycles import TERMINAL_STATES, DeadlineRule, Event, Machine, RestrictionState
@@ -85,7 +85,7 @@ async def refer(
     listing not yet published is withdrawn for it (LZ §5(1)2); a published one opens the
     2-working-day correction duty (LZ §5(1)4 "发生变更"). A listing already ended (repaired,
     lifted, withdrawn) keeps the mark only."""
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     listings = await subject_listings(session, restriction.subject_id)
     view = listing_view(restriction, listings, ctx.today, profile)
     if derived_status(restriction, ctx.today, view) in TERMINAL_STATES[Machine.RESTRICTION]:

@@ -30,6 +30,10 @@ class Restriction(Base):
     legal_documents: Mapped[list[str]] = mapped_column(JSON)
     address: Mapped[str | None] = mapped_column(EncryptedText)
     collecting_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    # The profile it was made under (the collecting department's then): its procedure and
+    # effects follow that regime, whatever the department applies later (DZ art. 2 ¶1;
+    # LZ §3).
+    profile: Mapped[str] = mapped_column(String(64))
     commitment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     occurred_on: Mapped[date | None] = mapped_column(Date)
     verified_on: Mapped[date | None] = mapped_column(Date)

@@ -22,7 +22,7 @@ from app.restrictions.schemas import (
     ReviewCreate,
     ReviewOutcome,
 )
-from app.restrictions.state import profile_of
+from app.restrictions.state import listing_profile
 from app.restrictions.steps import read_after_step, step
 from app.rules.lifecycles import Event
 
@@ -150,11 +150,7 @@ async def review_objection(
     dated = date_step(ctx, data.on, data.late_entry_reason, {"objection": objection.filed_on})
     amendments = amendments_of(data)
     diff = (
-        amendment_diff(
-            restriction, amendments, await profile_of(session, restriction, ctx.settings.profile)
-        )
-        if amendments
-        else {}
+        amendment_diff(restriction, amendments, listing_profile(restriction)) if amendments else {}
     )
     event = {
         ReviewOutcome.upheld: Event.REVIEW_UPHELD,

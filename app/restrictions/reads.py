@@ -29,11 +29,9 @@ from app.restrictions.schemas import (
 )
 from app.restrictions.state import (
     confirmed_by_lapse_on,
-    department_profiles,
     derived_status,
+    listing_profile,
     listing_view,
-    profile_for,
-    profile_of,
     subject_listings,
 )
 from app.rules.hearing import DutyOrigin, ObjectionGround
@@ -67,6 +65,7 @@ async def restriction_read(
         legal_basis=restriction.legal_basis,
         legal_documents=list(restriction.legal_documents),
         collecting_department=restriction.collecting_department,
+        profile=restriction.profile,
         commitment_id=str(restriction.commitment_id) if restriction.commitment_id else None,
         occurred_on=restriction.occurred_on,
         dates=RestrictionDates(
@@ -190,8 +189,7 @@ async def read_restriction(
         target_type="restriction",
         target_id=str(restriction.id),
     )
-    profile = await profile_of(session, restriction, ctx.settings.profile)
-    return await restriction_read(session, restriction, ctx.today, profile)
+    return await restriction_read(session, restriction, ctx.today, listing_profile(restriction))
 
 
 async def list_restrictions(
@@ -266,9 +264,8 @@ async def _matching(
             after=after,
             limit=limit + 1,
         )
-        profiles = await department_profiles(session, {r.collecting_department for r in rows})
         for row in rows:
-            profile = profile_for(row, profiles, ctx.settings.profile)
+            profile = listing_profile(row)
             listings = await subject_listings(session, row.subject_id)
             view = listing_view(row, listings, ctx.today, profile)
             derived = derived_status(row, ctx.today, view)

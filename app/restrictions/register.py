@@ -1,4 +1,5 @@
-"""The public list (公示, LZ §5(2)): listings effective today, the subject masked."""
+"""The public list (公示, LZ §5(1)5): listings effective today, the subject masked; only
+listings made under a regime that publishes (Linzi's; Dezhou's measures have no list)."""
 
 from __future__ import annotations
 
@@ -17,40 +18,35 @@ from app.restrictions.models import Restriction
 from app.restrictions.reads import cursor_after
 from app.restrictions.repository import RestrictionRepository, history_of
 from app.restrictions.schemas import PublicRestriction
-from app.restrictions.state import department_profiles, profile_for
+from app.restrictions.state import listing_profile
 from app.rules.lifecycles import RestrictionState
 from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
 from app.subjects.repository import SubjectRepository
 
 
 async def effective_views(
-    session: AsyncSession, candidates: Sequence[Restriction], today: date, default: str
+    session: AsyncSession, candidates: Sequence[Restriction], today: date
 ) -> list[tuple[Restriction, ListingView]]:
     """Candidates that are effective today, with their views (restart rule included)."""
     subject_ids = {row.subject_id for row in candidates}
     published = await RestrictionRepository(session).published_of(subject_ids)
-    return await views_of(session, candidates, published, today, default)
+    return views_of(candidates, published, today)
 
 
-async def views_of(
-    session: AsyncSession,
-    candidates: Sequence[Restriction],
-    published: Sequence[Restriction],
-    today: date,
-    default: str,
+def views_of(
+    candidates: Sequence[Restriction], published: Sequence[Restriction], today: date
 ) -> list[tuple[Restriction, ListingView]]:
-    """The candidates effective today, given every published listing of their subjects."""
+    """The candidates effective today, given every published listing of their subjects;
+    each read under the profile it was made under."""
     if not candidates:
         return []
     by_subject: dict[str, list[ListingHistory]] = {}
     for row in published:
         by_subject.setdefault(str(row.subject_id), []).append(history_of(row))
-    profiles = await department_profiles(session, {r.collecting_department for r in candidates})
     result = []
     for row in candidates:
-        profile = profile_for(row, profiles, default)
         view = listing_state_on(
-            by_subject[str(row.subject_id)], str(row.id), today, profile=profile
+            by_subject[str(row.subject_id)], str(row.id), today, profile=listing_profile(row)
         )
         if view.effective:
             result.append((row, view))
@@ -94,7 +90,7 @@ async def public_list(
         batch = await repository.effective_candidates(
             ctx.today, subject_ids=subject_ids, after=after, limit=limit * 2
         )
-        views = await effective_views(session, batch, ctx.today, ctx.settings.profile)
+        views = await effective_views(session, batch, ctx.today)
         owners = {s.id: s for s in await subjects.get_many({r.subject_id for r, _ in views})}
         names = await departments.get_many({r.collecting_department for r, _ in views})
         for row, view in views:

@@ -42,7 +42,7 @@ from app.restrictions.repair_schemas import (
 )
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import NoticeMethod
-from app.restrictions.state import derived_status, listing_view, profile_of, subject_listings
+from app.restrictions.state import derived_status, listing_profile, listing_view, subject_listings
 from app.restrictions.steps import catch_up, step
 from app.rules.lifecycles import DeadlineRule, Event
 from app.rules.repair import rectification_rule
@@ -51,7 +51,7 @@ from app.rules.restrictions import Situation
 
 async def repair_read(session: AsyncSession, ctx: Context, restriction: Restriction) -> RepairRead:
     """Where the listing stands on its way to repair, today."""
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     listings = await subject_listings(session, restriction.subject_id)
     view = listing_view(restriction, listings, ctx.today, profile)
     rule = rectification_rule(profile, restriction.situation)
@@ -179,7 +179,7 @@ async def file_repair_application(
     """整改证明 filed while the listing is effective, before or after its period end;
     decided within the profile's ``repair_decision`` limit from its day."""
     restriction = await load_listing(session, ctx, restriction_id)
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     dated = date_step(
         ctx, data.on, data.late_entry_reason, {"publication": restriction.published_on}
     )

@@ -14,7 +14,7 @@ from app.documents.pdf import Document, Section, render_pdf
 from app.restrictions.documents import CREDIT_REPAIR_WARNING
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_errors import RepairNoticeNotDue
-from app.restrictions.state import listing_view, profile_of, subject_listings
+from app.restrictions.state import listing_profile, listing_view, subject_listings
 from app.rules.citations import LZ_5_1_5_REPAIR
 from app.rules.repair import REPAIR_DECISION, rectification_rule, repair_parameter
 from app.rules.restrictions import Situation
@@ -28,7 +28,7 @@ async def repair_notice_pdf(
 ) -> bytes:
     """The notice, once the period has ended unrectified (or once it was issued)."""
     restriction = await load_listing(session, ctx, restriction_id, for_update=False)
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     view = listing_view(
         restriction, await subject_listings(session, restriction.subject_id), ctx.today, profile
     )

@@ -18,7 +18,7 @@ from app.core.context import Context
 from app.lifecycle.engine import LifeCycle, record_transition, store_deadline
 from app.restrictions.models import Restriction
 from app.restrictions.repository import RestrictionRepository, history_of
-from app.restrictions.state import listing_view, profile_of
+from app.restrictions.state import listing_profile, listing_view
 from app.rules.citations import LZ_5_1_5_REPAIR
 from app.rules.lifecycles import DeadlineRule, RestrictionState, compute_rule_deadline
 from app.rules.repair import repair_parameters
@@ -37,7 +37,7 @@ async def schedule_repair_notices(
     for row in rows:
         if row.status != RestrictionState.EFFECTIVE:
             continue
-        profile = await profile_of(session, row, ctx.settings.profile)
+        profile = listing_profile(row)
         if not repair_parameters(profile):
             continue
         view = listing_view(row, listings, on, profile)

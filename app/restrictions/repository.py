@@ -36,6 +36,7 @@ def history_of(row: Any) -> ListingHistory:
         withdrawn_on=row.withdrawn_on,
         occurred_on=row.occurred_on,
         period_months=row.period_months,
+        profile=row.profile,
     )
 
 
@@ -50,6 +51,7 @@ _PUBLISHED_HISTORIES = select(
     Restriction.withdrawn_on,
     Restriction.occurred_on,
     Restriction.period_months,
+    Restriction.profile,
 ).where(
     Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
     Restriction.published_on.is_not(None),

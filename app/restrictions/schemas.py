@@ -321,6 +321,7 @@ class RestrictionRead(BaseModel):
     legal_basis: str
     legal_documents: list[str]
     collecting_department: str
+    profile: str = Field(description="The profile it was made under: its regime's reach.")
     commitment_id: str | None
     occurred_on: dt.date | None
     dates: RestrictionDates
@@ -382,6 +383,7 @@ class ListingEffect(BaseModel):
     """One effective listing as seen in a credit profile; `detail` for the owner only."""
 
     id: str | None = Field(description="Shown to the collecting department only.")
+    profile: str = Field(description="Made under (its regime's jurisdiction is its reach).")
     collecting_department: str
     situation: Situation
     published_on: dt.date

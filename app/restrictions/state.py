@@ -10,19 +10,14 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.departments.repository import DepartmentRepository
 from app.lifecycle.deadlines import due_date
 from app.restrictions.models import Restriction
 from app.restrictions.repository import RestrictionRepository, history_of
 from app.rules.eligibility import EffectiveRestriction
+from app.rules.jurisdiction import Effect, listing_effect
 from app.rules.lifecycles import RestrictionState
 from app.rules.profiles import Profile, get_profile
-from app.rules.restrictions import (
-    ListingHistory,
-    ListingView,
-    listing_state_on,
-    subject_restriction_on,
-)
+from app.rules.restrictions import ListingHistory, ListingView, listing_state_on
 
 _R = RestrictionState
 
@@ -30,36 +25,46 @@ _R = RestrictionState
 async def effective_restrictions(
     session: AsyncSession, subject_ids: Collection[uuid.UUID], as_of: date, profile: Profile
 ) -> dict[uuid.UUID, tuple[EffectiveRestriction, ...]]:
-    """Per subject, the listings effective on ``as_of`` (one query for all subjects)."""
+    """Per subject, the listings effective on ``as_of`` that restrict facilitation where
+    ``profile`` (the matter's agency's) applies: each read under the profile it was made
+    under, and only within its regime's jurisdiction (a Linzi listing in Linzi, a Dezhou
+    restriction in Dezhou for a false or unfulfilled commitment). One query for all."""
     histories = await RestrictionRepository(session).published_histories(subject_ids)
     result: dict[uuid.UUID, tuple[EffectiveRestriction, ...]] = {}
     for subject_id in subject_ids:
         key = str(subject_id)
         own = [(h, s) for h, s in histories if h.subject_key == key]
         listings = [h for h, _ in own]
-        summary = subject_restriction_on(listings, as_of, profile=profile)
         effective = []
         for history, situation in own:
-            if history.listing_id in summary.effective_listing_ids:
-                view = listing_state_on(listings, history.listing_id, as_of, profile=profile)
+            made_under = listing_profile_named(history.profile)
+            rule = listing_effect(
+                Effect.FACILITATION, situation, made_under.jurisdiction, profile.jurisdiction
+            )
+            if rule is None:
+                continue
+            view = listing_state_on(listings, history.listing_id, as_of, profile=made_under)
+            if view.effective:
                 effective.append(
                     EffectiveRestriction(
                         listing_id=history.listing_id,
                         situation=situation,
                         restricted_until=view.period_ends_on,
+                        citation=rule.citation,
                     )
                 )
         result[subject_id] = tuple(effective)
     return result
 
 
-def profile_for(restriction: Restriction, departments: dict[str, str], default: str) -> Profile:
-    return get_profile(departments.get(restriction.collecting_department, default))
+def listing_profile(restriction: Restriction) -> Profile:
+    """The profile the listing was made under (recorded when it was opened)."""
+    return get_profile(restriction.profile)
 
 
-async def profile_of(session: AsyncSession, restriction: Restriction, default: str) -> Profile:
-    department = await DepartmentRepository(session).get(restriction.collecting_department)
-    return get_profile(department.profile if department else default)
+def listing_profile_named(name: str | None) -> Profile:
+    assert name is not None  # every stored listing records its profile (migration 0016)
+    return get_profile(name)
 
 
 async def subject_listings(session: AsyncSession, subject_id: uuid.UUID) -> list[ListingHistory]:
@@ -99,8 +104,3 @@ def derived_status(restriction: Restriction, today: date, view: ListingView | No
     if restriction.status == _R.EFFECTIVE and repaired_on is not None and today >= repaired_on:
         return _R.REPAIRED.value
     return restriction.status
-
-
-async def department_profiles(session: AsyncSession, codes: Collection[str]) -> dict[str, str]:
-    departments = await DepartmentRepository(session).get_many(codes)
-    return {code: d.profile for code, d in departments.items()}

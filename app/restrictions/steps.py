@@ -34,8 +34,8 @@ from app.restrictions.schemas import RestrictionCreate, RestrictionRead, SourceC
 from app.restrictions.state import (
     confirmed_by_lapse_on,
     derived_status,
+    listing_profile,
     listing_view,
-    profile_of,
     subject_listings,
 )
 from app.rules.calendar import WorkingCalendar
@@ -72,6 +72,7 @@ async def _event_data(
         "restriction_id": str(restriction.id),
         "situation": restriction.situation,
         "collecting_department": restriction.collecting_department,
+        "profile": restriction.profile,  # its regime: where the listing's effects reach
         "from": source,
         "to": restriction.status,
         "details": details,
@@ -124,6 +125,7 @@ async def _guard_context(
         rectified_on=restriction.rectified_on,
         lifting_requested_on=pending[0].requested_on if pending else None,
         early_lifting_enabled=profile.early_lifting,
+        listing_procedure=profile.listing_procedure,
     )
 
 
@@ -189,7 +191,7 @@ async def catch_up(
 ) -> None:
     """Record what time has done by ``on`` (default today), after a step that changed
     what it derives from (a rectification confirmed past the period end repairs at once)."""
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     await _catch_up(session, ctx, restriction, profile, on)
     await session.flush()
 
@@ -240,7 +242,7 @@ async def step(
 ) -> TransitionResult:
     """Catch up with time as of the step's day, apply one event on that day, compute
     the new state's deadline from it (a late entry's who and why in the details)."""
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     on = dated.on if dated else ctx.today
     if dated is not None and event is Event.OBJECT:
         await _reopen_window(session, ctx, restriction, dated, profile)
@@ -275,7 +277,7 @@ async def record_time_transitions(session: AsyncSession, ctx: Context, batch: in
     rows = await RestrictionRepository(session).due_for_time_transitions(ctx.today, batch)
     recorded = 0
     for restriction in rows:
-        profile = await profile_of(session, restriction, ctx.settings.profile)
+        profile = listing_profile(restriction)
         before = restriction.status
         await _catch_up(session, ctx, restriction, profile)
         recorded += restriction.status != before
@@ -339,6 +341,7 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
             legal_documents=list(data.legal_documents),
             address=data.subject.address or resolved.subject.address,
             collecting_department=department.code,
+            profile=profile.name,
             commitment_id=data.commitment_id,
             occurred_on=data.occurred_on,
         ),
@@ -359,9 +362,13 @@ async def propose(
 ) -> uuid.UUID:
     """A listing proposed from a breached commitment (DZ art. 12-13): ``proposed`` until
     the collecting department takes it up (or dismisses it); its legal basis is the
-    situation's. Opened like a collected listing, with its first step ``propose``."""
+    situation's. Opened like a collected listing, with its first step ``propose``, under
+    the collecting department's profile: Linzi's procedure (take-up), or Dezhou's
+    restriction (``restrict``, DZ art. 15 ¶1)."""
     subject = await SubjectRepository(session).get(subject_id)
     assert subject is not None  # the commitment's subject
+    department = await DepartmentRepository(session).get(collecting_department)
+    assert department is not None  # the commitment's department
     restriction = await _open(
         session,
         ctx,
@@ -376,6 +383,7 @@ async def propose(
             legal_documents=[f"commitment:{commitment_id}"],
             address=subject.address,
             collecting_department=collecting_department,
+            profile=department.profile,
             commitment_id=commitment_id,
             occurred_on=ctx.today,
         ),
@@ -425,8 +433,10 @@ async def take_step(
     details: dict[str, Any] | None = None,
     data: Dated | None = None,
 ) -> RestrictionRead:
-    """A step with no data of its own: take up, dismiss, verify, publish; dated the day
-    it happened, not before the step it follows (publication: the confirmation)."""
+    """A step with no data of its own: take up, dismiss, verify, publish, restrict; dated
+    the day it happened, not before the step it follows (publication: the confirmation).
+    A Dezhou restriction (DZ art. 15 ¶1) is effective from its day, recorded as the
+    listing's ``published_on``: the measures know no publication, nothing is published."""
     restriction = await load_listing(session, ctx, restriction_id, if_match)
     previous = (
         {"confirmation": restriction.confirmed_on or confirmed_by_lapse_on(restriction, ctx.today)}
@@ -439,7 +449,7 @@ async def take_step(
     await step(session, ctx, restriction, event, details=details, dated=dated)
     if event is Event.VERIFY:
         restriction.verified_on = dated.on
-    elif event is Event.PUBLISH:
+    elif event in (Event.PUBLISH, Event.RESTRICT):
         restriction.published_on = dated.on
         restriction.confirmed_on = restriction.confirmed_on or dated.on
     elif event is Event.DISMISS:
@@ -458,7 +468,7 @@ def collected_on(ctx: Context, restriction: Restriction) -> date:
 async def read_after_step(
     session: AsyncSession, ctx: Context, restriction: Restriction
 ) -> RestrictionRead:
-    profile = await profile_of(session, restriction, ctx.settings.profile)
+    profile = listing_profile(restriction)
     return await restriction_read(session, restriction, ctx.today, profile)
 
 

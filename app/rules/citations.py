@@ -99,6 +99,13 @@ LICENSING_LAW_82: Final = Citation(
 
 # --- DZ: 德州市政务服务信用信息应用办法 ------------------------------------------------
 
+DZ_2_1: Final = Citation(
+    DZ,
+    "2",
+    "1",
+    "本办法适用于本市行政区域内政务服务实施机关应用公民、法人或者其他组织（以下统称申请人）"
+    "的信用信息办理政务服务事项的活动。",
+)
 DZ_2_2: Final = Citation(
     DZ,
     "2",
@@ -226,6 +233,12 @@ LZ_2_APPEAL: Final = Citation(
     "2",
     None,
     "建立健全信用修复、异议申诉等机制，保护当事人合法权益。",
+)
+LZ_3_AREA: Final = Citation(
+    LZ,
+    "3",
+    None,
+    "临淄区范围内申请办理政务服务事项过程中发生的守信和失信行为的认定、激励、制约及其管理。",
 )
 LZ_3_SCOPE: Final = Citation(
     LZ,
@@ -360,6 +373,19 @@ LZ_5_2_1: Final = Citation(
     "1",
     "不享受绿色通道、容缺受理、容缺办理、告知承诺、承诺即入等便民惠企措施;",
 )
+LZ_5_2_2: Final = Citation(
+    LZ,
+    "5(2)",
+    "2",
+    "将失信制约人信息推送至淄博市政务服务平台及事中事后监管部门,"
+    "监管部门在行政监管中将其列为重点核查对象;",
+)
+LZ_5_2_3: Final = Citation(
+    LZ,
+    "5(2)",
+    "3",
+    "在有关部门、单位、行业协会、商会评定信用等级、评先评优征求意见时予以反馈;",
+)
 LZ_ANNEX: Final = Citation(
     LZ,
     "annex",
@@ -373,6 +399,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     CIVIL_CODE_202,
     CIVIL_CODE_203,
     LICENSING_LAW_82,
+    DZ_2_1,
     DZ_2_2,
     DZ_5,
     DZ_6_1,
@@ -392,6 +419,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     DZ_15_2_LIFT,
     DZ_16_1,
     LZ_2_APPEAL,
+    LZ_3_AREA,
     LZ_3_SCOPE,
     LZ_3_JOINT,
     LZ_4_1,
@@ -412,5 +440,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     LZ_5_1_6_CONSENT,
     LZ_5_1_6_NO_LIFETIME,
     LZ_5_2_1,
+    LZ_5_2_2,
+    LZ_5_2_3,
     LZ_ANNEX,
 )

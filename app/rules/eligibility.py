@@ -124,6 +124,7 @@ class EffectiveRestriction:
     listing_id: str
     situation: Situation
     restricted_until: date | None
+    citation: Citation | None = None  # the effect's rule where it applies; None: the profile's
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +336,7 @@ def _restriction_reasons(request: EligibilityRequest, profile: Profile) -> list[
                 "不享受绿色通道、容缺受理、告知承诺等便民惠企措施。",
                 "The applicant has an effective dishonesty restriction: no green channel, "
                 "tolerance or notify-commit.",
-                profile.restriction_effect_citation,
+                restriction.citation or profile.restriction_effect_citation,
                 restriction.listing_id,
             )
         )

@@ -1,13 +1,13 @@
 """Rule profiles (规则配置): every number and switch of the regulations, with its citation.
 
-Three built-in profiles:
+Three built-in profiles, none a default (``app.rules.regions`` picks a department's):
+- ``dezhou-2023``: 德州市政务服务信用信息应用办法 alone, 德州市行政区域内 (DZ art. 2 ¶1).
+- ``linzi-2022``: 临淄区"失信制约"制度 alone, 临淄区范围内 (LZ §3).
+- ``shandong-combined``: both, a deployment choice (no default): commitments as Dezhou,
+  the restriction list as Linzi, early lifting as DZ art. 15 ¶2.
 
-- ``dezhou-2023``: 德州市政务服务信用信息应用办法 alone (commitments, early lifting).
-- ``linzi-2022``: 临淄区"失信制约"制度 alone (consent, the restriction list procedure).
-- ``shandong-combined`` (default): both; commitments as Dezhou, the restriction list as
-  Linzi, early lifting as DZ art. 15 ¶2.
-
-Where is the 3-working-day objection window? :data:`OBJECTION_WINDOW_LZ`, below.
+Where is the 3-working-day objection window?
+:data:`OBJECTION_WINDOW_LZ`, below.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from app.rules.categories import HighRiskCategory as HighRiskCategory  # re-exported
 from app.rules.citations import (
     CIVIL_CODE_201,
     CIVIL_CODE_203,
@@ -25,6 +26,7 @@ from app.rules.citations import (
     DZ_6_2,
     DZ_7_1,
     DZ_13_1,
+    DZ_14,
     DZ_15_1,
     DZ_15_2,
     DZ_16_1,
@@ -43,6 +45,7 @@ from app.rules.citations import (
     LZ_ANNEX,
     Citation,
 )
+from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
 from app.rules.periods import Unit
 
 
@@ -62,33 +65,6 @@ _MODE_LABELS_ZH: Final[dict[Mode, str]] = {
     Mode.GREEN_CHANNEL: "绿色通道",
     Mode.TOLERANCE: "容缺受理",
     Mode.NOTIFY_COMMIT: "告知承诺",
-}
-
-
-class HighRiskCategory(StrEnum):
-    """Matters excluded from credit facilitation (DZ art. 2 ¶2)."""
-
-    NATIONAL_SECURITY = "national_security"
-    STATE_SECRETS = "state_secrets"
-    PUBLIC_SAFETY = "public_safety"
-    FINANCIAL_PRUDENTIAL_SUPERVISION = "financial_prudential_supervision"
-    ECOLOGICAL_ENVIRONMENTAL_PROTECTION = "ecological_environmental_protection"
-    PERSONAL_HEALTH_LIFE_PROPERTY = "personal_health_life_property"
-    MAJOR_FOREIGN_AFFAIRS = "major_foreign_affairs"
-
-    @property
-    def label_zh(self) -> str:
-        return _CATEGORY_LABELS_ZH[self]
-
-
-_CATEGORY_LABELS_ZH: Final[dict[HighRiskCategory, str]] = {
-    HighRiskCategory.NATIONAL_SECURITY: "国家安全",
-    HighRiskCategory.STATE_SECRETS: "国家秘密",
-    HighRiskCategory.PUBLIC_SAFETY: "公共安全",
-    HighRiskCategory.FINANCIAL_PRUDENTIAL_SUPERVISION: "金融业审慎监管",
-    HighRiskCategory.ECOLOGICAL_ENVIRONMENTAL_PROTECTION: "生态环境保护",
-    HighRiskCategory.PERSONAL_HEALTH_LIFE_PROPERTY: "人身健康、生命财产安全",
-    HighRiskCategory.MAJOR_FOREIGN_AFFAIRS: "重要涉外",
 }
 
 
@@ -266,6 +242,18 @@ CORRECTION_LZ: Final = Parameter(
     also_cites=(LZ_2_APPEAL, DZ_16_1),  # a complaint after the window; a referral
 )
 
+CORRECTION_DZ: Final = Parameter(
+    ParameterName.CORRECTION,
+    2,
+    Unit.WORKING_DAYS,
+    DZ_14,
+    "限制有误（认定错误、身份被冒用）的，发现后更正或移除。办法要求客观记录，未规定期限；"
+    "2个工作日为部署选择，与临淄方案相同。",
+    "A wrong restriction is fixed or removed once found. The measures require an objective "
+    "record and give no number; 2 working days is a deployment choice, as in Linzi.",
+    Basis.DEPLOYMENT_CHOICE,
+)
+
 MANAGEMENT_PERIOD_LZ: Final = Parameter(
     ParameterName.MANAGEMENT_PERIOD,
     6,
@@ -338,6 +326,7 @@ class Profile:
     restart_on_new_listing: bool
     early_lifting: bool
     restriction_effect_citation: Citation
+    jurisdiction: Jurisdiction
     notes: tuple[str, ...] = field(default=())
 
     def parameter(self, name: ParameterName) -> Parameter:
@@ -402,13 +391,14 @@ class Profile:
             return None
         return self.publicity_period.value
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view: every parameter with value, unit and citation."""
+    def to_dict(self, deployment_profile: str | None = None) -> dict[str, object]:
+        """A JSON-ready view: every parameter with value, unit and citation; ``default``
+        when it is the deployment's explicit choice (``ZWFW_PROFILE``)."""
         return {
             "name": self.name,
             "title_zh": self.title_zh,
             "title_en": self.title_en,
-            "default": self.name == DEFAULT_PROFILE,
+            "default": self.name == deployment_profile,
             "modes": [{"code": m.value, "label_zh": m.label_zh} for m in Mode if m in self.modes],
             "modes_citation": [c.to_dict() for c in self.modes_citation],
             "excluded_categories": [
@@ -428,6 +418,7 @@ class Profile:
                 "early_lifting": self.early_lifting,
             },
             "restriction_effect_citation": self.restriction_effect_citation.to_dict(),
+            "jurisdiction": self.jurisdiction.to_dict(),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "notes": list(self.notes),
         }
@@ -444,6 +435,7 @@ DEZHOU_2023: Final = Profile(
     parameters=_parameters(
         CREDIT_CHECK_VALIDITY_DZ,
         REMINDER_GRACE_DZ,
+        CORRECTION_DZ,
         EARLY_LIFTING_VERIFICATION_DZ,
     ),
     consent_required=False,
@@ -451,7 +443,11 @@ DEZHOU_2023: Final = Profile(
     restart_on_new_listing=False,
     early_lifting=True,
     restriction_effect_citation=DZ_15_1,
-    notes=("No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",),
+    jurisdiction=Jurisdiction((DEZHOU_AREA,)),
+    notes=(
+        "No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",
+        "No listing procedure: the agency restricts a proposed breach (DZ art. 15 ¶1).",
+    ),
 )
 
 LINZI_2022: Final = Profile(
@@ -478,6 +474,7 @@ LINZI_2022: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=False,
     restriction_effect_citation=LZ_5_2_1,
+    jurisdiction=Jurisdiction((LINZI_AREA,)),
 )
 
 SHANDONG_COMBINED: Final = Profile(
@@ -508,12 +505,16 @@ SHANDONG_COMBINED: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=True,
     restriction_effect_citation=LZ_5_2_1,
+    jurisdiction=Jurisdiction((DEZHOU_AREA, LINZI_AREA), deployment_choice=True),
+    notes=(
+        "A deployment choice, never a default: each text governs its own territory only (DZ "
+        "art. 2 ¶1, LZ §3); chosen (ZWFW_PROFILE) where one service applies both together.",
+    ),
 )
 
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
     {p.name: p for p in (DEZHOU_2023, LINZI_2022, SHANDONG_COMBINED)}
 )
-DEFAULT_PROFILE: Final = "shandong-combined"
 
 
 def get_profile(name: str) -> Profile:

@@ -168,10 +168,10 @@ def rectification_rule(profile: Profile, situation: str) -> RectificationRule | 
     return next((r for r in rectification_rules(profile) if r.situation == situation), None)
 
 
-def profile_document(profile: Profile) -> dict[str, object]:
+def profile_document(profile: Profile, deployment_profile: str | None = None) -> dict[str, object]:
     """The profile as GET /api/v1/profiles shows it: its own parameters, the repair
     parameters and how rectification is established per situation, each with citation."""
-    document = profile.to_dict()
+    document = profile.to_dict(deployment_profile)
     parameters = dict(document["parameters"])  # type: ignore[call-overload]
     parameters.update({p.name.value: p.to_dict() for p in repair_parameters(profile)})
     document["parameters"] = parameters

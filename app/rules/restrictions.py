@@ -24,6 +24,9 @@ Day semantics (all bounds are whole days, Asia/Shanghai):
   ends with B's. Repeated until nothing changes, so chains restart too.
 - A withdrawn listing (overturned on review or removed by correction) restarts nothing
   from its withdrawal day on.
+- Each listing is read under the profile it was made under (``ListingHistory.profile``),
+  and only a listing of the same scheme (a shared regime) restarts it: a Dezhou
+  restriction does not restart a Linzi period.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ from app.rules.citations import (
     LZ_5_1_5_REPAIR,
     Citation,
 )
+from app.rules.jurisdiction import Effect, same_scheme
 from app.rules.periods import shift_months
-from app.rules.profiles import DEFAULT_PROFILE, Profile, get_profile
+from app.rules.profiles import SHANDONG_COMBINED, Profile, get_profile
 
 _ONE_DAY = timedelta(days=1)
 
@@ -89,6 +93,7 @@ class ListingHistory:
     # The listing's own management period where another rule sets it (LZ §5(1)5:
     # "另有规定的，依照其规定执行"); None: the profile's.
     period_months: int | None = None
+    profile: str | None = None  # made under; None: the profile the caller gives
 
 
 class ListingStatus(StrEnum):
@@ -121,7 +126,8 @@ class ListingView:
       once it has ended, True when rectified on or before its end, else False.
     - ``awaiting_rectification``: effective past the period end, not rectified: the end
       is open.
-    - ``publicly_visible``: on the public list (effective, within any publicity cap).
+    - ``publicly_visible``: on the public list (effective, within any publicity cap, made
+      under a regime that publishes).
     """
 
     listing_id: str
@@ -177,11 +183,13 @@ class _Known:
     withdrawn_on: date | None
     act_on: date | None
     period_months: int | None
+    profile: Profile
 
     @classmethod
-    def of(cls, listing: ListingHistory, as_of: date) -> _Known:
+    def of(cls, listing: ListingHistory, as_of: date, profile: Profile) -> _Known:
         published = _known(listing.published_on, as_of)
         return cls(
+            profile=get_profile(listing.profile) if listing.profile else profile,
             listing_id=listing.listing_id,
             subject_key=listing.subject_key,
             published_on=published,
@@ -199,7 +207,9 @@ class _Known:
 
 
 def _resolve(profile: Profile | None) -> Profile:
-    return profile if profile is not None else get_profile(DEFAULT_PROFILE)
+    """For a history naming no profile: the one given, else the combined one (the reading
+    of every listing before listings recorded their profile)."""
+    return profile if profile is not None else SHANDONG_COMBINED
 
 
 def _period_end(
@@ -221,6 +231,7 @@ def _period_end(
             and o.subject_key == target.subject_key
             and o.published_on is not None
             and o.withdrawn_on is None
+            and same_scheme(o.profile.jurisdiction, target.profile.jurisdiction)
         ),
         key=lambda o: (o.published_on, o.listing_id),
     )
@@ -239,12 +250,14 @@ def _period_end(
             if stopped is not None and published >= stopped:
                 continue
             restarted_by.append(other.listing_id)
-            end = max(end, shift_months(published, other.period_months or default))
+            own = other.period_months or other.profile.management_period_months or default
+            end = max(end, shift_months(published, own))
             changed = True
     return end, tuple(restarted_by)
 
 
-def _view(target: _Known, known: Sequence[_Known], as_of: date, profile: Profile) -> ListingView:
+def _view(target: _Known, known: Sequence[_Known], as_of: date) -> ListingView:
+    profile = target.profile
     default = months = profile.management_period_months
     if months is not None and target.period_months is not None:
         months = target.period_months  # another rule's period (LZ §5(1)5)
@@ -304,8 +317,15 @@ def _view(target: _Known, known: Sequence[_Known], as_of: date, profile: Profile
         repaired_on=repaired_on,
         ended_with_rectification=ended_with_rectification,
         awaiting_rectification=awaiting,
-        publicly_visible=effective and _within_publicity(published, as_of, profile),
+        publicly_visible=effective
+        and _publishes(profile)
+        and _within_publicity(published, as_of, profile),
     )
+
+
+def _publishes(profile: Profile) -> bool:
+    """Only a regime with a public list publishes (LZ §5(1)5); DZ has none."""
+    return any(r.effect is Effect.PUBLIC_LIST for r in profile.jurisdiction.effect_rules)
 
 
 def _within_publicity(published: date, as_of: date, profile: Profile) -> bool:
@@ -336,8 +356,8 @@ def listing_state_on(
     (listings of other subjects are ignored)."""
     resolved = _resolve(profile)
     target = _find(listings, listing_id)
-    known = [_Known.of(listing, as_of) for listing in listings]
-    return _view(_Known.of(target, as_of), known, as_of, resolved)
+    known = [_Known.of(listing, as_of, resolved) for listing in listings]
+    return _view(_Known.of(target, as_of, resolved), known, as_of)
 
 
 def subject_restriction_on(
@@ -351,8 +371,8 @@ def subject_restriction_on(
     if len(subjects) > 1:
         raise ValueError(f"listings of several subjects given: {sorted(subjects)}")
     resolved = _resolve(profile)
-    known = [_Known.of(listing, as_of) for listing in listings]
-    views = [_view(k, known, as_of, resolved) for k in known]
+    known = [_Known.of(listing, as_of, resolved) for listing in listings]
+    views = [_view(k, known, as_of) for k in known]
     effective = [v for v in views if v.effective]
     awaiting = any(v.awaiting_rectification for v in effective)
     ends = [v.period_ends_on for v in effective if v.period_ends_on is not None]

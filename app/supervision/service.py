@@ -1,5 +1,6 @@
-"""Supervision targets (LZ §5(2)): subjects listed today in the regulator's field, with
-the commitments it regulates."""
+"""Supervision targets (LZ §5(2)2): subjects listed today in the regulator's field, with
+the commitments it regulates; only listings of a regime that makes them key inspection
+targets (Linzi's), where the regulator's own profile applies that regime."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from app.core.context import Context
 from app.core.errors import Forbidden
 from app.core.pagination import Page, encode_cursor
 from app.credit_profiles.service import listing_effect
+from app.departments.service import profile_of
 from app.restrictions.models import Restriction
 from app.restrictions.reads import cursor_after
 from app.restrictions.register import effective_views
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import SupervisionTarget
-from app.restrictions.state import subject_listings
-from app.rules.profiles import get_profile
-from app.rules.restrictions import ListingView, subject_restriction_on
+from app.restrictions.state import listing_profile
+from app.rules import jurisdiction
+from app.rules.restrictions import ListingView
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
 
@@ -41,24 +43,27 @@ async def supervision_targets(
     if linked:
         regulated = await _regulated_commitments(session, [r.commitment_id for r in linked], own)  # type: ignore[misc]
         in_remit += [r for r in linked if r.commitment_id in regulated]
-    views = await effective_views(session, in_remit, ctx.today, ctx.settings.profile)
+    views = await effective_views(session, in_remit, ctx.today)
+    regulator_profile = await profile_of(session, own, ctx.settings.profile)
     by_subject: dict[uuid.UUID, list[tuple[Restriction, ListingView]]] = {}
     for row, view in views:
-        by_subject.setdefault(row.subject_id, []).append((row, view))
+        if _key_target(row, regulator_profile.jurisdiction):
+            by_subject.setdefault(row.subject_id, []).append((row, view))
     after = cursor_after(cursor)
     ordered = sorted(s for s in by_subject if after is None or s > after)
     page = ordered[:limit]
     subjects = {s.id: s for s in await SubjectRepository(session).get_many(page)}
-    profile = get_profile(ctx.settings.profile)
     items = []
     for subject_id in page:
-        listings = await subject_listings(session, subject_id)
-        summary = subject_restriction_on(listings, ctx.today, profile=profile)
+        targets = [view for _, view in by_subject[subject_id]]
+        awaiting = any(v.awaiting_rectification for v in targets)
+        ends = [v.period_ends_on for v in targets if v.period_ends_on is not None]
         items.append(
             SupervisionTarget(
                 subject=subject_read(subjects[subject_id]),
-                restricted_until=summary.restricted_until,
-                awaiting_rectification=summary.awaiting_rectification,
+                # the last day of the latest period; open while one awaits rectification
+                restricted_until=max(ends) if not awaiting and len(ends) == len(targets) else None,
+                awaiting_rectification=awaiting,
                 listings=[
                     listing_effect(row, view, row.collecting_department)
                     for row, view in by_subject[subject_id]
@@ -75,6 +80,14 @@ async def supervision_targets(
     )
     next_cursor = encode_cursor({"after": str(page[-1])}) if len(ordered) > limit else None
     return Page[SupervisionTarget](items=items, next_cursor=next_cursor)
+
+
+def _key_target(row: Restriction, regulator: jurisdiction.Jurisdiction) -> bool:
+    """列为重点核查对象 (LZ §5(2)2): a listing of a regime with that effect, shared by the
+    regulator's profile; a Dezhou restriction (DZ art. 15 ¶1) is not one."""
+    made_under = listing_profile(row).jurisdiction
+    effect = jurisdiction.Effect.PLATFORM_PUSH
+    return jurisdiction.listing_effect(effect, row.situation, made_under, regulator) is not None
 
 
 async def _regulated_commitments(

@@ -188,6 +188,7 @@ async def _publish_listing(session: AsyncSession, id_number: str, published_on: 
             legal_basis="LZ §5(1)2",
             legal_documents=[],
             collecting_department=AGENCY,
+            profile="shandong-combined",  # the agency's, as the test deployment chooses
             published_on=published_on,
             created_by="test",
             created_at=datetime.now(UTC),

@@ -137,6 +137,7 @@ async def test_two_workers_over_a_thousand_due_items_do_each_once(
             "legal_basis": "依据",
             "legal_documents": [],
             "collecting_department": AGENCY,
+            "profile": "shandong-combined",
             "notice_issued_on": date(2026, 1, 5),
             "notice_received_on": date(2026, 1, 6),
             "deadlines": {"objection_due": due},

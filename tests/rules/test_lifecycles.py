@@ -97,6 +97,9 @@ ALLOWED = [
      replace(CTX, withdrawal_reason=REASON), None, None),
     # 失信制约名单
     (Machine.RESTRICTION, RS.PROPOSED, E.TAKE_UP, RS.COLLECTED, CTX, None, None),
+    # DZ art. 15 ¶1: a profile without the listing procedure restricts a proposal at once
+    (Machine.RESTRICTION, RS.PROPOSED, E.RESTRICT, RS.EFFECTIVE,
+     replace(CTX, listing_procedure=False), None, None),
     (Machine.RESTRICTION, RS.PROPOSED, E.DISMISS, RS.WITHDRAWN, CTX, None, None),
     (Machine.RESTRICTION, RS.COLLECTED, E.VERIFY, RS.VERIFIED, CTX, DeadlineRule.NOTICE_DUE, None),
     (Machine.RESTRICTION, RS.VERIFIED, E.ISSUE_NOTICE, RS.NOTIFIED, CTX, None, None),
@@ -274,6 +277,11 @@ GUARD_REFUSALS = [
      "rectification_missing", "DZ art. 15 ¶2"),
     (Machine.RESTRICTION, RS.EFFECTIVE, E.REJECT_LIFTING, CTX, "lifting_not_requested",
      "DZ art. 15 ¶2"),
+    # each profile its own path: Linzi's procedure, or Dezhou's restriction (DZ art. 15 ¶1)
+    (Machine.RESTRICTION, RS.PROPOSED, E.RESTRICT, CTX, "listing_procedure_required",
+     "LZ §5(1)4"),
+    (Machine.RESTRICTION, RS.PROPOSED, E.TAKE_UP, replace(CTX, listing_procedure=False),
+     "listing_procedure_not_available", "DZ art. 15 ¶1"),
 ]  # fmt: skip
 
 

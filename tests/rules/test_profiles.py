@@ -9,7 +9,6 @@ import pytest
 from app.rules.citations import CIVIL_CODE_201, DZ_15_2, LZ_5_1_4_OBJECTION, Citation
 from app.rules.periods import Unit
 from app.rules.profiles import (
-    DEFAULT_PROFILE,
     PROFILES,
     Basis,
     HighRiskCategory,
@@ -29,6 +28,7 @@ CHOICE = Basis.DEPLOYMENT_CHOICE
 PARAMETER_TABLE = [
     ("dezhou-2023", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "DZ art. 6 ¶2"),
     ("dezhou-2023", P.REMINDER_GRACE, None, None, Basis.AGENCY_SET, "DZ art. 13 ¶1"),
+    ("dezhou-2023", P.CORRECTION, 2, WD, CHOICE, "DZ art. 14"),
     ("dezhou-2023", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
     ("linzi-2022", P.CONSENT_MAX_VALIDITY, 365, Unit.DAYS, CHOICE, "LZ §5(1)6"),
     ("linzi-2022", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "LZ §4(1)"),
@@ -204,10 +204,10 @@ def test_category_labels(category: HighRiskCategory, label: str) -> None:
     assert category.label_zh == label
 
 
-def test_default_profile() -> None:
-    assert DEFAULT_PROFILE == "shandong-combined"
-    assert get_profile(DEFAULT_PROFILE) is PROFILES["shandong-combined"]
+def test_no_profile_is_a_default() -> None:
     assert set(PROFILES) == {"dezhou-2023", "linzi-2022", "shandong-combined"}
+    assert not any(p.to_dict()["default"] for p in PROFILES.values())
+    assert get_profile("linzi-2022").to_dict("linzi-2022")["default"] is True
 
 
 def test_unknown_profile_lists_known_names() -> None:
@@ -245,10 +245,10 @@ def test_consent_maximum_is_a_documented_deployment_choice() -> None:
 
 
 def test_to_dict_is_json_ready() -> None:
-    data = get_profile("shandong-combined").to_dict()
+    data = get_profile("shandong-combined").to_dict("shandong-combined")
     json.dumps(data, ensure_ascii=False)
     assert data["name"] == "shandong-combined"
-    assert data["default"] is True
+    assert data["default"] is True  # the deployment's explicit choice
     parameters = data["parameters"]
     assert isinstance(parameters, dict)
     objection = parameters["objection_window"]

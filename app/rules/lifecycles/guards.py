@@ -12,8 +12,10 @@ from app.rules.citations import (
     DZ_12_2,
     DZ_13_1,
     DZ_13_2,
+    DZ_15_1,
     DZ_15_2,
     LZ_5_1_2,
+    LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
     LZ_5_1_5_REPAIR,
     LZ_ANNEX,
@@ -39,6 +41,7 @@ class GuardContext:
     exempt_from_verification: bool = False
     still_nonconforming: bool = False
     early_lifting_enabled: bool = True
+    listing_procedure: bool = True  # the profile lists through LZ §5(1)4
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,29 @@ def objection_window_lapsed(ctx: GuardContext) -> Refusal | None:
             "objection_window_open",
             "the objection window is still open",
             LZ_ANNEX,
+        )
+    return None
+
+
+def listing_procedure_available(ctx: GuardContext) -> Refusal | None:
+    """Take a proposal up into the listing procedure only where the profile has one."""
+    if not ctx.listing_procedure:
+        return Refusal(
+            "listing_procedure_not_available",
+            "the profile has no listing procedure: restrict (DZ art. 15 ¶1) or dismiss",
+            DZ_15_1,
+        )
+    return None
+
+
+def restriction_without_listing(ctx: GuardContext) -> Refusal | None:
+    """Restrict at once only without a listing procedure (DZ art. 15 ¶1); where the
+    profile has one, notice and objection come first (LZ §5(1)4)."""
+    if ctx.listing_procedure:
+        return Refusal(
+            "listing_procedure_required",
+            "the profile lists through notice and objection: take the proposal up",
+            LZ_5_1_4_NOTICE,
         )
     return None
 

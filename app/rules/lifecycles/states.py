@@ -90,6 +90,7 @@ class Event(StrEnum):
     REVOKE = "revoke"
     # restriction list
     TAKE_UP = "take_up"
+    RESTRICT = "restrict"  # 限制享受便利化服务 without the Linzi procedure (DZ art. 15 ¶1)
     DISMISS = "dismiss"
     VERIFY = "verify"
     ISSUE_NOTICE = "issue_notice"

@@ -16,6 +16,7 @@ from app.rules.citations import (
     DZ_12_2,
     DZ_13_1,
     DZ_13_2,
+    DZ_15_1,
     DZ_15_2,
     DZ_15_2_LIFT,
     LZ_2_APPEAL,
@@ -41,6 +42,7 @@ from app.rules.lifecycles.guards import (
     lifting_allowed,
     lifting_request_allowed,
     lifting_requested,
+    listing_procedure_available,
     objection_in_window,
     objection_window_lapsed,
     period_ended_unrectified,
@@ -50,6 +52,7 @@ from app.rules.lifecycles.guards import (
     reminder_deadline_passed,
     reminder_open,
     repair_due,
+    restriction_without_listing,
     revocation_allowed,
     supplement_deadline_passed,
     supplement_in_time,
@@ -190,7 +193,10 @@ _RESTRICTION_OPEN_STATES: Final = (
 )
 
 RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
-    _rs(_R.PROPOSED, Event.TAKE_UP, _R.COLLECTED, LZ_5_1_3),
+    _rs(_R.PROPOSED, Event.TAKE_UP, _R.COLLECTED, LZ_5_1_3, guard=listing_procedure_available),
+    # DZ art. 15 ¶1: the agency restricts a false or unfulfilled commitment; no list, no
+    # notice, no period: effective until lifted (DZ art. 15 ¶2).
+    _rs(_R.PROPOSED, Event.RESTRICT, _R.EFFECTIVE, DZ_15_1, guard=restriction_without_listing),
     _rs(_R.PROPOSED, Event.DISMISS, _R.WITHDRAWN, LZ_5_1_4_VERIFY),
     _rs(_R.COLLECTED, Event.VERIFY, _R.VERIFIED, LZ_5_1_4_VERIFY,
         deadline_rule=DeadlineRule.NOTICE_DUE),

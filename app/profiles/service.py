@@ -1,0 +1,18 @@
+"""The rule profiles as GET /api/v1/profiles shows them: each profile's own document with
+the rules that other modules add to it, each with its citation."""
+
+from __future__ import annotations
+
+from app.profiles.schemas import ProfileRead
+from app.rules.disclosure import listing_disclosure
+from app.rules.profiles import Profile
+from app.rules.repair import profile_document
+
+
+def profile_read(profile: Profile, deployment_profile: str | None) -> ProfileRead:
+    """The profile's parameters, jurisdiction and switches, the repair rules
+    (app.rules.repair) and, beside a listing procedure, the rule of what leaves the
+    department (app.rules.disclosure). ``default`` marks the deployment's explicit choice."""
+    disclosure = listing_disclosure() if profile.listing_procedure else None
+    document = profile_document(profile, deployment_profile)
+    return ProfileRead.model_validate({**document, "listing_disclosure": disclosure})
