@@ -17,6 +17,7 @@ sentences (LZ §5(1)4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 DZ: Final = "DZ"
@@ -60,6 +61,14 @@ class Citation:
             "paragraph": self.paragraph,
             "text_zh": self.text_zh,
         }
+
+
+class Basis(StrEnum):
+    """Where a parameter's value comes from."""
+
+    REGULATION = "regulation"  # the number is in the cited text
+    DEPLOYMENT_CHOICE = "deployment_choice"  # chosen here, bounded by the cited rule
+    AGENCY_SET = "agency_set"  # set case by case by the agency; a value is a minimum
 
 
 def join_labels(citations: tuple[Citation, ...]) -> str:

@@ -37,6 +37,7 @@ from app.rules.citations import (
     LZ_5_1_6_NO_LIFETIME,
     LZ_5_2_1,
     LZ_ANNEX,
+    Basis,
     Citation,
 )
 from app.rules.periods import Unit
@@ -86,14 +87,6 @@ _CATEGORY_LABELS_ZH: Final[dict[HighRiskCategory, str]] = {
     HighRiskCategory.PERSONAL_HEALTH_LIFE_PROPERTY: "人身健康、生命财产安全",
     HighRiskCategory.MAJOR_FOREIGN_AFFAIRS: "重要涉外",
 }
-
-
-class Basis(StrEnum):
-    """Where a parameter's value comes from."""
-
-    REGULATION = "regulation"  # the number is in the cited text
-    DEPLOYMENT_CHOICE = "deployment_choice"  # chosen here, bounded by the cited rule
-    AGENCY_SET = "agency_set"  # set case by case by the agency; a value is a minimum
 
 
 class ParameterName(StrEnum):

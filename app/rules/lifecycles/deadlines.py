@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Final
 
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import DZ_7_2, DZ_7_3, DZ_11_1, DZ_13_2, Citation
+from app.rules.citations import DZ_7_2, DZ_7_3, DZ_11_1, DZ_13_2, Basis, Citation
 from app.rules.lifecycles.states import DeadlineRule
 from app.rules.periods import Deadline, Unit, add_months, compute_deadline
-from app.rules.profiles import Basis, Parameter, Profile
+from app.rules.profiles import Parameter, Profile
 
 
 @dataclass(frozen=True, slots=True)
