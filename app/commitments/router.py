@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commitments import documents, reads, signing, steps, verifications
+from app.commitments import documents, orders, reads, signing, steps, verifications
 from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
@@ -289,7 +289,7 @@ async def send_reminder(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.send_reminder(session, ctx, commitment_id, body, if_match)
+    return await orders.send_reminder(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -329,7 +329,7 @@ async def terminate(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.terminate(session, ctx, commitment_id, body, if_match)
+    return await orders.terminate(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -348,7 +348,7 @@ async def record_rectification(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.record_rectification(session, ctx, commitment_id, body, if_match)
+    return await orders.record_rectification(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -368,7 +368,7 @@ async def revoke(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.revoke(session, ctx, commitment_id, body, if_match)
+    return await orders.revoke(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
