@@ -37,9 +37,9 @@ from app.rules.citations import (
     LZ_5_1_6_NO_LIFETIME,
     LZ_5_2_1,
     LZ_ANNEX,
-    Basis,
     Citation,
 )
+from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
 from app.rules.periods import Unit
 
 
