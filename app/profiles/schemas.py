@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CitationRead(BaseModel):
@@ -20,6 +20,17 @@ class ParameterRead(BaseModel):
     name: str
     value: int | None
     unit: str | None
+    basis: str
+    citation: CitationRead
+    also_cites: list[CitationRead]
+    description_zh: str
+    description_en: str
+
+
+class ReadingRead(BaseModel):
+    """释义规则: how the profile reads a sentence that decides a question, with its citation."""
+
+    name: str
     basis: str
     citation: CitationRead
     also_cites: list[CitationRead]
@@ -70,6 +81,7 @@ class ProfileRead(BaseModel):
                     },
                     "parameters": {},
                     "notes": [],
+                    "readings": [],
                 }
             ]
         }
@@ -87,3 +99,6 @@ class ProfileRead(BaseModel):
     restriction_effect_citation: CitationRead
     parameters: dict[str, ParameterRead]
     notes: list[str]
+    readings: list[ReadingRead] = Field(
+        description="释义规则: each reading the profile applies, with its citation."
+    )

@@ -40,7 +40,9 @@ from app.rules.citations import (
     Citation,
 )
 from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
+from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.periods import Unit
+from app.rules.readings import Reading
 
 
 class Mode(StrEnum):
@@ -306,6 +308,7 @@ class Profile:
     - ``listing_procedure``: LZ §5(1)4 notice, objection and review before publication.
     - ``restart_on_new_listing``: a new dishonesty in the period restarts it (LZ §5(1)5).
     - ``early_lifting``: lifting on application after rectification (DZ art. 15 ¶2).
+    ``readings``: how it reads a sentence that decides a question, not a number.
     """
 
     name: str
@@ -322,6 +325,7 @@ class Profile:
     early_lifting: bool
     restriction_effect_citation: Citation
     notes: tuple[str, ...] = field(default=())
+    readings: tuple[Reading, ...] = field(default=())
 
     def parameter(self, name: ParameterName) -> Parameter:
         try:
@@ -413,6 +417,7 @@ class Profile:
             "restriction_effect_citation": self.restriction_effect_citation.to_dict(),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "notes": list(self.notes),
+            "readings": [reading.to_dict() for reading in self.readings],
         }
 
 
@@ -435,6 +440,7 @@ DEZHOU_2023: Final = Profile(
     early_lifting=True,
     restriction_effect_citation=DZ_15_1,
     notes=("No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",),
+    readings=COMMITMENT_READINGS,
 )
 
 LINZI_2022: Final = Profile(
@@ -461,6 +467,7 @@ LINZI_2022: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=False,
     restriction_effect_citation=LZ_5_2_1,
+    readings=LZ_COMMITMENT_READINGS,
 )
 
 SHANDONG_COMBINED: Final = Profile(
@@ -491,6 +498,7 @@ SHANDONG_COMBINED: Final = Profile(
     restart_on_new_listing=True,
     early_lifting=True,
     restriction_effect_citation=LZ_5_2_1,
+    readings=COMMITMENT_READINGS,
 )
 
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
