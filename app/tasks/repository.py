@@ -70,6 +70,7 @@ _RESOURCE = {
     TaskKind.decide_commitment: "commitment",
     TaskKind.carry_out_verification: "verification",
     TaskKind.follow_rectification: "commitment",
+    TaskKind.record_order_receipt: "commitment",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -308,6 +309,7 @@ def _sources(one_department: bool) -> list[_Source]:
             Timing.FROM_ENTRY: (),
             Timing.IN_TIME: (due >= _TODAY,),
             Timing.LATE: (due < _TODAY,),
+            Timing.UNCOUNTED: (due.is_(None),),
         }[task.timing]
         return _Source(
             task.kind,

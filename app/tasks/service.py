@@ -38,6 +38,7 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
         ("rectification", _COMMITMENTS + "/rectification"),
         ("revocation", _COMMITMENTS + "/revocation"),
     ),
+    TaskKind.record_order_receipt: (("order-receipt", _COMMITMENTS + "/order-receipt"),),
 }
 
 

@@ -96,7 +96,9 @@ def compute_rule_deadline(
     start: date,
     period: AgencyPeriod | None = None,
 ) -> Deadline:
-    """Compute the deadline named by ``rule``, counted from ``start`` (the event's day).
+    """Compute the deadline named by ``rule``, counted from ``start``: the event's day; for
+    a reminder or an order to rectify, the day it was served, and for a verification of
+    conditions to meet by a later day, that day (:mod:`app.rules.commitments`).
 
     Catalog or agency periods (supplement, decision, verification, rectification) come
     in ``period``; the reminder grace comes from the profile, or from ``period`` when
