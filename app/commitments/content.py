@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from app.catalog.schemas import MatterModes
@@ -18,6 +19,29 @@ AFFIRMATION_TEXT: dict[str, str] = {
     "true_intention": "本承诺内容是本人（本单位）的真实意思表示。",
     "accepts_liability": "本人（本单位）愿意承担不实承诺和未履行承诺的法律责任。",
 }
+
+# The affirmation of DZ art. 9 ¶1 for an applicant who commits to meet named conditions
+# later (DZ art. 7 ¶3 暂未完全具备办理条件): those conditions are not affirmed as met.
+MEETS_OTHER_CONDITIONS = "除下列承诺达到的条件外，本人（本单位）已符合相关条件。"
+
+
+def day_zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def conditions_commitment(conditions: list[str], meet_by: date) -> str:
+    """The sentence of DZ art. 9 ¶2 the letter adds: which conditions, met by when."""
+    listed = "；".join(f"（{n}）{c}" for n, c in enumerate(conditions, start=1))
+    return f"本人（本单位）承诺于{day_zh(meet_by)}前（含当日）达到下列条件：{listed}。"
+
+
+def letter_affirmations(conditions: list[str], meet_by: date | None) -> list[str]:
+    """What the letter says the applicant affirms and commits to (DZ art. 9)."""
+    if not conditions or meet_by is None:
+        return list(AFFIRMATION_TEXT.values())
+    texts = {**AFFIRMATION_TEXT, "meets_conditions": MEETS_OTHER_CONDITIONS}
+    return [*texts.values(), conditions_commitment(conditions, meet_by)]
+
 
 DEADLINE_LABELS: dict[str, str] = {
     "supplement_due": "补齐补正期限",
@@ -165,7 +189,23 @@ def letter_document(
     subject_id: str,
     signed_by: str,
     signed_on: str,
+    conditions: tuple[str, ...] = (),
+    meet_by: date | None = None,
 ) -> Document:
+    to_meet = (
+        (
+            Section(
+                "承诺达到的办理条件（《德州市政务服务信用信息应用办法》第七条第三款、第九条第二款）",
+                paragraphs=(
+                    f"承诺人暂未完全具备下列办理条件，承诺于{day_zh(meet_by)}前（含当日）达到；"
+                    "政务服务实施机关自该日起对其实施核查。",
+                ),
+                bullets=conditions,
+            ),
+        )
+        if conditions and meet_by is not None
+        else ()
+    )
     return Document(
         title=letter_title_from(notice),
         reference=reference,
@@ -174,6 +214,7 @@ def letter_document(
             Section(
                 "承诺内容（《德州市政务服务信用信息应用办法》第九条）", bullets=tuple(affirmations)
             ),
+            *to_meet,
             Section(
                 "履行承诺",
                 paragraphs=(

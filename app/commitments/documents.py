@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.commitments import reads
-from app.commitments.content import AFFIRMATION_TEXT, letter_document, notice_document
+from app.commitments.content import letter_affirmations, letter_document, notice_document
 from app.commitments.schemas import NoticeRead
 from app.core.context import Context
 from app.documents.pdf import render_pdf
@@ -58,11 +58,13 @@ async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
     document = letter_document(
         notice,
         deadlines,
-        list(AFFIRMATION_TEXT.values()),
+        letter_affirmations(commitment.conditions_to_meet, commitment.meet_by),
         reference=reference,
         subject_name=name,
         subject_id=id_number,
         signed_by=commitment.signed_by,
         signed_on=f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
+        conditions=tuple(commitment.conditions_to_meet),
+        meet_by=commitment.meet_by,
     )
     return render_pdf(document)

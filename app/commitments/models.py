@@ -18,6 +18,10 @@ class Commitment(Base):
     ``notice`` is the one-time notice snapshotted from the catalog version (DZ art. 8);
     ``deadlines`` keeps every computed deadline with its unit, start, citation and whether
     the calendar was provisional; ``current_due_on`` is the deadline of the current state.
+    ``conditions_to_meet`` and ``meet_by``: what an applicant not yet fully qualified
+    commits to meet, and by when (DZ art. 7 ¶3, 9 ¶2). ``order_service``: how the
+    reminder or the order to rectify was served, and the period that counts from its
+    service (DZ art. 13). ``termination_ground``: why a tolerance case was terminated.
     """
 
     __tablename__ = "commitments"
@@ -35,6 +39,8 @@ class Commitment(Base):
     notice: Mapped[dict[str, Any]] = mapped_column(JSON)
     affirmations: Mapped[dict[str, bool]] = mapped_column(JSON)
     missing_materials: Mapped[list[str]] = mapped_column(JSON)
+    conditions_to_meet: Mapped[list[str]] = mapped_column(JSON, default=list)
+    meet_by: Mapped[date | None] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(EncryptedText)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     exempt_from_verification: Mapped[bool] = mapped_column(Boolean)
@@ -43,6 +49,8 @@ class Commitment(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    order_service: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    termination_ground: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

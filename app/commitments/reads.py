@@ -12,7 +12,7 @@ from app.audit.service import record
 from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import VerificationMethod
-from app.commitments.content import AFFIRMATION_TEXT, letter_title_from
+from app.commitments.content import letter_affirmations, letter_title_from
 from app.commitments.models import Commitment, Verification
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
@@ -22,7 +22,12 @@ from app.commitments.schemas import (
     NoticeRead,
     VerificationRead,
 )
-from app.commitments.state import current_due_on, deadlines_read, derived_status
+from app.commitments.state import (
+    current_due_on,
+    deadlines_read,
+    derived_status,
+    order_service_read,
+)
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import NotFound, UnprocessableEntity
@@ -30,13 +35,16 @@ from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import history_read
 from app.referrals.marks import commitment_marks
+from app.rules.commitments import TerminationGround
 from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
 
 
-def verification_read(v: Verification) -> VerificationRead:
+def verification_read(v: Verification, commitment: Commitment) -> VerificationRead:
+    """The verification with what it checks: the conditions committed to be met, from the
+    day they are to be met (DZ art. 9 ¶2)."""
     return VerificationRead(
         id=str(v.id),
         commitment_id=str(v.commitment_id),
@@ -52,6 +60,8 @@ def verification_read(v: Verification) -> VerificationRead:
         basis=v.basis,
         fulfilled=v.fulfilled,
         description=v.description,
+        conditions_to_meet=list(commitment.conditions_to_meet),
+        meet_by=commitment.meet_by,
         version=v.version,
     )
 
@@ -77,7 +87,9 @@ async def commitment_read(
         notice=notice,
         letter=LetterRead(
             title=letter_title_from(notice),
-            affirmations=[AFFIRMATION_TEXT[k] for k in AFFIRMATION_TEXT],
+            affirmations=letter_affirmations(commitment.conditions_to_meet, commitment.meet_by),
+            conditions_to_meet=list(commitment.conditions_to_meet),
+            meet_by=commitment.meet_by,
             signed_by=commitment.signed_by,
             signed_at=commitment.signed_at,
         ),
@@ -88,9 +100,17 @@ async def commitment_read(
         decided_on=commitment.decided_on,
         closed_on=commitment.closed_on,
         withdrawal_reason=commitment.withdrawal_reason,
+        order_service=order_service_read(commitment),
+        termination_ground=(
+            TerminationGround(commitment.termination_ground)
+            if commitment.termination_ground
+            else None
+        ),
         version=commitment.version,
         history=history_read(await repository.events(commitment.id)),
-        verifications=[verification_read(v) for v in await repository.verifications(commitment.id)],
+        verifications=[
+            verification_read(v, commitment) for v in await repository.verifications(commitment.id)
+        ],
         referrals=await commitment_marks(session, commitment.id),
     )
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commitments import documents, reads, signing, steps, verifications
+from app.commitments import documents, orders, reads, signing, steps, verifications
 from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
     CommitmentSearch,
     CommitmentSummary,
     NoteCreate,
+    OrderReceiptCreate,
     ReasonCreate,
     ReminderCreate,
     RevocationCreate,
@@ -70,7 +71,14 @@ def _context(request: Request, principal: Principal, clock: ClockDep) -> Context
         "422. The notice (DZ art. 8) is snapshotted from the catalog version; the first "
         "deadline is computed with its citation. 签署日不早于信用核查日: a `signed_at` before "
         "the day of the credit check is 422 `step_date_before_previous_step` (a day after "
-        "today: `step_date_in_future`), both dates in the problem."
+        "today: `step_date_in_future`), both dates in the problem. 暂未完全具备办理条件 "
+        "(DZ art. 7 ¶3): a notify_commit letter may name `conditions_to_meet` (each one of "
+        "the matter's 办理条件, split at `；`) and `meet_by`, after the signature and not after "
+        "the matter's verification period counted from the end of its completion limit; "
+        "the affirmation 已符合相关条件 then excludes them and the verification checks them "
+        "from `meet_by` on. Refused with 422 `conditions_to_meet_not_offered` (tolerance, a "
+        "matter exempt from verification, a profile without the reading), "
+        "`conditions_to_meet_incomplete`, `condition_not_of_matter`, `meet_by_out_of_range`."
     ),
     responses=problem_responses(401, 403, 404, 409, 422),
 )
@@ -276,7 +284,12 @@ async def record_decision(
     response_model=CommitmentRead,
     summary="Remind / order rectification on an overdue tolerance case (催告)",
     description="The deadline comes from the profile (LZ: 3 working days) or, where the "
-    "profile leaves it to the agency, from `period` (DZ art. 13 ¶1)." + _DATED,
+    "profile leaves it to the agency, from `period` (DZ art. 13 ¶1), and counts from the "
+    "reminder's service (经催告后): `service.method` in_person (default) that day; post or "
+    "electronic the day of receipt, `service.received_on` or recorded later at "
+    "`…/order-receipt`. Until then the case has no due day and cannot be terminated "
+    "(409 `reminder_not_served`); a supplement meanwhile is in time. A receipt with an "
+    "in-person service is 422 `received_on_not_for_in_person`." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def send_reminder(
@@ -289,7 +302,31 @@ async def send_reminder(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.send_reminder(session, ctx, commitment_id, body, if_match)
+    return await orders.send_reminder(session, ctx, commitment_id, body, if_match)
+
+
+@router.post(
+    "/{commitment_id}/order-receipt",
+    response_model=CommitmentRead,
+    summary="Record the receipt of a reminder or an order to rectify (送达回执)",
+    description="The day the applicant received a reminder (tolerance) or an order to "
+    "rectify (notify_commit) sent by post or electronically: its period counts from that "
+    "day (the day not counted; DZ art. 13; LZ §5(1)2 经催告后). Not before the order, not "
+    "after today; a day before today needs `late_entry_reason`. Once only, and not for an "
+    "order served in person: 409 `order_receipt_not_awaited`.",
+    responses=STEP_RESPONSES,
+)
+async def record_order_receipt(
+    request: Request,
+    session: SessionDep,
+    principal: Owned,
+    clock: ClockDep,
+    commitment_id: uuid.UUID,
+    body: OrderReceiptCreate,
+    if_match: IfMatch = None,
+) -> CommitmentRead:
+    ctx = _context(request, principal, clock)
+    return await orders.record_order_receipt(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -316,7 +353,11 @@ async def withdraw(
     "/{commitment_id}/termination",
     response_model=CommitmentRead,
     summary="Terminate the case after the reminder deadline (终止办理)",
-    description="Proposes a restriction with situation `tolerance_unfulfilled` (LZ §5(1)2).",
+    description="Records its ground (`termination_ground`) from the case's record: no "
+    "supplement at all is `non_submission` and proposes a restriction with situation "
+    "`tolerance_unfulfilled` (LZ §5(1)2 经催告后仍未提交); a supplement that fell short "
+    "is `deficient_submission` (DZ art. 13 ¶1 补齐补正不符合要求) and proposes none. Before "
+    "the reminder's receipt is recorded: 409 `reminder_not_served`." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def terminate(
@@ -329,7 +370,7 @@ async def terminate(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.terminate(session, ctx, commitment_id, body, if_match)
+    return await orders.terminate(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -348,7 +389,7 @@ async def record_rectification(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.record_rectification(session, ctx, commitment_id, body, if_match)
+    return await orders.record_rectification(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -368,7 +409,7 @@ async def revoke(
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await steps.revoke(session, ctx, commitment_id, body, if_match)
+    return await orders.revoke(session, ctx, commitment_id, body, if_match)
 
 
 @router.post(
@@ -414,10 +455,13 @@ async def supervision_feedback(
     response_model=VerificationRead,
     summary="Record a verification result (核查结果)",
     description="Fulfilled: the commitment is fulfilled. Not fulfilled: rectification is "
-    "ordered within `rectification_period` (DZ art. 13 ¶2). 核查日不早于开启核查之日: a "
+    "ordered within `rectification_period` (DZ art. 13 ¶2), counted from the order's "
+    "service (`rectification_service`: in person that day; by post or electronically the "
+    "day of receipt, recorded at `…/order-receipt`). 核查日不早于开启核查之日: a "
     "`checked_at` before the day the verification was opened is 422 "
     "`step_date_before_previous_step`, a day after today `step_date_in_future`, both "
-    "dates in the problem.",
+    "dates in the problem. A letter with conditions to meet by `meet_by` is checked from "
+    "that day on: a `checked_at` before it is 409 `conditions_not_yet_due` (DZ art. 9 ¶2).",
     responses=STEP_RESPONSES,
 )
 async def record_verification_result(

@@ -13,8 +13,9 @@ from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
-from app.lifecycle.step_dates import Dated
+from app.lifecycle.step_dates import Dated, LateEntry
 from app.referrals.schemas import ReferralMark
+from app.rules.commitments import ServiceMethod, TerminationGround
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 
@@ -54,7 +55,16 @@ class CommitmentCreate(BaseModel):
                     "affirmations": _ALL_TRUE,
                     "signed_by": "张三（法定代表人）",
                     "signed_at": "2026-09-30T10:00:00+08:00",
-                }
+                },
+                {
+                    "credit_check_id": "0b6f1d3e-6a0c-4d8e-9a53-2f1c1e2b9d41",
+                    "mode": "notify_commit",
+                    "conditions_to_meet": ["具有与经营的食品品种、数量相适应的经营场所"],
+                    "meet_by": "2026-10-20",
+                    "affirmations": _ALL_TRUE,
+                    "signed_by": "张三（法定代表人）",
+                    "signed_at": "2026-09-30T10:00:00+08:00",
+                },
             ]
         },
     )
@@ -63,6 +73,19 @@ class CommitmentCreate(BaseModel):
     mode: Mode
     missing_materials: list[Reference] = Field(
         default_factory=list, max_length=50, description="容缺材料 (tolerance only)."
+    )
+    conditions_to_meet: list[Reference] = Field(
+        default_factory=list,
+        max_length=20,
+        description="承诺达到的办理条件 (告知承诺 only, DZ art. 7 ¶3 暂未完全具备办理条件): each "
+        "one of the matter's conditions (its 办理条件 split at `；`), met by `meet_by`. The "
+        "affirmation `meets_conditions` (已符合相关条件) then excludes them.",
+    )
+    meet_by: date | None = Field(
+        default=None,
+        description="达到承诺条件的日期 (DZ art. 9 ¶2): after the day of signing, not after the "
+        "matter's verification period counted from the end of its completion limit. The "
+        "verification checks the conditions from this day on.",
     )
     affirmations: Affirmations
     signed_by: Annotated[str, text(200)] = Field(description="签署人.")
@@ -102,20 +125,68 @@ class NoteCreate(Dated):
     note: _Note | None = None
 
 
+class OrderService(BaseModel):
+    """送达: how a reminder or an order to rectify reached the applicant. Its period counts
+    from its service: in person, the day it is given; by post or electronically, the
+    day of receipt (`received_on`, or recorded later at `…/order-receipt`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"method": "in_person"},
+                {"method": "post"},
+                {"method": "electronic", "received_on": "2026-10-21"},
+            ]
+        },
+    )
+
+    method: ServiceMethod = Field(
+        default=ServiceMethod.IN_PERSON,
+        description="in_person 当面送达 (served that day); post 邮寄送达; electronic 电子送达 "
+        "(served the day of receipt).",
+    )
+    received_on: date | None = Field(
+        default=None,
+        description="签收日 (post or electronic only): not before the order, not after today. "
+        "Omitted: no period runs until it is recorded.",
+    )
+
+
 class ReminderCreate(Dated):
     """催告 / 责令限期整改 on an overdue tolerance case (DZ art. 13 ¶1).
 
     `period` is the agency's deadline where the profile leaves it to the agency; otherwise
-    the profile's (LZ: 3 working days) applies.
+    the profile's (LZ: 3 working days) applies. It counts from the reminder's service.
     """
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"period": {"amount": 5, "unit": "working_days"}}]},
+        json_schema_extra={
+            "examples": [
+                {"period": {"amount": 5, "unit": "working_days"}},
+                {"service": {"method": "post"}, "note": "挂号信寄出"},
+            ]
+        },
     )
 
     period: PeriodSpec | None = None
+    service: OrderService = Field(
+        default_factory=OrderService, description="送达方式; in person when omitted."
+    )
     note: _Note | None = None
+
+
+class OrderReceiptCreate(LateEntry):
+    """签收: the day the applicant received a reminder or an order to rectify sent by post
+    or electronically; its period counts from this day. Not before the order, not after
+    today; entered after it, with the reason."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"received_on": "2026-10-23"}]}
+    )
+
+    received_on: date
 
 
 class ReasonCreate(Dated):
@@ -177,6 +248,7 @@ class VerificationResultCreate(BaseModel):
                     "fulfilled": False,
                     "description": "经营场所面积与承诺不符",
                     "rectification_period": {"amount": 10, "unit": "working_days"},
+                    "rectification_service": {"method": "post"},
                 }
             ]
         },
@@ -192,6 +264,11 @@ class VerificationResultCreate(BaseModel):
     rectification_period: PeriodSpec | None = Field(
         default=None,
         description="责令限期整改的期限 (DZ art. 13 ¶2), required when not fulfilled.",
+    )
+    rectification_service: OrderService | None = Field(
+        default=None,
+        description="送达 of the order to rectify (when not fulfilled); in person when "
+        "omitted. Its period counts from the service.",
     )
 
 
@@ -245,12 +322,26 @@ class NoticeRead(BaseModel):
 
 
 class LetterRead(BaseModel):
-    """承诺书 (DZ art. 9): what the applicant affirmed, signed."""
+    """承诺书 (DZ art. 9): what the applicant affirmed and committed to, signed."""
 
     title: str
     affirmations: list[str]
+    conditions_to_meet: list[str] = Field(description="承诺达到的办理条件 (DZ art. 9 ¶2).")
+    meet_by: date | None = Field(description="达到上述条件的日期.")
     signed_by: str
     signed_at: datetime
+
+
+class OrderServiceRead(BaseModel):
+    """送达 of the reminder or the order to rectify, and the day its period counts from."""
+
+    method: ServiceMethod
+    issued_on: date = Field(description="The day of the reminder or the order.")
+    received_on: date | None = Field(description="签收日 (post, electronic); null until recorded.")
+    served_on: date | None = Field(
+        description="送达日, the period's start (not counted): null while a receipt is awaited."
+    )
+    period: PeriodSpec | None = Field(description="The period the agency set, if any.")
 
 
 class VerificationRead(BaseModel):
@@ -272,6 +363,8 @@ class VerificationRead(BaseModel):
                     "basis": "《食品经营许可和备案管理办法》第十二条",
                     "fulfilled": True,
                     "description": "经营场所与承诺一致",
+                    "conditions_to_meet": [],
+                    "meet_by": None,
                     "version": 2,
                 }
             ]
@@ -292,6 +385,10 @@ class VerificationRead(BaseModel):
     basis: str | None
     fulfilled: bool | None
     description: str | None
+    conditions_to_meet: list[str] = Field(
+        description="承诺达到的办理条件 the verification checks, from `meet_by` on."
+    )
+    meet_by: date | None = Field(description="No result is recorded for a check before it.")
     version: int
 
 
@@ -319,6 +416,13 @@ class CommitmentRead(BaseModel):
     decided_on: date | None
     closed_on: date | None
     withdrawal_reason: str | None
+    order_service: OrderServiceRead | None = Field(
+        description="送达 of the reminder (tolerance) or the order to rectify (notify_commit)."
+    )
+    termination_ground: TerminationGround | None = Field(
+        description="终止依据: non_submission (经催告后仍未提交, proposes a listing, LZ §5(1)2) "
+        "or deficient_submission (补齐补正不符合要求, DZ art. 13 ¶1: proposes none)."
+    )
     version: int
     history: list[HistoryStep]
     verifications: list[VerificationRead]

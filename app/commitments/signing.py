@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.calendar.service import load_working_calendar
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import MatterModes
+from app.commitments.conditions import conditions_to_meet
 from app.commitments.content import AFFIRMATION_TEXT, notice_snapshot
 from app.commitments.models import Commitment
 from app.commitments.reads import commitment_read
@@ -164,6 +165,9 @@ async def create_commitment(
         exempt = modes.notify_commit.exempt_from_verification
         terms = modes.notify_commit.model_dump(mode="json")
     deadline = count_deadline(rule, calendar, profile, start, period, "body.mode")
+    conditions, meet_by = conditions_to_meet(
+        data, modes, profile, calendar, signed_on=start, decision_due=deadline.date
+    )
     commitment = Commitment(
         credit_check_id=check.id,
         subject_id=check.subject_id,
@@ -177,6 +181,8 @@ async def create_commitment(
         notice={**notice.model_dump(mode="json"), "terms": terms},
         affirmations=data.affirmations.model_dump(),
         missing_materials=missing,
+        conditions_to_meet=conditions,
+        meet_by=meet_by,
         signed_by=data.signed_by,
         signed_at=data.signed_at,
         exempt_from_verification=exempt,
@@ -196,6 +202,10 @@ async def create_commitment(
         "create",
         status.value,
         deadline.citation[0] if deadline.citation else None,
-        {"credit_check_id": str(check.id), name: deadline.date.isoformat()},
+        {
+            "credit_check_id": str(check.id),
+            name: deadline.date.isoformat(),
+            **({"meet_by": meet_by.isoformat()} if meet_by else {}),
+        },
     )
     return await commitment_read(session, commitment, ctx.today)

@@ -22,11 +22,16 @@ from app.commitments.schemas import (
     NoteCreate,
     NoticeRead,
     ReasonCreate,
-    ReminderCreate,
-    RevocationCreate,
     SupplementCreate,
 )
-from app.commitments.state import DUE_BY_STATE, derived_status, due_on
+from app.commitments.state import (
+    DUE_BY_STATE,
+    ORDER_DEADLINES,
+    derived_status,
+    due_on,
+    order_served_on,
+    order_unserved,
+)
 from app.core.context import Context
 from app.core.errors import FieldError, UnprocessableEntity
 from app.credit_records import service as credit_records
@@ -40,6 +45,7 @@ from app.lifecycle.step_dates import Dated, StepDate, date_step
 from app.referrals.marks import withholds_proposal
 from app.restrictions import steps as restrictions
 from app.rules.calendar import WorkingCalendar
+from app.rules.commitments import verification_start
 from app.rules.lifecycles import (
     TIME_EVENTS,
     AgencyPeriod,
@@ -77,14 +83,17 @@ _CLOSED_STEP_REFUSALS = {"withdrawal_after_completion", "withdrawal_after_decisi
 
 
 def _guard_context(commitment: Commitment, today: date, **facts: Any) -> GuardContext:
-    return GuardContext(
-        today=today,
-        supplement_due=due_on(commitment, "supplement_due"),
-        reminder_due=due_on(commitment, "reminder_due"),
-        rectification_due=due_on(commitment, "rectification_due"),
-        exempt_from_verification=commitment.exempt_from_verification,
-        **facts,
-    )
+    """What the guards see on ``today``: the stored deadlines and facts, and ``facts``
+    (which take precedence: a receipt step says the order awaited it)."""
+    recorded: dict[str, Any] = {
+        "supplement_due": due_on(commitment, "supplement_due"),
+        "reminder_due": due_on(commitment, "reminder_due"),
+        "rectification_due": due_on(commitment, "rectification_due"),
+        "exempt_from_verification": commitment.exempt_from_verification,
+        "order_unserved": order_unserved(commitment),
+        "meet_by": commitment.meet_by,
+    }
+    return GuardContext(today=today, **(recorded | facts))
 
 
 def period_of(spec: PeriodSpec | dict[str, Any] | None) -> AgencyPeriod | None:
@@ -193,8 +202,9 @@ async def _reopen_supplement_deadline(
     )
 
 
-# Steps someone takes; what time did (a passed deadline) bounds no later step's day.
-_TAKEN_STEPS = frozenset(e.value for e in Event if e not in TIME_EVENTS)
+# Steps someone takes; what time did (a passed deadline) bounds no later step's day, nor
+# does the receipt of an order (a fact about the applicant's day, dated from the order's).
+_TAKEN_STEPS = frozenset(e.value for e in Event if e not in TIME_EVENTS | {Event.RECORD_RECEIPT})
 
 
 async def previous_step(
@@ -204,8 +214,8 @@ async def previous_step(
     it happened (its ``on``, else the day it was entered); with none yet, the signature.
 
     Rows time made (a passed supplement deadline) and facts that move no state
-    (supervision feedback, a recomputed deadline) bound nothing: the guards judge a
-    step's day against the deadlines themselves."""
+    (supervision feedback, a recomputed deadline, an order's receipt) bound nothing: the
+    guards judge a step's day against the deadlines themselves."""
     for row in reversed(await CommitmentRepository(session).events(commitment.id)):
         if row.event in _TAKEN_STEPS:
             day = row.details.get("on")
@@ -295,16 +305,23 @@ async def step(
     machine = MACHINES[Mode(commitment.mode)]
 
     async def count(rule: DeadlineRule) -> Deadline | None:
-        agency_period = period
+        agency_period: AgencyPeriod | None = period
+        start = on
         if rule is DeadlineRule.VERIFICATION_DUE:
             agency_period = period_of(notify_terms(commitment).get("verification_limit"))
             if commitment.exempt_from_verification:
                 return None  # 免于核查 (DZ art. 12 ¶2): no verification period to count
+            start = verification_start(on, commitment.meet_by)
+        elif rule in ORDER_DEADLINES:
+            served = order_served_on(commitment, on)
+            if served is None:
+                return None  # sent, not yet received: no period runs (DZ art. 13)
+            start = served
         return count_deadline(
             rule,
             await load_working_calendar(session),
             get_profile(commitment.profile),
-            on,
+            start,
             agency_period,
             period_field,
         )
@@ -403,29 +420,6 @@ async def record_decision(
     return await commitment_read(session, commitment, ctx.today)
 
 
-async def send_reminder(
-    session: AsyncSession,
-    ctx: Context,
-    commitment_id: uuid.UUID,
-    data: ReminderCreate,
-    if_match: str | None,
-) -> CommitmentRead:
-    """催告 on its day: the reminder deadline counts from it."""
-    commitment = await load_for_agency(session, commitment_id, if_match)
-    dated = await date_commitment_step(session, ctx, commitment, data)
-    await step(
-        session,
-        ctx,
-        commitment,
-        Event.REMIND,
-        details={"note": data.note},
-        period=period_of(data.period),
-        period_field="body.period",
-        dated=dated,
-    )
-    return await commitment_read(session, commitment, ctx.today)
-
-
 async def withdraw(
     session: AsyncSession,
     ctx: Context,
@@ -446,58 +440,6 @@ async def withdraw(
         withdrawal_reason=data.reason,
     )
     commitment.withdrawal_reason = data.reason
-    return await commitment_read(session, commitment, ctx.today)
-
-
-async def terminate(
-    session: AsyncSession,
-    ctx: Context,
-    commitment_id: uuid.UUID,
-    data: ReasonCreate,
-    if_match: str | None,
-) -> CommitmentRead:
-    """终止办理 after the reminder deadline passed (DZ art. 13 ¶1; LZ §5(1)2 situation 3)."""
-    commitment = await load_for_agency(session, commitment_id, if_match)
-    dated = await date_commitment_step(session, ctx, commitment, data)
-    await step(
-        session, ctx, commitment, Event.TERMINATE, details={"reason": data.reason}, dated=dated
-    )
-    return await commitment_read(session, commitment, ctx.today)
-
-
-async def revoke(
-    session: AsyncSession,
-    ctx: Context,
-    commitment_id: uuid.UUID,
-    data: RevocationCreate,
-    if_match: str | None,
-) -> CommitmentRead:
-    """撤销办理结果 (DZ art. 13 ¶2; LZ §5(1)2 situation 4)."""
-    commitment = await load_for_agency(session, commitment_id, if_match)
-    dated = await date_commitment_step(session, ctx, commitment, data)
-    await step(
-        session,
-        ctx,
-        commitment,
-        Event.REVOKE,
-        details={"reason": data.reason, "still_nonconforming": data.still_nonconforming},
-        dated=dated,
-        still_nonconforming=data.still_nonconforming,
-    )
-    return await commitment_read(session, commitment, ctx.today)
-
-
-async def record_rectification(
-    session: AsyncSession,
-    ctx: Context,
-    commitment_id: uuid.UUID,
-    data: NoteCreate,
-    if_match: str | None,
-) -> CommitmentRead:
-    """整改到位 within the rectification deadline: the commitment is fulfilled."""
-    commitment = await load_for_agency(session, commitment_id, if_match)
-    dated = await date_commitment_step(session, ctx, commitment, data)
-    await step(session, ctx, commitment, Event.RECTIFIED, details={"note": data.note}, dated=dated)
     return await commitment_read(session, commitment, ctx.today)
 
 

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.catalog.schemas import VerificationMethod
 from app.commitments.models import Verification, VerificationStatus
+from app.commitments.orders import order_service_json
 from app.commitments.reads import commitment_read, load_for_agency, verification_read, version_of
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
+    OrderService,
     SupervisionFeedbackCreate,
     VerificationCreate,
     VerificationRead,
@@ -33,8 +35,15 @@ from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.departments.repository import DepartmentRepository
 from app.events.service import emit
 from app.lifecycle.engine import record_transition
+from app.lifecycle.refusals import refusal
 from app.lifecycle.step_dates import check_date
-from app.rules.lifecycles import Event, NotifyCommitState
+from app.rules.lifecycles import (
+    Event,
+    GuardContext,
+    GuardFailed,
+    NotifyCommitState,
+    conditions_due,
+)
 
 
 async def open_verification(
@@ -148,7 +157,7 @@ async def open_verification(
             "due_on": verification.due_on.isoformat() if verification.due_on else None,
         },
     )
-    return verification_read(verification)
+    return verification_read(verification, commitment)
 
 
 async def record_verification_result(
@@ -181,13 +190,21 @@ async def record_verification_result(
     commitment = await repository.get(verification.commitment_id, for_update=True)
     assert commitment is not None
     checked_at = data.checked_at or ctx.now
+    checked_on = checked_at.astimezone(ctx.settings.tz).date()
     # Checked after the verification was opened, not after today.
     check_date(
-        checked_at.astimezone(ctx.settings.tz).date(),
+        checked_on,
         ctx.today,
         {"verification_opening": verification.opened_at.astimezone(ctx.settings.tz).date()},
         field="body.checked_at",
     )
+    # Conditions to meet by a day are checked from that day on (DZ art. 9 ¶2), whatever
+    # the state: a check before it finds neither a breach nor a fulfilment.
+    early = conditions_due(
+        GuardContext(ctx.today, meet_by=commitment.meet_by, checked_on=checked_on)
+    )
+    if early is not None:
+        raise refusal(GuardFailed(early.code, early.message, early.citation))
     department = await DepartmentRepository(session).get(ctx.principal.department or "")
     verification.status = VerificationStatus.COMPLETED
     verification.verification_number = data.verification_number or (
@@ -207,16 +224,29 @@ async def record_verification_result(
     }
     if commitment.status == NotifyCommitState.VERIFYING:
         if data.fulfilled:
-            await step(session, ctx, commitment, Event.VERIFICATION_CONFORMS, details=details)
+            await step(
+                session,
+                ctx,
+                commitment,
+                Event.VERIFICATION_CONFORMS,
+                details=details,
+                checked_on=checked_on,
+            )
         else:
+            # 责令限期整改 today: its period counts from its service (DZ art. 13 ¶2).
+            service = data.rectification_service or OrderService()
+            commitment.order_service = order_service_json(
+                ctx, service, ctx.today, data.rectification_period, "body.rectification_service"
+            )
             await step(
                 session,
                 ctx,
                 commitment,
                 Event.VERIFICATION_FAILS,
-                details=details,
+                details={**details, "service": commitment.order_service},
                 period=period_of(data.rectification_period),
                 period_field="body.rectification_period",
+                checked_on=checked_on,
             )
     await session.flush()
     await record(
@@ -233,9 +263,9 @@ async def record_verification_result(
         aggregate_type="verification",
         aggregate_id=str(verification.id),
         occurred_at=ctx.now,
-        data={**verification_read(verification).model_dump(mode="json")},
+        data={**verification_read(verification, commitment).model_dump(mode="json")},
     )
-    return verification_read(verification)
+    return verification_read(verification, commitment)
 
 
 async def record_supervision_feedback(

@@ -29,6 +29,17 @@ class ParameterRead(BaseModel):
     description_en: str
 
 
+class ReadingRead(BaseModel):
+    """释义规则: how the profile reads a sentence that decides a question, with its citation."""
+
+    name: str
+    basis: str
+    citation: CitationRead
+    also_cites: list[CitationRead]
+    description_zh: str
+    description_en: str
+
+
 class CodeLabel(BaseModel):
     code: str
     label_zh: str
@@ -174,6 +185,7 @@ class ProfileRead(BaseModel):
                         "description_en": "Only a determined listing leaves the department.",
                     },
                     "notes": [],
+                    "readings": [],
                 }
             ]
         }
@@ -203,4 +215,7 @@ class ProfileRead(BaseModel):
     rectification: list[RectificationRead] = Field(
         default_factory=list,
         description="整改的认定，按认定情形 (LZ §5(1)2): how rectification is established.",
+    )
+    readings: list[ReadingRead] = Field(
+        description="释义规则: each reading the profile applies, with its citation."
     )

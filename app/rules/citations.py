@@ -17,6 +17,7 @@ sentences (LZ §5(1)4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 DZ: Final = "DZ"
@@ -60,6 +61,14 @@ class Citation:
             "paragraph": self.paragraph,
             "text_zh": self.text_zh,
         }
+
+
+class Basis(StrEnum):
+    """Where a parameter's value, or a reading (:mod:`app.rules.readings`), comes from."""
+
+    REGULATION = "regulation"  # the number is in the cited text
+    DEPLOYMENT_CHOICE = "deployment_choice"  # chosen here, bounded by the cited rule
+    AGENCY_SET = "agency_set"  # set case by case by the agency; a value is a minimum
 
 
 def join_labels(citations: tuple[Citation, ...]) -> str:
@@ -157,6 +166,14 @@ DZ_7_3: Final = Citation(
     "告知承诺，是指申请人缺少可容缺材料或者暂未完全具备办理条件时，通过信用核验后，"
     "政务服务实施机关履行一次性告知职责，申请人签订告知承诺书并按要求提交其他材料，"
     "政务服务实施机关当场或者在承诺办结时限内办结的工作机制。",
+)
+DZ_9_1: Final = Citation(
+    DZ,
+    "9",
+    "1",
+    "申请人选择应用信用信息进行便利化办理并作出承诺的，承诺内容应当包括已知晓告知内容，"
+    "已符合相关条件，提供的材料真实有效，承诺内容是真实意思表示，"
+    "愿意承担不实承诺和未履行承诺的法律责任等。",
 )
 DZ_9_2: Final = Citation(
     DZ,
@@ -288,6 +305,12 @@ LZ_5_1_2_SHORT_OF_PENALTY: Final = Citation(
     "2",
     "办理政务服务过程中，将存在失信行为且未达到行政处罚的申请人，列入失信制约名单管理。",
 )
+LZ_5_1_2_SITUATION_3: Final = Citation(
+    LZ,
+    "5(1)",
+    "2",
+    "实施“容缺受理”“容缺办理”审批后未按约定期限提报申请资料经催告后3个工作日内仍未提交的；",
+)
 LZ_5_1_3: Final = Citation(
     LZ,
     "5(1)",
@@ -407,6 +430,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     DZ_7_1,
     DZ_7_2,
     DZ_7_3,
+    DZ_9_1,
     DZ_9_2,
     DZ_10,
     DZ_11_1,
@@ -427,6 +451,7 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     LZ_4_2_1,
     LZ_5_1_2,
     LZ_5_1_2_SHORT_OF_PENALTY,
+    LZ_5_1_2_SITUATION_3,
     LZ_5_1_3,
     LZ_5_1_4_VERIFY,
     LZ_5_1_4_NOTICE,

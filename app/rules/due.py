@@ -1,7 +1,11 @@
 """The deadline that governs each state of a life cycle: the state's due day.
 
 A case's ``current_due_on`` is the day of the deadline its state names here (what "due"
-means in lists, the work queue and the worker's scans); a state not named has none.
+means in lists, the work queue and the worker's scans); a state not named has none. A
+deadline that counts from an event not yet recorded has no day either: a reminder or an
+order to rectify sent by post counts from its receipt (app.rules.commitments), so until the
+receipt is recorded the reminded or rectification-ordered case has no due day, and no
+deadline of it can pass.
 """
 
 from __future__ import annotations

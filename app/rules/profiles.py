@@ -45,8 +45,11 @@ from app.rules.citations import (
     LZ_ANNEX,
     Citation,
 )
+from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
+from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
 from app.rules.periods import Unit
+from app.rules.readings import Reading
 
 
 class Mode(StrEnum):
@@ -66,14 +69,6 @@ _MODE_LABELS_ZH: Final[dict[Mode, str]] = {
     Mode.TOLERANCE: "容缺受理",
     Mode.NOTIFY_COMMIT: "告知承诺",
 }
-
-
-class Basis(StrEnum):
-    """Where a parameter's value comes from."""
-
-    REGULATION = "regulation"  # the number is in the cited text
-    DEPLOYMENT_CHOICE = "deployment_choice"  # chosen here, bounded by the cited rule
-    AGENCY_SET = "agency_set"  # set case by case by the agency; a value is a minimum
 
 
 class ParameterName(StrEnum):
@@ -311,6 +306,7 @@ class Profile:
     - ``listing_procedure``: LZ §5(1)4 notice, objection and review before publication.
     - ``restart_on_new_listing``: a new dishonesty in the period restarts it (LZ §5(1)5).
     - ``early_lifting``: lifting on application after rectification (DZ art. 15 ¶2).
+    ``readings``: how it reads a sentence that decides a question, not a number.
     """
 
     name: str
@@ -328,6 +324,7 @@ class Profile:
     restriction_effect_citation: Citation
     jurisdiction: Jurisdiction
     notes: tuple[str, ...] = field(default=())
+    readings: tuple[Reading, ...] = field(default=())
 
     def parameter(self, name: ParameterName) -> Parameter:
         try:
@@ -421,6 +418,7 @@ class Profile:
             "jurisdiction": self.jurisdiction.to_dict(),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "notes": list(self.notes),
+            "readings": [reading.to_dict() for reading in self.readings],
         }
 
 
@@ -448,6 +446,7 @@ DEZHOU_2023: Final = Profile(
         "No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",
         "No listing procedure: the agency restricts a proposed breach (DZ art. 15 ¶1).",
     ),
+    readings=COMMITMENT_READINGS,
 )
 
 LINZI_2022: Final = Profile(
@@ -475,6 +474,7 @@ LINZI_2022: Final = Profile(
     early_lifting=False,
     restriction_effect_citation=LZ_5_2_1,
     jurisdiction=Jurisdiction((LINZI_AREA,)),
+    readings=LZ_COMMITMENT_READINGS,
 )
 
 SHANDONG_COMBINED: Final = Profile(
@@ -510,6 +510,7 @@ SHANDONG_COMBINED: Final = Profile(
         "A deployment choice, never a default: each text governs its own territory only (DZ "
         "art. 2 ¶1, LZ §3); chosen (ZWFW_PROFILE) where one service applies both together.",
     ),
+    readings=COMMITMENT_READINGS,
 )
 
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(

@@ -11,7 +11,10 @@ passed. The work queue
 A tolerance case (容缺受理) is listed from the day of acceptance: until its supplement
 deadline the department awaits the supplement (DZ art. 7 ¶2), after it a reminder is due
 (DZ art. 13 ¶1). A reminded case likewise awaits the supplement until the reminder
-deadline, then is to be terminated or its supplement accepted.
+deadline, then is to be terminated or its supplement accepted. A reminder or an order to
+rectify sent by post or electronically counts from its receipt (DZ art. 13; LZ §5(1)2
+"经催告后"): until the receipt is recorded the state has no due day, and its one task is to
+record the receipt.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class TaskKind(StrEnum):
     issue_repair_notice = "issue_repair_notice"  # 管理期满未整改，整改告知书待送达
     decide_repair = "decide_repair"  # 整改证明待认定 (信用修复申请)
     correct_listing = "correct_listing"  # 申诉或移送后待更正 (2 working days, LZ §5(1)4)
+    record_order_receipt = "record_order_receipt"  # 催告 / 整改通知送达回执待登记
 
 
 class Timing(StrEnum):
@@ -54,6 +58,8 @@ class Timing(StrEnum):
     FROM_ENTRY = "from_entry"  # from the day the state is entered
     IN_TIME = "in_time"  # while the due day has not passed (the due day itself is in time)
     LATE = "late"  # once the due day has passed
+    # while the state's deadline is not counted: it waits on a receipt not yet recorded
+    UNCOUNTED = "uncounted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +74,9 @@ class StateTask:
 
     @property
     def undated(self) -> bool:
-        """Whether a case in this state without a due day is listed (last): only when
-        the task does not depend on the due day."""
-        return self.timing is Timing.FROM_ENTRY
+        """Whether a case in this state without a due day is listed (last): when the
+        task does not depend on the due day, or exists only while there is none."""
+        return self.timing in (Timing.FROM_ENTRY, Timing.UNCOUNTED)
 
 
 _T, _N, _R = ToleranceState, NotifyCommitState, RestrictionState
@@ -89,10 +95,15 @@ STATE_TASKS: Final[tuple[StateTask, ...]] = (
               Timing.IN_TIME),
     StateTask(_TOL, _T.REMINDED, TaskKind.terminate_or_accept, DeadlineRule.REMINDER_DUE,
               Timing.LATE),
+    StateTask(_TOL, _T.REMINDED, TaskKind.record_order_receipt, None, Timing.UNCOUNTED),
     StateTask(_TOL, _T.SUPPLEMENTED, TaskKind.decide_commitment, None),
     StateTask(_NC, _N.COMMITTED, TaskKind.decide_commitment, DeadlineRule.DECISION_DUE),
     StateTask(_NC, _N.RECTIFICATION_ORDERED, TaskKind.follow_rectification,
-              DeadlineRule.RECTIFICATION_DUE),
+              DeadlineRule.RECTIFICATION_DUE, Timing.IN_TIME),
+    StateTask(_NC, _N.RECTIFICATION_ORDERED, TaskKind.follow_rectification,
+              DeadlineRule.RECTIFICATION_DUE, Timing.LATE),
+    StateTask(_NC, _N.RECTIFICATION_ORDERED, TaskKind.record_order_receipt, None,
+              Timing.UNCOUNTED),
 )  # fmt: skip
 
 # Work that is not a state of a case but a pending request or an open verification.

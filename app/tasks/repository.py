@@ -80,6 +80,7 @@ _RESOURCE = {
     TaskKind.issue_repair_notice: "restriction",
     TaskKind.decide_repair: "repair_application",
     TaskKind.correct_listing: "correction_duty",
+    TaskKind.record_order_receipt: "commitment",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -318,6 +319,7 @@ def _sources(one_department: bool) -> list[_Source]:
             Timing.FROM_ENTRY: (),
             Timing.IN_TIME: (due >= _TODAY,),
             Timing.LATE: (due < _TODAY,),
+            Timing.UNCOUNTED: (due.is_(None),),
         }[task.timing]
         return _Source(
             task.kind,

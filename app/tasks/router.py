@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
     description="各部门待办, 自工作产生之日起列出: listing notices to issue, objections to "
     "review, verifications to carry out (on-site ones assigned by another agency included), "
     "tolerance cases awaiting their supplement (容缺待补正, due on the supplement or reminder "
-    "deadline) and then a reminder or a termination, lifting requests to decide (with the "
+    "deadline) and then a reminder or a termination, the receipt of a reminder or an order "
+    "to rectify sent by post to record (送达回执待登记, no due day: its period waits on it), "
+    "lifting requests to decide (with the "
     "listing's id), and more; earliest due first. Each task names its matter (事项), its "
     "subject masked (主体, 脱敏) and the URL of each step that resolves it (`links`, POST).",
     responses=problem_responses(401, 403, 422),

@@ -44,6 +44,7 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
         ("corrections", _LISTINGS + "/corrections"),
         ("rejection", _LISTINGS + "/correction-duties/{resource}/rejection"),
     ),
+    TaskKind.record_order_receipt: (("order-receipt", _COMMITMENTS + "/order-receipt"),),
 }
 
 

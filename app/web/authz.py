@@ -105,6 +105,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", f"{_COMMITMENT}/supplements"): _(C, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/decision"): _(C, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/reminders"): _(C, owner=Owner.agency),
+    ("POST", f"{_COMMITMENT}/order-receipt"): _(C, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/withdrawal"): _(C, P, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/termination"): _(C, owner=Owner.agency),
     ("POST", f"{_COMMITMENT}/rectification"): _(C, owner=Owner.agency),

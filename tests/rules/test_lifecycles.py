@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from app.rules.calendar import WorkingCalendar
+from app.rules.commitments import TerminationGround
 from app.rules.lifecycles import (
     ENTRY_DEADLINE_RULES,
     TABLES,
@@ -72,8 +73,11 @@ ALLOWED = [
     (Machine.TOLERANCE, T.REMINDED, E.SUPPLEMENT_COMPLIANT, T.SUPPLEMENTED,
      replace(CTX, reminder_due=TODAY), None, None),
     (Machine.TOLERANCE, T.REMINDED, E.SUPPLEMENT_NONCOMPLIANT, T.REMINDED, CTX, None, None),
+    (Machine.TOLERANCE, T.REMINDED, E.RECORD_RECEIPT, T.REMINDED,
+     replace(CTX, order_unserved=True), DeadlineRule.REMINDER_DUE, None),
     (Machine.TOLERANCE, T.REMINDED, E.TERMINATE, T.TERMINATED,
-     replace(CTX, reminder_due=YESTERDAY), None, Situation.TOLERANCE_UNFULFILLED),
+     replace(CTX, reminder_due=YESTERDAY, termination_ground=TerminationGround.NON_SUBMISSION),
+     None, Situation.TOLERANCE_UNFULFILLED),
     (Machine.TOLERANCE, T.SUPPLEMENTED, E.DECIDE, T.COMPLETED, CTX, None, None),
     *(
         (Machine.TOLERANCE, source, E.WITHDRAW, T.WITHDRAWN,
@@ -89,6 +93,8 @@ ALLOWED = [
     (Machine.NOTIFY_COMMIT, N.VERIFYING, E.VERIFICATION_CONFORMS, N.FULFILLED, CTX, None, None),
     (Machine.NOTIFY_COMMIT, N.VERIFYING, E.VERIFICATION_FAILS, N.RECTIFICATION_ORDERED, CTX,
      DeadlineRule.RECTIFICATION_DUE, None),
+    (Machine.NOTIFY_COMMIT, N.RECTIFICATION_ORDERED, E.RECORD_RECEIPT, N.RECTIFICATION_ORDERED,
+     replace(CTX, order_unserved=True), DeadlineRule.RECTIFICATION_DUE, None),
     (Machine.NOTIFY_COMMIT, N.RECTIFICATION_ORDERED, E.RECTIFIED, N.FULFILLED,
      replace(CTX, rectification_due=TODAY), None, None),
     (Machine.NOTIFY_COMMIT, N.RECTIFICATION_ORDERED, E.REVOKE, N.REVOKED,

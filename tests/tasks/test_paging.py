@@ -4,9 +4,11 @@ The rows are written straight into the tables with the due days and ids below, s
 expected order is read off the tables by hand: ids are small numbers written in hex
 (0x51 sorts before 0x59), and the kinds sort by name (await_supplement, carry_out_verification,
 decide_commitment, decide_lifting, follow_rectification, issue_listing_notice,
-review_objection, send_reminder, take_up_proposal, terminate_or_accept). Today is Wed
-2026-09-30. Every source of tasks holds at least two rows with a due day and two
-without, so paging one task at a time crosses a page boundary inside each of them.
+record_order_receipt, review_objection, send_reminder, take_up_proposal,
+terminate_or_accept). Today is Wed 2026-09-30. Every source of tasks holds at least two
+rows with a due day and two without (a source of rows with no due day by definition,
+an order whose receipt is awaited, only the latter), so paging one task at a time
+crosses a page boundary inside each of them.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ COMMITMENTS = [
     (0x62, "reminded", AGENCY, "2026-09-28"),
     (0x63, "reminded", AGENCY, "2026-10-08"),  # reminder period running: supplement awaited
     (0x64, "reminded", AGENCY, "2026-10-02"),  # likewise
+    (0x65, "reminded", AGENCY, None),  # a reminder by post: its receipt is awaited
+    (0x66, "reminded", AGENCY, None),  # likewise
     (0x71, "committed", AGENCY, "2026-10-02"),
     (0x72, "supplemented", AGENCY, "2026-10-02"),
     (0x73, "committed", AGENCY, None),
@@ -78,10 +82,12 @@ COMMITMENTS = [
     (0x76, "committed", AGENCY, None),
     (0x77, "supplemented", AGENCY, "2026-10-09"),
     (0x78, "supplemented", AGENCY, None),
-    (0x81, "rectification_ordered", AGENCY, None),
+    (0x81, "rectification_ordered", AGENCY, None),  # an order by post: receipt awaited
     (0x82, "rectification_ordered", AGENCY, "2026-10-09"),
     (0x83, "rectification_ordered", AGENCY, "2026-09-28"),
-    (0x84, "rectification_ordered", AGENCY, None),
+    (0x84, "rectification_ordered", AGENCY, None),  # likewise
+    (0x86, "rectification_ordered", AGENCY, "2026-10-09"),
+    (0x87, "rectification_ordered", AGENCY, "2026-09-28"),
     (0x85, "completed", AGENCY, "2026-09-01"),  # no task
 ]
 # (id, status, assigned department, assisting department, due day)
@@ -101,6 +107,7 @@ VERIFICATIONS = [
 # The agency's queue, in order: (due day, kind, id).
 AGENCY_TASKS = [
     ("2026-09-28", "follow_rectification", 0x83),
+    ("2026-09-28", "follow_rectification", 0x87),
     ("2026-09-28", "send_reminder", 0x51),
     ("2026-09-28", "send_reminder", 0x59),
     ("2026-09-28", "terminate_or_accept", 0x62),
@@ -126,6 +133,7 @@ AGENCY_TASKS = [
     ("2026-10-09", "carry_out_verification", 0x99),
     ("2026-10-09", "decide_commitment", 0x77),
     ("2026-10-09", "follow_rectification", 0x82),
+    ("2026-10-09", "follow_rectification", 0x86),
     ("2026-10-09", "review_objection", 0x31),
     ("2026-10-09", "take_up_proposal", 0x15),
     (None, "carry_out_verification", 0x93),
@@ -136,10 +144,12 @@ AGENCY_TASKS = [
     (None, "decide_commitment", 0x74),
     (None, "decide_commitment", 0x76),
     (None, "decide_commitment", 0x78),
-    (None, "follow_rectification", 0x81),
-    (None, "follow_rectification", 0x84),
     (None, "issue_listing_notice", 0x23),
     (None, "issue_listing_notice", 0x24),
+    (None, "record_order_receipt", 0x65),
+    (None, "record_order_receipt", 0x66),
+    (None, "record_order_receipt", 0x81),
+    (None, "record_order_receipt", 0x84),
     (None, "review_objection", 0x32),
     (None, "review_objection", 0x34),
     (None, "send_reminder", 0x52),
@@ -316,7 +326,7 @@ async def test_due_before_leaves_out_tasks_without_a_due_day(
     await _fill(client, auth, session)
     for limit in (1, 4):
         tasks = await _pages(client, auth("clerk"), limit, due_before="2026-10-02")
-        assert tasks == AGENCY_TASKS[:17]
+        assert tasks == AGENCY_TASKS[:18]
 
 
 async def test_auditors_page_through_every_department(
@@ -332,7 +342,7 @@ async def test_overdue_tasks_are_counted_per_department(
     client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession
 ) -> None:
     await _fill(client, auth, session)
-    # Before Sep 30: the agency's 0x83, 0x51, 0x59, 0x62 (Sep 28), 0x53 and 0x61 (Sep 29);
-    # the regulator's 0x56, 0x94, 0x14 and 0x43.
+    # Before Sep 30: the agency's 0x83, 0x87, 0x51, 0x59, 0x62 (Sep 28), 0x53 and 0x61
+    # (Sep 29); the regulator's 0x56, 0x94, 0x14 and 0x43.
     counts = await TaskRepository(session).overdue_by_department(TODAY)
-    assert counts == {AGENCY: 6, REGULATOR: 4}
+    assert counts == {AGENCY: 7, REGULATOR: 4}

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Final
 
 from app.rules.calendar import WorkingCalendar
-from app.rules.citations import DZ_7_2, DZ_7_3, DZ_11_1, DZ_13_2, Citation
+from app.rules.citations import DZ_7_2, DZ_7_3, DZ_11_1, DZ_13_2, Basis, Citation
 from app.rules.lifecycles.states import DeadlineRule
 from app.rules.periods import Deadline, Unit, add_months, compute_deadline
-from app.rules.profiles import Basis, Parameter, Profile
+from app.rules.profiles import Parameter, Profile
 from app.rules.repair import REPAIR_DECISION, REPAIR_NOTICE, repair_parameter
 
 
@@ -97,7 +97,9 @@ def compute_rule_deadline(
     start: date,
     period: AgencyPeriod | None = None,
 ) -> Deadline:
-    """Compute the deadline named by ``rule``, counted from ``start`` (the event's day).
+    """Compute the deadline named by ``rule``, counted from ``start``: the event's day; for
+    a reminder or an order to rectify, the day it was served, and for a verification of
+    conditions to meet by a later day, that day (:mod:`app.rules.commitments`).
 
     Catalog or agency periods (supplement, decision, verification, rectification) come
     in ``period``; the reminder grace comes from the profile, or from ``period`` when

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.rules.citations import (
+    DZ_9_2,
     DZ_10,
     DZ_11_1,
     DZ_12_2,
@@ -15,12 +16,14 @@ from app.rules.citations import (
     DZ_15_1,
     DZ_15_2,
     LZ_5_1_2,
+    LZ_5_1_2_SITUATION_3,
     LZ_5_1_4_NOTICE,
     LZ_5_1_4_OBJECTION,
     LZ_5_1_5_REPAIR,
     LZ_ANNEX,
     Citation,
 )
+from app.rules.commitments import TerminationGround, checked_too_early, proposes_situation_3
 
 _ONE_DAY = timedelta(days=1)
 
@@ -42,6 +45,13 @@ class GuardContext:
     still_nonconforming: bool = False
     early_lifting_enabled: bool = True
     listing_procedure: bool = True  # the profile lists through LZ §5(1)4
+    # A reminder or order to rectify sent by post or electronically whose receipt is not
+    # recorded: its period has not started (app.rules.commitments.served_on).
+    order_unserved: bool = False
+    termination_ground: TerminationGround | None = None
+    # Conditions committed to be met by this day (DZ art. 9 ¶2); the day a check was made.
+    meet_by: date | None = None
+    checked_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +116,10 @@ def supplement_deadline_passed(ctx: GuardContext) -> Refusal | None:
 
 
 def reminder_open(ctx: GuardContext) -> Refusal | None:
-    """Supplement after a reminder, up to and including its deadline."""
+    """Supplement after a reminder, up to and including its deadline; while the reminder
+    is not served its period has not started, so a supplement is in time."""
+    if ctx.order_unserved:
+        return None
     if ctx.today > _require(ctx.reminder_due, "reminder_due"):
         return Refusal(
             "reminder_deadline_passed",
@@ -117,7 +130,14 @@ def reminder_open(ctx: GuardContext) -> Refusal | None:
 
 
 def reminder_deadline_passed(ctx: GuardContext) -> Refusal | None:
-    """Terminate only after the reminder deadline (DZ art. 13 ¶1; LZ §5(1)2)."""
+    """Terminate only after the reminder deadline (DZ art. 13 ¶1; LZ §5(1)2), which runs
+    from the reminder's service ("经催告后")."""
+    if ctx.order_unserved:
+        return Refusal(
+            "reminder_not_served",
+            "the reminder's receipt is not recorded: its period has not started",
+            LZ_5_1_2_SITUATION_3,
+        )
     if ctx.today <= _require(ctx.reminder_due, "reminder_due"):
         return Refusal(
             "reminder_deadline_not_passed",
@@ -175,7 +195,10 @@ def verification_not_exempt(ctx: GuardContext) -> Refusal | None:
 
 
 def rectified_in_time(ctx: GuardContext) -> Refusal | None:
-    """Rectification counts up to and including its deadline (DZ art. 13 ¶2)."""
+    """Rectification counts up to and including its deadline (DZ art. 13 ¶2); before the
+    order is served its period has not started, so it is in time."""
+    if ctx.order_unserved:
+        return None
     if ctx.today > _require(ctx.rectification_due, "rectification_due"):
         return Refusal(
             "rectification_deadline_passed",
@@ -187,15 +210,54 @@ def rectified_in_time(ctx: GuardContext) -> Refusal | None:
 
 def revocation_allowed(ctx: GuardContext) -> Refusal | None:
     """Revoke after the rectification deadline, or when still non-conforming after
-    rectification (逾期不整改或者整改后仍不符合条件的, DZ art. 13 ¶2)."""
-    due = _require(ctx.rectification_due, "rectification_due")
-    if ctx.today <= due and not ctx.still_nonconforming:
+    rectification (逾期不整改或者整改后仍不符合条件的, DZ art. 13 ¶2). An order not yet
+    served has no deadline to pass."""
+    if ctx.still_nonconforming:
+        return None
+    if ctx.order_unserved:
+        return Refusal(
+            "rectification_order_not_served",
+            "the order's receipt is not recorded: its rectification period has not started",
+            DZ_13_2,
+        )
+    if ctx.today <= _require(ctx.rectification_due, "rectification_due"):
         return Refusal(
             "rectification_deadline_not_passed",
             "the decision cannot be revoked before the rectification deadline has passed",
             DZ_13_2,
         )
     return None
+
+
+def order_receipt_awaited(ctx: GuardContext) -> Refusal | None:
+    """A receipt is recorded for an order sent by post or electronically, once."""
+    if not ctx.order_unserved:
+        return Refusal(
+            "order_receipt_not_awaited",
+            "the order was served in person or its receipt is already recorded",
+            DZ_13_1,
+        )
+    return None
+
+
+def conditions_due(ctx: GuardContext) -> Refusal | None:
+    """A verification checks conditions committed to be met by a day from that day on
+    (DZ art. 9 ¶2): before it they can be neither unmet nor fulfilled."""
+    if checked_too_early(ctx.meet_by, ctx.checked_on or ctx.today):
+        assert ctx.meet_by is not None
+        return Refusal(
+            "conditions_not_yet_due",
+            f"the conditions are committed to be met by {ctx.meet_by.isoformat()}: "
+            "a verification checks them from that day on",
+            DZ_9_2,
+        )
+    return None
+
+
+def non_submission(ctx: GuardContext) -> bool:
+    """Whether a termination proposes a situation-3 listing: only for non-submission
+    (LZ §5(1)2 "仍未提交"; a deficient supplement is terminated under DZ art. 13 ¶1 alone)."""
+    return proposes_situation_3(ctx.termination_ground)
 
 
 def objection_in_window(ctx: GuardContext) -> Refusal | None:

@@ -126,9 +126,10 @@ class DeadlineRule(StrEnum):
 
     SUPPLEMENT_DUE = "supplement_due"  # from acceptance; catalog period (DZ art. 7 ¶2)
     DECISION_DUE = "decision_due"  # from commitment; catalog limit (DZ art. 7 ¶3)
-    REMINDER_DUE = "reminder_due"  # from the reminder; profile reminder grace
-    VERIFICATION_DUE = "verification_due"  # from the decision; catalog limit (DZ art. 11)
-    RECTIFICATION_DUE = "rectification_due"  # from the order; agency-set (DZ art. 13 ¶2)
+    REMINDER_DUE = "reminder_due"  # from the reminder's service; profile reminder grace
+    # from the decision, or the day conditions are to be met; catalog limit (DZ art. 11)
+    VERIFICATION_DUE = "verification_due"
+    RECTIFICATION_DUE = "rectification_due"  # from the order's service; agency-set (DZ 13 ¶2)
     NOTICE_DUE = "notice_due"  # from verification; 3 working days (LZ §5(1)4)
     OBJECTION_DUE = "objection_due"  # from receipt of the notice; 3 working days
     REVIEW_DUE = "review_due"  # from the objection; 15 working days

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -38,13 +38,16 @@ from app.rules.lifecycles.guards import (
     GuardFailed,
     MissingGuardInput,
     TransitionNotAllowed,
+    conditions_due,
     exempt_from_verification,
     lifting_allowed,
     lifting_request_allowed,
     lifting_requested,
     listing_procedure_available,
+    non_submission,
     objection_in_window,
     objection_window_lapsed,
+    order_receipt_awaited,
     period_ended_unrectified,
     rectified_in_time,
     refuse_withdrawal_after_completion,
@@ -75,6 +78,9 @@ from app.rules.restrictions import Situation
 
 @dataclass(frozen=True, slots=True)
 class Transition:
+    """A row; ``proposes`` is the listing a breach proposes, when ``proposes_when`` (if
+    any) holds for the step (a termination proposes only for non-submission)."""
+
     machine: Machine
     source: State
     event: Event
@@ -83,6 +89,7 @@ class Transition:
     deadline_rule: DeadlineRule | None
     citation: Citation
     proposes: Situation | None = None
+    proposes_when: Callable[[GuardContext], bool] | None = None
 
 
 def _tol(
@@ -94,9 +101,18 @@ def _tol(
     guard: Guard | None = None,
     deadline_rule: DeadlineRule | None = None,
     proposes: Situation | None = None,
+    proposes_when: Callable[[GuardContext], bool] | None = None,
 ) -> Transition:
     return Transition(
-        Machine.TOLERANCE, source, event, target, guard, deadline_rule, citation, proposes
+        Machine.TOLERANCE,
+        source,
+        event,
+        target,
+        guard,
+        deadline_rule,
+        citation,
+        proposes,
+        proposes_when,
     )
 
 
@@ -146,8 +162,13 @@ TOLERANCE_TRANSITIONS: Final[tuple[Transition, ...]] = (
     _tol(_T.REMINDED, Event.SUPPLEMENT_COMPLIANT, _T.SUPPLEMENTED, DZ_13_1,
          guard=reminder_open),
     _tol(_T.REMINDED, Event.SUPPLEMENT_NONCOMPLIANT, _T.REMINDED, DZ_13_1),
+    # A reminder by post or electronically counts from its recorded receipt (经催告后).
+    _tol(_T.REMINDED, Event.RECORD_RECEIPT, _T.REMINDED, DZ_13_1,
+         guard=order_receipt_awaited, deadline_rule=DeadlineRule.REMINDER_DUE),
+    # Terminated under DZ art. 13 ¶1 either way; a listing only for non-submission.
     _tol(_T.REMINDED, Event.TERMINATE, _T.TERMINATED, DZ_13_1,
-         guard=reminder_deadline_passed, proposes=Situation.TOLERANCE_UNFULFILLED),
+         guard=reminder_deadline_passed, proposes=Situation.TOLERANCE_UNFULFILLED,
+         proposes_when=non_submission),
     _tol(_T.SUPPLEMENTED, Event.DECIDE, _T.COMPLETED, DZ_7_2),
     _tol(_T.ACCEPTED, Event.WITHDRAW, _T.WITHDRAWN, DZ_10, guard=withdrawal_reason_given),
     _tol(_T.OVERDUE, Event.WITHDRAW, _T.WITHDRAWN, DZ_10, guard=withdrawal_reason_given),
@@ -164,9 +185,12 @@ NOTIFY_COMMIT_TRANSITIONS: Final[tuple[Transition, ...]] = (
         guard=exempt_from_verification),
     _nc(_N.DECIDED, Event.OPEN_VERIFICATION, _N.VERIFYING, DZ_11_1,
         guard=verification_not_exempt),
-    _nc(_N.VERIFYING, Event.VERIFICATION_CONFORMS, _N.FULFILLED, DZ_11_1),
+    _nc(_N.VERIFYING, Event.VERIFICATION_CONFORMS, _N.FULFILLED, DZ_11_1,
+        guard=conditions_due),
     _nc(_N.VERIFYING, Event.VERIFICATION_FAILS, _N.RECTIFICATION_ORDERED, DZ_13_2,
-        deadline_rule=DeadlineRule.RECTIFICATION_DUE),
+        guard=conditions_due, deadline_rule=DeadlineRule.RECTIFICATION_DUE),
+    _nc(_N.RECTIFICATION_ORDERED, Event.RECORD_RECEIPT, _N.RECTIFICATION_ORDERED, DZ_13_2,
+        guard=order_receipt_awaited, deadline_rule=DeadlineRule.RECTIFICATION_DUE),
     _nc(_N.RECTIFICATION_ORDERED, Event.RECTIFIED, _N.FULFILLED, DZ_13_2,
         guard=rectified_in_time),
     _nc(_N.RECTIFICATION_ORDERED, Event.REVOKE, _N.REVOKED, DZ_13_2,
@@ -422,5 +446,5 @@ def apply(
         target=row.target,
         deadline_rule=row.deadline_rule,
         citation=row.citation,
-        proposes=row.proposes,
+        proposes=row.proposes if row.proposes_when is None or row.proposes_when(ctx) else None,
     )
