@@ -2,6 +2,13 @@
 
 A consent states its purpose, method and scope, is bounded in time (never "once for
 life") and revocable. :func:`assess_consent` lists every problem of a consent on a day.
+
+Its scope (范围) is what it lets the department read: the categories of information
+(``scope``), and, when the applicant limits it so, one matter (``matter_code``) or one
+application (``application_ref``). A consent that states no category is no consent to any
+use: it is not read as covering everything (``scope_missing``). A consent that names no
+matter covers every matter of its purpose at the departments it was given to, until its
+end; one that names a matter or an application covers that one only.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ class ConsentState(StrEnum):
     REVOKED = "revoked"
     OTHER_PURPOSE = "other_purpose"
     SCOPE_INSUFFICIENT = "scope_insufficient"
+    SCOPE_MISSING = "scope_missing"
+    OTHER_MATTER = "other_matter"
+    OTHER_APPLICATION = "other_application"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +52,9 @@ class ConsentRecord:
     granted_on: date
     expires_on: date | None
     revoked_on: date | None = None
-    scope: frozenset[str] | None = None  # information categories; None: not stated
+    scope: frozenset[str] | None = None  # information categories; None or empty: not stated
+    matter_code: str | None = None  # limited to this matter; None: every matter
+    application_ref: str | None = None  # limited to this application; None: any
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +88,15 @@ def assess_consent(
     as_of: date,
     profile: Profile,
     required_scope: frozenset[str] = frozenset(),
+    matter_code: str | None = None,
+    application_ref: str | None = None,
 ) -> ConsentAssessment:
-    """Every problem of a consent on ``as_of`` for ``purpose`` (LZ §5(1)6).
+    """Every problem of a consent on ``as_of`` for ``purpose``, to read ``required_scope``
+    for the matter ``matter_code`` and the application ``application_ref`` (LZ §5(1)6).
 
     A consent granted after ``as_of`` counts as missing. ``state`` is the first problem
-    in the order missing, revoked, expired, other_purpose, or ``valid``.
+    in the order missing, revoked, expired, other_purpose, scope_missing (or
+    scope_insufficient), other_matter, other_application, or ``valid``.
     """
     if consent is None or consent.granted_on > as_of:
         return ConsentAssessment(ConsentState.MISSING, (ConsentState.MISSING,), None)
@@ -92,7 +108,13 @@ def assess_consent(
         problems.append(ConsentState.EXPIRED)
     if consent.purpose != purpose:
         problems.append(ConsentState.OTHER_PURPOSE)
-    if required_scope and not required_scope <= (consent.scope or frozenset()):
+    if not consent.scope:
+        problems.append(ConsentState.SCOPE_MISSING)
+    elif not required_scope <= consent.scope:
         problems.append(ConsentState.SCOPE_INSUFFICIENT)
+    if consent.matter_code is not None and consent.matter_code != matter_code:
+        problems.append(ConsentState.OTHER_MATTER)
+    if consent.application_ref is not None and consent.application_ref != application_ref:
+        problems.append(ConsentState.OTHER_APPLICATION)
     state = problems[0] if problems else ConsentState.VALID
     return ConsentAssessment(state, tuple(problems), last_day)
