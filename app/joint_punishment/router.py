@@ -11,7 +11,11 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.joint_punishment import service
 from app.joint_punishment.importing import COLUMNS, LIST_TYPE_CODES
-from app.joint_punishment.schemas import JointPunishmentImportRead, JointPunishmentImportResult
+from app.joint_punishment.schemas import (
+    JointPunishmentImportRead,
+    JointPunishmentImportResult,
+    JointPunishmentRulesRead,
+)
 from app.joint_punishment.upload import ReceivedImportDep
 from app.web.authz import Authorized
 from app.web.idempotency.transaction import KeepingRoute
@@ -108,3 +112,20 @@ async def get_joint_punishment_import(
     session: SessionDep, _principal: Authorized, import_id: ImportId
 ) -> JointPunishmentImportRead:
     return await service.get_import(session, import_id)
+
+
+@router.get(
+    "/list-types",
+    response_model=JointPunishmentRulesRead,
+    summary="The joint punishment list types and what a hit bars (名单类型及其限制措施)",
+    description=(
+        "Public. LZ §3: a subject on a national joint reward and punishment list is handled "
+        "as that list's memorandum (联合奖惩备忘录) provides. Each configured list type names "
+        "its memorandum (as configuration; the document number only where confirmed) and "
+        "the facilitation modes a hit bars and leaves open (`basis: deployment_choice`). "
+        "`not_performed` states when a credit check is not completed rather than failed "
+        "(DZ art. 6 ¶2; LZ §4(1)): the lists cannot be read, or a hit's type is unknown."
+    ),
+)
+async def list_joint_punishment_list_types() -> JointPunishmentRulesRead:
+    return service.list_type_rules()

@@ -38,10 +38,23 @@ from app.joint_punishment.repository import JointPunishmentRepository, NewEntry
 from app.joint_punishment.schemas import (
     JointPunishmentImportRead,
     JointPunishmentImportResult,
+    JointPunishmentRulesRead,
     RejectedRow,
 )
-from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
-from app.rules.joint_punishment import list_type_of
+from app.rules.eligibility import (
+    UNDETERMINED,
+    CheckResult,
+    JointPunishmentHit,
+    JointPunishmentLookup,
+    Party,
+)
+from app.rules.joint_punishment import (
+    LIST_TYPE_RULES,
+    NOT_PERFORMED_CITATIONS,
+    NOT_PERFORMED_DESCRIPTION_EN,
+    NOT_PERFORMED_DESCRIPTION_ZH,
+    list_type_of,
+)
 from app.subjects.models import identifier_index, identifier_indexer
 from app.web.auth import Principal
 
@@ -222,6 +235,24 @@ async def _read_rows(
         elif importer.accept(checked):
             await importer.flush()
     return fmt is not ImportFormat.csv or csv_rows is not None
+
+
+def list_type_rules() -> JointPunishmentRulesRead:
+    """Each configured list type with its memorandum and what a hit bars; and the rule of
+    a check that could not be completed."""
+    return JointPunishmentRulesRead.model_validate(
+        {
+            "list_types": [rule.to_dict() for rule in LIST_TYPE_RULES.values()],
+            "not_performed": {
+                "result": CheckResult.NOT_PERFORMED,
+                "next_step": "ordinary",
+                "reason_codes": sorted(code.value for code in UNDETERMINED),
+                "citations": [c.to_dict() for c in NOT_PERFORMED_CITATIONS],
+                "description_zh": NOT_PERFORMED_DESCRIPTION_ZH,
+                "description_en": NOT_PERFORMED_DESCRIPTION_EN,
+            },
+        }
+    )
 
 
 async def get_import(session: AsyncSession, import_id: uuid.UUID) -> JointPunishmentImportRead:

@@ -30,6 +30,8 @@ from app.rules.profiles import Basis, Mode
 __all__ = [
     "LIST_TYPE_RULES",
     "NOT_PERFORMED_CITATIONS",
+    "NOT_PERFORMED_DESCRIPTION_EN",
+    "NOT_PERFORMED_DESCRIPTION_ZH",
     "ListType",
     "ListTypeRule",
     "Memorandum",
@@ -141,6 +143,20 @@ LIST_TYPE_RULES: Final[Mapping[ListType, ListTypeRule]] = MappingProxyType(
 # memorandum provides, is not performed: not "核验未通过" (DZ art. 6 ¶2), nor a query that
 # found a bad record (LZ §4(1)). The applicant takes the ordinary procedure for now.
 NOT_PERFORMED_CITATIONS: Final[tuple[Citation, ...]] = (DZ_6_2, LZ_4_1)
+
+NOT_PERFORMED_DESCRIPTION_ZH: Final = (
+    "联合奖惩名单暂时无法查询（外部名单服务中断、超时或应答异常），或命中名单的类型未确认、"
+    "无法确定其备忘录规定的措施时，本次核验结果为“未完成”（not_performed），不属于"
+    "“信用核验未通过”：申请人现按一般程序办理，不记录任何核验失败，可随时重新核验；"
+    "未完成的核验不得用于签订承诺书。"
+)
+NOT_PERFORMED_DESCRIPTION_EN: Final = (
+    "When the joint punishment lists cannot be read (the external service is down, slow or "
+    "answers badly), or a hit's list type is not known so its memorandum's measures cannot "
+    "be told, the check is not performed (`not_performed`), which is not a failed check: "
+    "the applicant takes the ordinary procedure now, no failure is recorded, the check may "
+    "be run again at any time, and it never backs a commitment."
+)
 
 _BY_NAME: Final[Mapping[str, ListType]] = MappingProxyType(
     {name: rule.list_type for rule in LIST_TYPE_RULES.values() for name in rule.list_names}
