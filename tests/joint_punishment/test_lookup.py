@@ -303,7 +303,7 @@ async def test_the_app_holds_one_client_when_configured_and_closes_it_at_shutdow
 
 async def test_the_breaker_stops_calls_to_a_failing_service(external: ExternalService) -> None:
     """After the threshold the client fails at once, without another request, so the
-    credit check fails closed quickly instead of waiting on a dead service."""
+    credit check is not performed at once instead of waiting on a dead service."""
     number = "91371400MA3C5AB12Y"
     async with JointPunishmentClient(
         external.base_url + "/error", timeout=2.0, breaker_failures=2
