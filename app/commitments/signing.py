@@ -20,6 +20,7 @@ from app.commitments.schemas import Affirmations, CommitmentCreate, CommitmentRe
 from app.commitments.steps import COMMITMENTS, MACHINES, count_deadline, period_of
 from app.core.context import Context
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.credit_checks.errors import CreditCheckNotPerformed
 from app.credit_checks.repository import CreditCheckRepository
 from app.departments.repository import DepartmentRepository
 from app.lifecycle.deadlines import deadline_json
@@ -66,6 +67,8 @@ async def create_commitment(
     check = await CreditCheckRepository(session).get(data.credit_check_id)
     if check is None:
         raise NotFound(f"No credit check {data.credit_check_id}.", code="credit_check_not_found")
+    if check.result == CheckResult.NOT_PERFORMED:
+        raise CreditCheckNotPerformed("The credit check was not performed; run it again.")
     if check.result != CheckResult.PASS:
         raise Conflict("The credit check did not pass.", code="credit_check_failed")
     # Signed after the check that backs it: a signature dated before is a typo, not a breach.

@@ -13,7 +13,8 @@ class Consent(Base):
     """授权: the applicant's consent to use their credit information (LZ §5(1)6).
 
     Purpose, scope and method stated; bounded in time (``expires_on`` is the last valid
-    day, never open-ended); revocable. Given to named departments (``given_to``): only
+    day, never open-ended); revocable. It may be limited to one matter (``matter_code``)
+    or one application (``application_ref``). Given to named departments (``given_to``): only
     they may use it in a credit check, read it or revoke it; ``department`` is the one
     that recorded it.
     """
@@ -24,6 +25,8 @@ class Consent(Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(64))
     scope: Mapped[list[str]] = mapped_column(JSON)
+    matter_code: Mapped[str | None] = mapped_column(String(64))
+    application_ref: Mapped[str | None] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_on: Mapped[date] = mapped_column(Date)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.catalog.schemas import MATTER_CODE_PATTERN
 from app.core.text import text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -39,6 +40,8 @@ class ConsentMethod(StrEnum):
 
 
 DepartmentCode = Annotated[str, Field(pattern=DEPARTMENT_CODE_PATTERN, examples=["371400-SPJ"])]
+# 申请编号: the reference of one application (the agency's own numbering).
+ApplicationRef = Annotated[str, text(64), Field(examples=["SQ-2026-000123"])]
 
 
 class ConsentCreate(BaseModel):
@@ -61,14 +64,52 @@ class ConsentCreate(BaseModel):
                     "expires_on": "2026-12-31",
                     "evidence_ref": "SQ-2026-000123（窗口签字授权书扫描件）",
                     "given_to": ["371400-SPJ"],
-                }
+                },
+                {
+                    "subject": {
+                        "subject_type": "organization",
+                        "id_number": "91350100M000100Y43",
+                        "name": "德州市某某食品有限公司",
+                    },
+                    "purpose": "credit_facilitation",
+                    "scope": ["restriction_list", "joint_punishment"],
+                    "matter_code": "SPJ-FOOD-001",
+                    "application_ref": "SQ-2026-000123",
+                    "method": "electronic_signature",
+                    "expires_on": "2026-10-31",
+                    "evidence_ref": "DZQM-2026-0456（电子签名授权记录）",
+                },
             ]
         },
     )
 
     subject: SubjectIn
     purpose: ConsentPurpose
-    scope: list[InformationCategory] = Field(min_length=1, max_length=4)
+    scope: list[InformationCategory] = Field(
+        min_length=1,
+        max_length=4,
+        description=(
+            "使用范围: the information the consent lets be read (LZ §5(1)6 明示…范围). "
+            "Required: a consent that states none is no consent. A credit check reads "
+            "`restriction_list` and `joint_punishment`."
+        ),
+    )
+    matter_code: str | None = Field(
+        default=None,
+        pattern=MATTER_CODE_PATTERN,
+        description=(
+            "Limits the consent to one matter of the catalog: it is valid for a credit check "
+            "of that matter only. Omitted: every matter of the purpose, at the departments "
+            "it is given to, until it ends."
+        ),
+    )
+    application_ref: ApplicationRef | None = Field(
+        default=None,
+        description=(
+            "Limits the consent to one application (申请编号): valid only for a credit check "
+            "that names it in `application_ref`."
+        ),
+    )
     method: ConsentMethod
     granted_at: datetime | None = Field(
         default=None, description="When the applicant consented; now when omitted."
@@ -114,6 +155,8 @@ class ConsentRead(BaseModel):
                     },
                     "purpose": "credit_facilitation",
                     "scope": ["restriction_list", "joint_punishment"],
+                    "matter_code": None,
+                    "application_ref": None,
                     "method": "written_signature",
                     "granted_at": "2026-09-30T01:30:00Z",
                     "expires_on": "2026-12-31",
@@ -131,7 +174,12 @@ class ConsentRead(BaseModel):
     id: str
     subject: SubjectRead
     purpose: ConsentPurpose
-    scope: list[InformationCategory]
+    scope: list[InformationCategory] = Field(
+        description="Empty only for a consent recorded without one: such a consent is invalid "
+        "for any check (`consent_scope_missing`)."
+    )
+    matter_code: str | None = Field(default=None, description="The one matter it covers.")
+    application_ref: str | None = Field(default=None, description="The one application it covers.")
     method: ConsentMethod
     granted_at: datetime
     expires_on: date

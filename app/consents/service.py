@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.catalog.repository import CatalogRepository
 from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
 from app.consents.schemas import (
@@ -44,7 +45,10 @@ def consent_record(consent: Consent, tz: ZoneInfo) -> ConsentRecord:
         granted_on=consent.granted_at.astimezone(tz).date(),
         expires_on=consent.expires_on,
         revoked_on=consent.revoked_at.astimezone(tz).date() if consent.revoked_at else None,
-        scope=frozenset(consent.scope),
+        # A row recorded without a scope reads as one that states none: invalid.
+        scope=frozenset(consent.scope or ()),
+        matter_code=consent.matter_code,
+        application_ref=consent.application_ref,
     )
 
 
@@ -55,7 +59,9 @@ async def consent_read(session: AsyncSession, consent: Consent) -> ConsentRead:
         id=str(consent.id),
         subject=subject_read(subject),
         purpose=ConsentPurpose(consent.purpose),
-        scope=[InformationCategory(s) for s in consent.scope],
+        scope=[InformationCategory(s) for s in consent.scope or ()],
+        matter_code=consent.matter_code,
+        application_ref=consent.application_ref,
         method=ConsentMethod(consent.method),
         granted_at=consent.granted_at,
         expires_on=consent.expires_on,
@@ -119,12 +125,21 @@ async def record_consent(
             f"a consent may last at most {maximum.value} days ({maximum.citation.label}): "
             f"the last valid day is {cap.isoformat()}",
         )
+    if (
+        data.matter_code is not None
+        and await CatalogRepository(session).get_matter(data.matter_code) is None
+    ):
+        raise _invalid(
+            "body.matter_code", "matter_unknown", f"no matter {data.matter_code} in the catalog"
+        )
     departments = await _given_to(session, principal, data.given_to)
     subject = (await resolve_subject(session, data.subject, granted_on, "body.subject")).subject
     consent = Consent(
         subject_id=subject.id,
         purpose=data.purpose.value,
         scope=sorted({s.value for s in data.scope}),
+        matter_code=data.matter_code,
+        application_ref=data.application_ref,
         method=data.method.value,
         granted_at=granted_at,
         expires_on=data.expires_on,
@@ -146,6 +161,8 @@ async def record_consent(
         details={
             "subject_id": str(subject.id),
             "scope": consent.scope,
+            "matter_code": consent.matter_code,
+            "application_ref": consent.application_ref,
             "method": consent.method,
             "expires_on": consent.expires_on.isoformat(),
             "evidence_ref": consent.evidence_ref,

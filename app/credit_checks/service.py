@@ -1,8 +1,15 @@
-"""信用核验 (DZ art. 6; LZ §4(1), §5(2)): run, store and audit a credit check."""
+"""信用核验 (DZ art. 6; LZ §4(1), §5(2)): run, store and audit a credit check.
+
+The check reads only what the applicant's consent covers (LZ §5(1)6): the restriction
+list and the joint punishment lists are each consulted only when
+:func:`app.rules.eligibility.categories_to_read` allows it, so no identifier leaves for
+the external list service without a consent to that use.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +18,7 @@ from app.audit.service import record
 from app.catalog.repository import CatalogRepository
 from app.catalog.service import matter_terms
 from app.consents.repository import ConsentRepository
-from app.consents.schemas import ConsentPurpose, InformationCategory
+from app.consents.schemas import ConsentPurpose
 from app.consents.service import consent_record, given_to
 from app.core.config import Settings
 from app.core.db import new_id
@@ -25,10 +32,14 @@ from app.joint_punishment.adapter import JointPunishmentClient
 from app.joint_punishment.service import lookup_joint_punishment
 from app.restrictions.state import effective_restrictions
 from app.rules.eligibility import (
+    JOINT_PUNISHMENT,
+    RESTRICTION_LIST,
     CheckResult,
     EligibilityRequest,
+    JointPunishmentLookup,
     Party,
     Reason,
+    categories_to_read,
     check_eligibility,
     credit_check_valid_until,
 )
@@ -37,13 +48,8 @@ from app.subjects.repository import SubjectRepository
 from app.subjects.service import resolve_subject, subject_read
 from app.web.auth import Principal
 
-# What a credit check reads, and so what the consent must cover (LZ §5(1)6).
-CHECK_SCOPE = frozenset(
-    {InformationCategory.restriction_list.value, InformationCategory.joint_punishment.value}
-)
 
-
-def _reason_json(reason: Reason) -> dict[str, str | None]:
+def _reason_json(reason: Reason) -> dict[str, str | list[str] | None]:
     return {
         "code": reason.code.value,
         "message": reason.message_zh,
@@ -51,6 +57,11 @@ def _reason_json(reason: Reason) -> dict[str, str | None]:
         "citation": reason.citation.label,
         "citation_text": reason.citation.text_zh,
         "detail": reason.detail,
+        "barred_modes": (
+            None
+            if reason.barred_modes is None
+            else [m.value for m in Mode if m in reason.barred_modes]
+        ),
     }
 
 
@@ -76,6 +87,7 @@ async def _check_read(
         subject=subject_read(subject),
         agent=subject_read(agent) if agent else None,
         matter_code=check.matter_code,
+        application_ref=check.application_ref,
         matter_version=version.version if version else None,
         mode=Mode(check.mode),
         purpose=ConsentPurpose(check.purpose),
@@ -125,36 +137,48 @@ async def run_credit_check(
         else None
     )
 
-    ids = [subject.subject.id] + ([agent.subject.id] if agent else [])
-    restrictions = await effective_restrictions(session, ids, today, profile)
-    parties = [
-        (Party.SUBJECT, SubjectType(subject.subject.subject_type), subject.subject.id_number)
-    ]
-    if agent is not None:
-        parties.append(
-            (Party.AGENT, SubjectType(agent.subject.subject_type), agent.subject.id_number)
-        )
-    lookup = await lookup_joint_punishment(session, joint_punishment, parties, today)
-
-    decision = check_eligibility(
-        EligibilityRequest(
-            matter=matter_terms(version, data.matter_code),
-            mode=data.mode,
-            purpose=data.purpose.value,
-            consent=consent_record(own_consent, settings.tz) if own_consent else None,
+    request = EligibilityRequest(
+        matter=matter_terms(version, data.matter_code),
+        mode=data.mode,
+        purpose=data.purpose.value,
+        consent=consent_record(own_consent, settings.tz) if own_consent else None,
+        subject_restrictions=(),
+        joint_punishment=JointPunishmentLookup(consulted=True),
+        as_of=today,
+        matter_code=data.matter_code,
+        application_ref=data.application_ref,
+    )
+    # Read only what the consent covers (LZ §5(1)6).
+    readable = categories_to_read(request, profile)
+    if RESTRICTION_LIST in readable:
+        ids = [subject.subject.id] + ([agent.subject.id] if agent else [])
+        restrictions = await effective_restrictions(session, ids, today, profile)
+        request = replace(
+            request,
             subject_restrictions=restrictions[subject.subject.id],
             agent_restrictions=restrictions[agent.subject.id] if agent else (),
-            joint_punishment=lookup,
-            as_of=today,
-            required_scope=CHECK_SCOPE,
-        ),
-        profile,
-    )
+        )
+    if JOINT_PUNISHMENT in readable:
+        parties = [
+            (Party.SUBJECT, SubjectType(subject.subject.subject_type), subject.subject.id_number)
+        ]
+        if agent is not None:
+            parties.append(
+                (Party.AGENT, SubjectType(agent.subject.subject_type), agent.subject.id_number)
+            )
+        request = replace(
+            request,
+            joint_punishment=await lookup_joint_punishment(
+                session, joint_punishment, parties, today
+            ),
+        )
+    decision = check_eligibility(request, profile)
     check = CreditCheck(
         id=new_id(),
         subject_id=subject.subject.id,
         agent_id=agent.subject.id if agent else None,
         matter_code=data.matter_code,
+        application_ref=data.application_ref,
         matter_version_id=version.id if version else None,
         mode=data.mode.value,
         purpose=data.purpose.value,
@@ -188,7 +212,10 @@ async def run_credit_check(
             "mode": data.mode.value,
             "result": decision.result.value,
             "reasons": [r.code.value for r in decision.reasons],
-            "joint_punishment_consulted": lookup.consulted,
+            "read": sorted(readable),
+            "joint_punishment_consulted": (
+                request.joint_punishment.consulted if JOINT_PUNISHMENT in readable else None
+            ),
         },
     )
     warnings = subject.warnings + (agent.warnings if agent else ())

@@ -2,9 +2,12 @@
 
 Contract: ``GET {base_url}/entries?subject_type=&id_number=&as_of=`` answers 200 with
 ``{"hits": [{"list_name": "…", "source": "…", "listed_on": "YYYY-MM-DD",
-"expires_on": "YYYY-MM-DD" | null}]}``, the entries active on ``as_of``. Anything else —
-a transport error, a timeout, another status, a body that is not that shape — raises
-:class:`JointPunishmentUnavailable`; the caller fails closed.
+"expires_on": "YYYY-MM-DD" | null, "list_type": "…" | null}]}``, the entries active on
+``as_of``. ``list_type`` (optional) names the list's type; without it the type is the one
+the list is published under by ``list_name``, else ``unclassified`` (the check cannot
+apply it and is not performed). Anything else — a transport error, a timeout, another
+status, a body that is not that shape — raises :class:`JointPunishmentUnavailable`; the
+credit check is then not performed (``not_performed``), never failed.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from app.core.errors import ServiceUnavailable
 from app.core.identifiers import SubjectType
 from app.joint_punishment.breaker import CircuitBreaker, TTLCache
 from app.rules.eligibility import JointPunishmentHit
+from app.rules.joint_punishment import list_type_of
 
 # A real answer is a handful of hits; a larger body is not that service.
 MAX_RESPONSE_BYTES = 1024 * 1024
@@ -43,6 +47,7 @@ class _ExternalHit(BaseModel):
     source: str = Field(min_length=1)
     listed_on: date
     expires_on: date | None = None
+    list_type: str | None = None
 
 
 class _ExternalAnswer(BaseModel):
@@ -139,7 +144,12 @@ class JointPunishmentClient:
         except ValidationError:
             raise JointPunishmentUnavailable("malformed body") from None
         return [
-            JointPunishmentHit(list_name=hit.list_name, source=hit.source) for hit in answer.hits
+            JointPunishmentHit(
+                list_name=hit.list_name,
+                source=hit.source,
+                list_type=list_type_of(hit.list_name, hit.list_type),
+            )
+            for hit in answer.hits
         ]
 
     async def _fetch(self, params: dict[str, str]) -> bytes:

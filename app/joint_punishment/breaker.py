@@ -1,8 +1,9 @@
 """A circuit breaker and a small TTL cache for the external list service.
 
 After ``threshold`` consecutive failures the breaker opens: calls fail at once (the
-credit check fails closed) instead of waiting on a dead service. After ``reset_seconds``
-one trial call is let through (half-open); its success closes the breaker again.
+credit check is not performed, ``not_performed``) instead of waiting on a dead service.
+After ``reset_seconds`` one trial call is let through (half-open); its success closes the
+breaker again.
 """
 
 from __future__ import annotations

@@ -9,6 +9,13 @@ Two formats carry the same fields: CSV with a header row, and JSON lines (one ob
 line). A CSV field may be quoted (and contain commas) but may not span lines. Each row is
 validated on its own; a bad row is reported with its line number and never stops the
 import.
+
+Each entry carries its list type (LZ §3: a hit bars what that list's memorandum provides,
+app/rules/joint_punishment.py): the ``list_type`` column, which a header may leave out,
+names a configured type (another value rejects the row); left out or empty, the type is
+the one the list is published under by ``list_name``, else ``unclassified``: such an entry
+is kept, but a credit check that finds it cannot tell what it bars and is not performed
+(``joint_punishment_list_type_unknown``) until the entry is imported again with its type.
 """
 
 from __future__ import annotations
@@ -24,9 +31,14 @@ from itertools import islice
 
 from app.core.identifiers import InvalidIdentifier, SubjectType, check_identifier, normalize
 from app.joint_punishment.errors import ImportHeaderInvalid, ImportMediaTypeUnsupported
+from app.rules.joint_punishment import LIST_TYPE_RULES, ListType, configured_list_type, list_type_of
 
 COLUMNS = ("subject_type", "id_number", "name", "list_name", "source", "listed_on", "expires_on")
-OPTIONAL_COLUMNS = frozenset({"name", "expires_on"})
+# Columns a header may leave out (every row then leaves them empty).
+HEADER_OPTIONAL_COLUMNS = ("list_type",)
+ALL_COLUMNS = COLUMNS + HEADER_OPTIONAL_COLUMNS
+OPTIONAL_COLUMNS = frozenset({"name", "expires_on", "list_type"})
+LIST_TYPE_CODES = tuple(list_type.value for list_type in LIST_TYPE_RULES)
 TEXT_MAX_LENGTH = 200
 ID_NUMBER_MAX_LENGTH = 64
 # A longer line is rejected without being held in memory.
@@ -71,7 +83,8 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class EntryRow:
-    """One accepted row: a subject on a list from ``listed_on`` to ``expires_on``."""
+    """One accepted row: a subject on a list of ``list_type`` from ``listed_on`` to
+    ``expires_on``."""
 
     subject_type: SubjectType
     id_number: str
@@ -80,6 +93,7 @@ class EntryRow:
     source: str
     listed_on: date
     expires_on: date | None
+    list_type: ListType
 
 
 _TOO_LONG = RowError("line", "line_too_long", f"the line is longer than {MAX_LINE_BYTES} bytes")
@@ -156,13 +170,14 @@ async def read_lines(
 
 
 def parse_csv_header(text: str) -> dict[str, int]:
-    """The position of each column; the header must name every column once, in any order."""
+    """The position of each column; the header must name every column once, in any order
+    (``list_type`` at most once: it may be left out)."""
     try:
         names = [name.strip() for name in next(csv.reader([text], strict=True))]
     except (csv.Error, StopIteration):
         names = []
     missing = [column for column in COLUMNS if column not in names]
-    unknown = [name for name in names if name not in COLUMNS]
+    unknown = [name for name in names if name not in ALL_COLUMNS]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if missing or unknown or duplicated:
         problems = []
@@ -173,7 +188,10 @@ def parse_csv_header(text: str) -> dict[str, int]:
         if duplicated:
             problems.append("repeated " + ", ".join(duplicated))
         raise ImportHeaderInvalid(
-            "The first line must be the header " + ",".join(COLUMNS) + ": " + "; ".join(problems)
+            "The first line must be the header "
+            + ",".join(COLUMNS)
+            + " (and optionally list_type): "
+            + "; ".join(problems)
         )
     return {name: position for position, name in enumerate(names)}
 
@@ -238,14 +256,16 @@ def parse_json_row(text: str) -> dict[str, str | None] | list[RowError]:
     if not isinstance(value, dict):
         return [RowError("line", "not_an_object", "each line must be one JSON object")]
     errors = [
-        RowError(str(key), "unknown_field", f"unknown field; the fields are {', '.join(COLUMNS)}")
+        RowError(
+            str(key), "unknown_field", f"unknown field; the fields are {', '.join(ALL_COLUMNS)}"
+        )
         for key in value
-        if key not in COLUMNS
+        if key not in ALL_COLUMNS
     ]
     # A \u escape can make a lone surrogate, which no UTF-8 column can store.
     escaped = "\\u" in text
     values: dict[str, str | None] = {}
-    for key in COLUMNS:
+    for key in ALL_COLUMNS:
         item = value.get(key)
         if item is not None and not isinstance(item, str):
             errors.append(RowError(key, "not_a_string", "must be a string or null"))
@@ -314,6 +334,7 @@ def validate_row(values: Mapping[str, str | None], today: date) -> EntryRow | li
     name = _text(values, "name", errors, TEXT_MAX_LENGTH)
     list_name = _text(values, "list_name", errors, TEXT_MAX_LENGTH)
     source = _text(values, "source", errors, TEXT_MAX_LENGTH)
+    list_type = _list_type(values, list_name, errors)
     listed_on = _date(values, "listed_on", errors)
     expires_on = _date(values, "expires_on", errors)
     if listed_on is not None and expires_on is not None and expires_on < listed_on:
@@ -322,6 +343,28 @@ def validate_row(values: Mapping[str, str | None], today: date) -> EntryRow | li
         )
     if errors:
         return errors
-    assert subject_type is not None and id_number is not None
+    assert subject_type is not None and id_number is not None and list_type is not None
     assert list_name is not None and source is not None and listed_on is not None
-    return EntryRow(subject_type, id_number, name, list_name, source, listed_on, expires_on)
+    return EntryRow(
+        subject_type, id_number, name, list_name, source, listed_on, expires_on, list_type
+    )
+
+
+def _list_type(
+    values: Mapping[str, str | None], list_name: str | None, errors: list[RowError]
+) -> ListType | None:
+    """The declared type when it is a configured one (another declared value is an
+    error); else the type ``list_name`` is published under, or ``unclassified``."""
+    declared = _text(values, "list_type", errors, TEXT_MAX_LENGTH)
+    if declared is not None:
+        found = configured_list_type(declared)
+        if found is None:
+            errors.append(
+                RowError(
+                    "list_type",
+                    "invalid_list_type",
+                    f"must be one of: {', '.join(LIST_TYPE_CODES)}",
+                )
+            )
+        return found
+    return list_type_of(list_name) if list_name is not None else None

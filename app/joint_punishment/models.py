@@ -40,6 +40,8 @@ class JointPunishmentEntry(Base):
     id_number_index: Mapped[str] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(EncryptedText)
     list_name: Mapped[str] = mapped_column(String(200))
+    # The list's type, whose memorandum says what a hit bars (app/rules/joint_punishment.py).
+    list_type: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(200))
     listed_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)

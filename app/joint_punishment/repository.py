@@ -17,10 +17,10 @@ _ENTRIES = cast(Table, JointPunishmentEntry.__table__)
 
 
 # An entry to write: (subject_type, id_number, id_number_index, name, list_name, source,
-# listed_on, expires_on), ``id_number`` and ``name`` in clear. A plain tuple of plain
-# values: the garbage collector stops tracking it, so a batch held in memory costs its
-# collections nothing.
-NewEntry = tuple[str, str, str, str | None, str, str, date, date | None]
+# listed_on, expires_on, list_type), ``id_number`` and ``name`` in clear. A plain tuple of
+# plain values: the garbage collector stops tracking it, so a batch held in memory costs
+# its collections nothing.
+NewEntry = tuple[str, str, str, str | None, str, str, date, date | None, str]
 _NEW_ENTRY_COLUMNS = (
     "subject_type",
     "id_number",
@@ -30,6 +30,7 @@ _NEW_ENTRY_COLUMNS = (
     "source",
     "listed_on",
     "expires_on",
+    "list_type",
 )
 
 
@@ -40,16 +41,23 @@ class ActiveHit(NamedTuple):
     id_number_index: str
     list_name: str
     source: str
+    list_type: str
 
 
 @cache
-def _active_hits_statement(parties: int) -> Select[str, str, str, str]:
+def _active_hits_statement(parties: int) -> Select[str, str, str, str, str]:
     """Active entries of ``parties`` (type, blind index) pairs, bound as ``type_<n>`` and
     ``index_<n>``, on ``as_of``; built once per number of parties (one or two: the
     applicant and the agent), so a credit check does not rebuild it."""
     entry = JointPunishmentEntry
     return (
-        select(entry.subject_type, entry.id_number_index, entry.list_name, entry.source)
+        select(
+            entry.subject_type,
+            entry.id_number_index,
+            entry.list_name,
+            entry.source,
+            entry.list_type,
+        )
         .where(
             or_(
                 *(
@@ -124,6 +132,7 @@ class JointPunishmentRepository:
                     source,
                     listed_on,
                     expires_on,
+                    list_type,
                     import_id,
                     created_at,
                 )
@@ -136,6 +145,7 @@ class JointPunishmentRepository:
                     source,
                     listed_on,
                     expires_on,
+                    list_type,
                 ) in rows
             ),
         )

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,9 +38,23 @@ from app.joint_punishment.repository import JointPunishmentRepository, NewEntry
 from app.joint_punishment.schemas import (
     JointPunishmentImportRead,
     JointPunishmentImportResult,
+    JointPunishmentRulesRead,
     RejectedRow,
 )
-from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
+from app.rules.eligibility import (
+    UNDETERMINED,
+    CheckResult,
+    JointPunishmentHit,
+    JointPunishmentLookup,
+    Party,
+)
+from app.rules.joint_punishment import (
+    LIST_TYPE_RULES,
+    NOT_PERFORMED_CITATIONS,
+    NOT_PERFORMED_DESCRIPTION_EN,
+    NOT_PERFORMED_DESCRIPTION_ZH,
+    list_type_of,
+)
 from app.subjects.models import identifier_index, identifier_indexer
 from app.web.auth import Principal
 
@@ -83,6 +98,7 @@ class _Importer:
                 row.source,
                 row.listed_on,
                 row.expires_on,
+                row.list_type.value,
             )
         )
         self.accepted += 1
@@ -221,6 +237,24 @@ async def _read_rows(
     return fmt is not ImportFormat.csv or csv_rows is not None
 
 
+def list_type_rules() -> JointPunishmentRulesRead:
+    """Each configured list type with its memorandum and what a hit bars; and the rule of
+    a check that could not be completed."""
+    return JointPunishmentRulesRead.model_validate(
+        {
+            "list_types": [rule.to_dict() for rule in LIST_TYPE_RULES.values()],
+            "not_performed": {
+                "result": CheckResult.NOT_PERFORMED,
+                "next_step": "ordinary",
+                "reason_codes": sorted(code.value for code in UNDETERMINED),
+                "citations": [c.to_dict() for c in NOT_PERFORMED_CITATIONS],
+                "description_zh": NOT_PERFORMED_DESCRIPTION_ZH,
+                "description_en": NOT_PERFORMED_DESCRIPTION_EN,
+            },
+        }
+    )
+
+
 async def get_import(session: AsyncSession, import_id: uuid.UUID) -> JointPunishmentImportRead:
     batch = await JointPunishmentRepository(session).get_import(import_id)
     if batch is None:
@@ -238,8 +272,9 @@ async def lookup_joint_punishment(
 
     Local entries active on ``as_of`` come from one query for all parties. When an
     external service is configured it is asked too, for each party; if it cannot be
-    consulted the result is ``consulted=False`` (the credit check then fails closed with
-    ``joint_punishment_unavailable``), still carrying the local hits.
+    consulted the result is ``consulted=False`` (the credit check is then not performed,
+    ``joint_punishment_unavailable``), still carrying the local hits. Each hit carries its
+    list type, which says what it bars.
     """
     normalized = [
         (party, subject_type, normalize(number)) for party, subject_type, number in parties
@@ -252,7 +287,12 @@ async def lookup_joint_punishment(
     hits: list[JointPunishmentHit] = []
     for (party, _, _), key in zip(normalized, keys, strict=True):
         hits.extend(
-            JointPunishmentHit(list_name=row.list_name, source=row.source, party=party)
+            JointPunishmentHit(
+                list_name=row.list_name,
+                source=row.source,
+                party=party,
+                list_type=list_type_of(row.list_name, row.list_type),
+            )
             for row in rows
             if (row.subject_type, row.id_number_index) == key
         )
@@ -273,8 +313,5 @@ async def lookup_joint_punishment(
             elif isinstance(answer, BaseException):
                 raise answer
             else:
-                hits.extend(
-                    JointPunishmentHit(list_name=hit.list_name, source=hit.source, party=party)
-                    for hit in answer
-                )
+                hits.extend(replace(hit, party=party) for hit in answer)
     return JointPunishmentLookup(consulted=consulted, hits=tuple(dict.fromkeys(hits)))

@@ -167,6 +167,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/v1/audit-log/verification"): _(AU),
     ("POST", "/api/v1/joint-punishment/imports"): _(A),
     ("GET", "/api/v1/joint-punishment/imports/{import_id}"): _(A),
+    ("GET", "/api/v1/joint-punishment/list-types"): PUBLIC,
 }
 
 

@@ -1,4 +1,4 @@
-"""The external list service behind a circuit breaker and a short cache (fail closed)."""
+"""The external list service behind a circuit breaker and a short cache (outage: not performed)."""
 
 from __future__ import annotations
 

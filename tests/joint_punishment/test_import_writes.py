@@ -97,6 +97,8 @@ async def test_imported_rows_read_back_as_written_through_the_orm(
         entry = stored[number]
         assert (entry.subject_type, entry.name) == (subject_type, name or None)
         assert (entry.list_name, entry.source) == (list_name, source)
+        # No configured list is published under these names, and the rows name no type.
+        assert entry.list_type == "unclassified"
         assert (entry.listed_on, entry.expires_on) == (
             date.fromisoformat(listed_on),
             date.fromisoformat(expires_on) if expires_on else None,
@@ -114,6 +116,7 @@ async def test_imported_rows_read_back_as_written_through_the_orm(
             id_number_index=identifier_index(subject_type, number),
             name=name,
             list_name="ORM",
+            list_type="unclassified",
             source="ORM",
             listed_on=date(2026, 1, 1),
             import_id=import_id,

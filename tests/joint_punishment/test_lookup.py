@@ -25,6 +25,7 @@ from app.joint_punishment.dependencies import get_joint_punishment_client
 from app.joint_punishment.service import lookup_joint_punishment
 from app.main import create_app
 from app.rules.eligibility import JointPunishmentHit, JointPunishmentLookup, Party
+from app.rules.joint_punishment import ListType
 from tests.conftest import Harness, TokenFactory, make_settings
 from tests.joint_punishment.support import (
     CSV,
@@ -120,7 +121,11 @@ PARTIES = [
     (Party.SUBJECT, SubjectType.organization, ORG.lower()),
     (Party.AGENT, SubjectType.person, AGENT),
 ]
-TAX_HIT = JointPunishmentHit(list_name="重大税收违法失信主体", source="国家税务总局")
+TAX_HIT = JointPunishmentHit(
+    list_name="重大税收违法失信主体",
+    source="国家税务总局",
+    list_type=ListType.MAJOR_TAX_VIOLATION,
+)
 
 
 async def test_a_hit_from_the_external_service(
@@ -249,7 +254,12 @@ async def test_local_hits_are_kept_when_the_external_service_fails(
         result = await lookup_joint_punishment(session, failing, PARTIES, AS_OF)
     assert result.consulted is False
     assert result.hits == (
-        JointPunishmentHit(list_name="失信被执行人", source="最高人民法院", party=Party.AGENT),
+        JointPunishmentHit(
+            list_name="失信被执行人",
+            source="最高人民法院",
+            party=Party.AGENT,
+            list_type=ListType.DISHONEST_JUDGMENT_DEBTOR,
+        ),
     )
 
 
@@ -293,7 +303,7 @@ async def test_the_app_holds_one_client_when_configured_and_closes_it_at_shutdow
 
 async def test_the_breaker_stops_calls_to_a_failing_service(external: ExternalService) -> None:
     """After the threshold the client fails at once, without another request, so the
-    credit check fails closed quickly instead of waiting on a dead service."""
+    credit check is not performed at once instead of waiting on a dead service."""
     number = "91371400MA3C5AB12Y"
     async with JointPunishmentClient(
         external.base_url + "/error", timeout=2.0, breaker_failures=2

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from app.rules.eligibility import (
+    CHECK_SCOPE,
     CheckResult,
     ConsentRecord,
     ConsentState,
@@ -24,6 +25,7 @@ from app.rules.eligibility import (
     consent_last_valid_day,
     credit_check_valid_until,
 )
+from app.rules.joint_punishment import ListType
 from app.rules.profiles import HighRiskCategory, Profile, get_profile
 from app.rules.restrictions import Situation
 
@@ -38,10 +40,14 @@ MATTER = MatterTerms(
     code="370100-001",
     offered_modes=frozenset({Mode.TOLERANCE, Mode.NOTIFY_COMMIT}),
 )
-CONSENT = ConsentRecord(purpose="credit_check", granted_on=D(2026, 1, 10), expires_on=None)
+CONSENT = ConsentRecord(
+    purpose="credit_check", granted_on=D(2026, 1, 10), expires_on=None, scope=CHECK_SCOPE
+)
 SUBJECT_LISTING = EffectiveRestriction("L-1", Situation.FALSE_MATERIALS, D(2026, 9, 15))
 AGENT_LISTING = EffectiveRestriction("L-2", Situation.IDENTITY_FRAUD, None)
 JOINT_OK = JointPunishmentLookup(consulted=True)
+COURT = ListType.DISHONEST_JUDGMENT_DEBTOR  # its memorandum bars every mode here
+TAX = ListType.MAJOR_TAX_VIOLATION  # bars tolerance and notify-commit, not the green channel
 
 BASE = EligibilityRequest(
     matter=MATTER,
@@ -184,10 +190,63 @@ CASES = [
         "consent revoked, expired and for another purpose",
         replace(
             BASE,
-            consent=ConsentRecord("marketing", D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 5)),
+            consent=ConsentRecord(
+                "marketing", D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 5), CHECK_SCOPE
+            ),
         ),
         COMBINED,
         (R.CONSENT_REVOKED, R.CONSENT_EXPIRED, R.CONSENT_PURPOSE_MISMATCH),
+        (),
+    ),
+    (
+        "consent that states no scope",
+        replace(BASE, consent=replace(CONSENT, scope=None)),
+        COMBINED,
+        (R.CONSENT_SCOPE_MISSING,),
+        (),
+    ),
+    (
+        "consent limited to another matter",
+        replace(BASE, consent=replace(CONSENT, matter_code="370100-999")),
+        COMBINED,
+        (R.CONSENT_MATTER_MISMATCH,),
+        (),
+    ),
+    (
+        "consent limited to this matter",
+        replace(BASE, consent=replace(CONSENT, matter_code="370100-001")),
+        COMBINED,
+        (),
+        BOTH,
+    ),
+    (
+        "consent limited to another application",
+        replace(
+            BASE,
+            consent=replace(CONSENT, application_ref="SQ-1"),
+            application_ref="SQ-2",
+        ),
+        COMBINED,
+        (R.CONSENT_APPLICATION_MISMATCH,),
+        (),
+    ),
+    (
+        "a restriction is not read under an invalid consent",
+        replace(BASE, consent=None, subject_restrictions=(SUBJECT_LISTING,)),
+        COMBINED,
+        (R.CONSENT_MISSING,),
+        (),
+    ),
+    (
+        "the joint punishment lists are not read under a consent that does not cover them",
+        replace(
+            BASE,
+            consent=replace(CONSENT, scope=frozenset({"restriction_list"})),
+            subject_restrictions=(SUBJECT_LISTING,),
+            joint_punishment=JointPunishmentLookup(False),
+        ),
+        COMBINED,
+        (R.CONSENT_SCOPE_INSUFFICIENT, R.RESTRICTION_EFFECTIVE),
         (),
     ),
     (
@@ -205,11 +264,11 @@ CASES = [
         (),
     ),
     (
-        "subject on a joint punishment list",
+        "subject on a list whose memorandum bars every mode",
         replace(
             BASE,
             joint_punishment=JointPunishmentLookup(
-                True, (JointPunishmentHit("失信被执行人", "court"),)
+                True, (JointPunishmentHit("失信被执行人", "court", list_type=COURT),)
             ),
         ),
         COMBINED,
@@ -217,11 +276,11 @@ CASES = [
         (),
     ),
     (
-        "agent on a joint punishment list",
+        "agent on a list whose memorandum bars every mode",
         replace(
             BASE,
             joint_punishment=JointPunishmentLookup(
-                True, (JointPunishmentHit("重大税收违法", "tax", Party.AGENT),)
+                True, (JointPunishmentHit("失信被执行人", "court", Party.AGENT, COURT),)
             ),
         ),
         COMBINED,
@@ -229,10 +288,33 @@ CASES = [
         (),
     ),
     (
-        "joint punishment lists unavailable: fail closed",
+        "a list that bars tolerance and notify-commit leaves the green channel open",
+        replace(
+            BASE,
+            matter=EVERY_MODE_MATTER,
+            joint_punishment=JointPunishmentLookup(
+                True, (JointPunishmentHit("重大税收违法失信主体", "tax", list_type=TAX),)
+            ),
+        ),
+        COMBINED,
+        (R.JOINT_PUNISHMENT_LISTED,),
+        (Mode.GREEN_CHANNEL,),
+    ),
+    (
+        "joint punishment lists unavailable: not performed",
         replace(BASE, joint_punishment=JointPunishmentLookup(consulted=False)),
         COMBINED,
         (R.JOINT_PUNISHMENT_UNAVAILABLE,),
+        (),
+    ),
+    (
+        "a hit of an unknown list type: not performed",
+        replace(
+            BASE,
+            joint_punishment=JointPunishmentLookup(True, (JointPunishmentHit("某名单", "x"),)),
+        ),
+        COMBINED,
+        (R.JOINT_PUNISHMENT_LIST_TYPE_UNKNOWN,),
         (),
     ),
     (
@@ -249,15 +331,14 @@ CASES = [
             subject_restrictions=(SUBJECT_LISTING,),
             agent_restrictions=(AGENT_LISTING,),
             joint_punishment=JointPunishmentLookup(
-                False, (JointPunishmentHit("失信被执行人", "court"),)
+                False, (JointPunishmentHit("失信被执行人", "court", list_type=COURT),)
             ),
             as_of=AS_OF,
         ),
-        COMBINED,
+        DEZHOU,
         (
             R.MATTER_NOT_IN_CATALOG,
             R.MATTER_EXCLUDED_HIGH_RISK,
-            R.CONSENT_MISSING,
             R.RESTRICTION_EFFECTIVE,
             R.AGENT_RESTRICTION_EFFECTIVE,
             R.JOINT_PUNISHMENT_UNAVAILABLE,
@@ -267,22 +348,39 @@ CASES = [
     ),
 ]  # fmt: skip
 
+# Cases whose result is not simply "fail when there is a reason".
+RESULTS = {
+    "a list that bars tolerance and notify-commit leaves the green channel open": (
+        CheckResult.FAIL  # tolerance was asked for
+    ),
+    "joint punishment lists unavailable: not performed": CheckResult.NOT_PERFORMED,
+    "a hit of an unknown list type: not performed": CheckResult.NOT_PERFORMED,
+}
+
 
 @pytest.mark.parametrize(
-    ("request_", "profile", "codes", "eligible"),
-    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+    ("request_", "profile", "codes", "eligible", "result"),
+    [
+        pytest.param(
+            *case[1:],
+            RESULTS.get(case[0], CheckResult.FAIL if case[3] else CheckResult.PASS),
+            id=case[0],
+        )
+        for case in CASES
+    ],
 )
 def test_check_eligibility(
     request_: EligibilityRequest,
     profile: Profile,
     codes: tuple[ReasonCode, ...],
     eligible: tuple[Mode, ...],
+    result: CheckResult,
 ) -> None:
     decision = check_eligibility(request_, profile)
     assert decision.reason_codes == codes
     assert decision.eligible_modes == eligible
-    assert decision.result is (CheckResult.FAIL if codes else CheckResult.PASS)
-    assert decision.passed is (not codes)
+    assert decision.result is result
+    assert decision.passed is (result is CheckResult.PASS)
     for reason in decision.reasons:
         assert reason.message_zh and reason.message_en and reason.citation.text_zh
 
@@ -338,11 +436,36 @@ def test_check_eligibility(
             R.AGENT_RESTRICTION_EFFECTIVE,
             "LZ §3",
         ),
+        # Not performed is not "核验未通过": the ordinary procedure, under the provision
+        # the profile runs its check under.
         (
             replace(BASE, joint_punishment=JointPunishmentLookup(False)),
             COMBINED,
             R.JOINT_PUNISHMENT_UNAVAILABLE,
+            "DZ art. 6 ¶2",
+        ),
+        (
+            replace(BASE, joint_punishment=JointPunishmentLookup(False)),
+            LINZI,
+            R.JOINT_PUNISHMENT_UNAVAILABLE,
+            "LZ §4(1)",
+        ),
+        (
+            replace(
+                BASE,
+                joint_punishment=JointPunishmentLookup(
+                    True, (JointPunishmentHit("重大税收违法失信主体", "tax", list_type=TAX),)
+                ),
+            ),
+            COMBINED,
+            R.JOINT_PUNISHMENT_LISTED,
             "LZ §3",
+        ),
+        (
+            replace(BASE, consent=replace(CONSENT, scope=None)),
+            LINZI,
+            R.CONSENT_SCOPE_MISSING,
+            "LZ §5(1)6",
         ),
     ],
 )
@@ -422,12 +545,16 @@ def test_consent_scope_must_cover_what_the_check_reads() -> None:
         ).state
 
     assert state(narrow) is ConsentState.SCOPE_INSUFFICIENT
-    assert state(unstated) is ConsentState.SCOPE_INSUFFICIENT
+    # A consent that states no scope is not valid at all (LZ §5(1)6), whatever is read.
+    assert state(unstated) is ConsentState.SCOPE_MISSING
     assert state(wide) is ConsentState.VALID
-    # Without a required scope, scope is not examined.
+    # Without a required scope, a stated scope is enough.
     assert assess_consent(narrow, purpose="credit_check", as_of=AS_OF, profile=COMBINED).state is (
         ConsentState.VALID
     )
+    assert assess_consent(
+        unstated, purpose="credit_check", as_of=AS_OF, profile=COMBINED
+    ).state is (ConsentState.SCOPE_MISSING)
 
 
 def test_excluded_matter_without_modes_gives_only_the_high_risk_reason() -> None:
