@@ -48,27 +48,9 @@ from app.rules.citations import (
 from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
 from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
+from app.rules.modes import Mode as Mode  # re-exported
 from app.rules.periods import Unit
 from app.rules.readings import Reading
-
-
-class Mode(StrEnum):
-    """Facilitation mode (便利化办理方式)."""
-
-    GREEN_CHANNEL = "green_channel"  # 绿色通道 (LZ §4(2)1)
-    TOLERANCE = "tolerance"  # 容缺受理 / 容缺办理 (DZ art. 7 ¶2)
-    NOTIFY_COMMIT = "notify_commit"  # 告知承诺 / 承诺即入 (DZ art. 7 ¶3)
-
-    @property
-    def label_zh(self) -> str:
-        return _MODE_LABELS_ZH[self]
-
-
-_MODE_LABELS_ZH: Final[dict[Mode, str]] = {
-    Mode.GREEN_CHANNEL: "绿色通道",
-    Mode.TOLERANCE: "容缺受理",
-    Mode.NOTIFY_COMMIT: "告知承诺",
-}
 
 
 class ParameterName(StrEnum):
