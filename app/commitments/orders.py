@@ -88,7 +88,7 @@ async def send_reminder(
         period_field="body.period",
         dated=dated,
     )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def terminate(
@@ -117,7 +117,7 @@ async def terminate(
         termination_ground=ground,
     )
     commitment.termination_ground = ground.value
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def record_order_receipt(
@@ -152,7 +152,7 @@ async def record_order_receipt(
         dated=dated,
         order_unserved=awaited,
     )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def revoke(
@@ -174,7 +174,7 @@ async def revoke(
         dated=dated,
         still_nonconforming=data.still_nonconforming,
     )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def record_rectification(
@@ -188,4 +188,4 @@ async def record_rectification(
     commitment = await load_for_agency(session, commitment_id, if_match)
     dated = await date_commitment_step(session, ctx, commitment, data)
     await step(session, ctx, commitment, Event.RECTIFIED, details={"note": data.note}, dated=dated)
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)

@@ -67,8 +67,11 @@ def verification_read(v: Verification, commitment: Commitment) -> VerificationRe
 
 
 async def commitment_read(
-    session: AsyncSession, commitment: Commitment, today: date
+    session: AsyncSession, commitment: Commitment, today: date, viewer: str | None
 ) -> CommitmentRead:
+    """The commitment as ``viewer`` (the caller's department) may see it: the referral
+    marks (移送标记) only for the agency, never for a regulator, a verifier or the platform
+    of another department."""
     repository = CommitmentRepository(session)
     subjects = SubjectRepository(session)
     subject = await subjects.get(commitment.subject_id)
@@ -111,7 +114,11 @@ async def commitment_read(
         verifications=[
             verification_read(v, commitment) for v in await repository.verifications(commitment.id)
         ],
-        referrals=await commitment_marks(session, commitment.id),
+        referrals=(
+            await commitment_marks(session, commitment.id)
+            if viewer == commitment.department
+            else []
+        ),
     )
 
 
@@ -141,10 +148,7 @@ async def read_commitment(
         target_type="commitment",
         target_id=str(commitment.id),
     )
-    read = await commitment_read(session, commitment, ctx.today)
-    if ctx.principal.department != commitment.department:
-        read.referrals = []  # 移送标记: the agency's, not the regulator's or a verifier's
-    return read
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def load_for_agency(

@@ -211,4 +211,4 @@ async def create_commitment(
             **({"meet_by": meet_by.isoformat()} if meet_by else {}),
         },
     )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)

@@ -392,7 +392,7 @@ async def record_supplement(
         details={"materials": data.materials, "compliant": data.compliant, "note": data.note},
         dated=dated,
     )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def record_decision(
@@ -417,7 +417,7 @@ async def record_decision(
             details={"note": "免于核查 (DZ art. 12 ¶2)"},
             dated=dated,
         )
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def withdraw(
@@ -440,7 +440,7 @@ async def withdraw(
         withdrawal_reason=data.reason,
     )
     commitment.withdrawal_reason = data.reason
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 hooks.register("commitment", recompute_provisional_deadlines)

@@ -291,4 +291,4 @@ async def record_supervision_feedback(
         {"result": data.result.value, "description": data.description, **dated.details()},
     )
     await session.flush()
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)

@@ -56,7 +56,7 @@ async def mark_commitment(
     commitment = await load_for_agency(session, commitment_id, if_match)
     referral = await _record(session, ctx, data, commitment=commitment)
     await duties.refer_listings_of_commitment(session, ctx, commitment.id, referral)
-    return await commitment_read(session, commitment, ctx.today)
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 
 async def _record(

@@ -206,3 +206,26 @@ async def test_a_repaired_listing_keeps_the_mark_only(
     assert (marked["status"], marked["correction_duties"]) == ("repaired", [])
     assert "refer" not in [e["event"] for e in marked["history"]]
     assert [m["kind"] for m in marked["referrals"]] == ["administrative_penalty"]
+
+
+async def test_a_regulator_answering_does_not_see_the_mark(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    # Notify-commit decided on Wed 2026-09-30 and marked by the agency; the matter's
+    # regulator sends its supervision feedback, and the commitment it gets back has no mark.
+    case = await commitment(client, auth, "notify_commit")
+    url = f"/api/v1/commitments/{case['id']}"
+    await step(client, auth, f"{url}/decision", {})
+    judicial = {"kind": "judicial", "decision_reference": "德公移字〔2026〕7号"}
+    marked = await step(client, auth, f"{url}/referrals", judicial, status=201)
+    assert [m["kind"] for m in marked["referrals"]] == ["judicial"]
+    answered = await ok(
+        await client.post(
+            f"{url}/supervision-feedback",
+            json={"result": "conforms", "description": "双随机抽查未发现问题"},
+            headers=auth("regulator", department=REGULATOR),
+        ),
+        200,
+    )
+    assert answered["history"][-1]["event"] == "supervision_feedback"
+    assert answered["referrals"] == []
