@@ -19,6 +19,11 @@ from types import MappingProxyType
 from typing import Final
 
 from app.rules.categories import HighRiskCategory as HighRiskCategory  # re-exported
+from app.rules.check_readings import (
+    COMBINED_CHECK_READINGS,
+    DEZHOU_CHECK_READINGS,
+    LINZI_CHECK_READINGS,
+)
 from app.rules.citations import (
     CIVIL_CODE_201,
     CIVIL_CODE_203,
@@ -428,7 +433,7 @@ DEZHOU_2023: Final = Profile(
         "No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",
         "No listing procedure: the agency restricts a proposed breach (DZ art. 15 ¶1).",
     ),
-    readings=COMMITMENT_READINGS,
+    readings=COMMITMENT_READINGS + DEZHOU_CHECK_READINGS,
 )
 
 LINZI_2022: Final = Profile(
@@ -456,7 +461,7 @@ LINZI_2022: Final = Profile(
     early_lifting=False,
     restriction_effect_citation=LZ_5_2_1,
     jurisdiction=Jurisdiction((LINZI_AREA,)),
-    readings=LZ_COMMITMENT_READINGS,
+    readings=LZ_COMMITMENT_READINGS + LINZI_CHECK_READINGS,
 )
 
 SHANDONG_COMBINED: Final = Profile(
@@ -492,7 +497,7 @@ SHANDONG_COMBINED: Final = Profile(
         "A deployment choice, never a default: each text governs its own territory only (DZ "
         "art. 2 ¶1, LZ §3); chosen (ZWFW_PROFILE) where one service applies both together.",
     ),
-    readings=COMMITMENT_READINGS,
+    readings=COMMITMENT_READINGS + COMBINED_CHECK_READINGS,
 )
 
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(

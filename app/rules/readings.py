@@ -4,7 +4,11 @@ but a question, each with the sentence it rests on.
 A profile lists the readings it applies (``Profile.readings``), and ``GET
 /api/v1/profiles`` shows each with its citation, as it shows the parameters. The rules
 that carry a reading out sit in the module that applies it (for commitments,
-:mod:`app.rules.commitments`); the reading says what they decide and why.
+:mod:`app.rules.commitments`; the listing's hearing and the referral mark,
+:mod:`app.rules.hearing`; consent, :mod:`app.rules.consent`; joint punishment,
+:mod:`app.rules.joint_punishment`); the reading says what they decide and why. The readings
+of those other modules are stated in :mod:`app.rules.check_readings`, which imports only
+citations, so that the profiles can list them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ class ReadingName(StrEnum):
     SITUATION_3_NON_SUBMISSION = "situation_3_non_submission"
     ORDERS_COUNT_FROM_SERVICE = "orders_count_from_service"
     CONDITIONS_TO_MEET = "conditions_to_meet"
+    HEARING = "hearing"
+    COMPLAINT_OPENS_CORRECTION = "complaint_opens_correction"
+    REFERRAL_SHORT_OF_PENALTY = "referral_short_of_penalty"
+    CONSENT_STATES_SCOPE = "consent_states_scope"
+    JOINT_PUNISHMENT_AS_MEMORANDUM = "joint_punishment_as_memorandum"
+    CHECK_NOT_PERFORMED = "check_not_performed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,7 @@ async def _old_consent_without_scope(
             legal_basis="LZ §5(1)2",
             legal_documents=[],
             collecting_department=AGENCY,
+            profile="shandong-combined",  # the tests run the combined profile (conftest)
             published_on=date(2026, 9, 1),
             created_by="test",
             created_at=datetime.now(UTC),

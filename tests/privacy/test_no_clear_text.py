@@ -258,8 +258,18 @@ def run_scenario(s: Scenario, hooks: Receiver) -> None:
     objection = {"statement": "经营场所证明系出租方出具，本人不知情", "evidence_refs": ["租赁合同"]}
     s.create(f"{RESTRICTIONS}/{objected}/objections", objection)
     # Objection window from the receipt on Wed 03-04: Thu 5 (1), Fri 6 (2), Mon 9 (3).
+    # The objected listing's breach is then taken to a penalty: the proposal is withdrawn.
+    penalty = {"kind": "administrative_penalty", "decision_reference": "德市监处罚〔2026〕15号"}
+    s.at("2026-03-05")
+    assert s.create(f"{RESTRICTIONS}/{objected}/referrals", penalty)["status"] == "withdrawn"
     s.at("2026-03-10")
     assert s.step(f"{RESTRICTIONS}/{listed}/publication")["status"] == "effective"
+    # After the window: a complaint that an entry is wrong, and proof of rectification.
+    s.at("2026-03-20")
+    complaint = {"received_on": "2026-03-20", "statement": "名单所载事实有误", "grounds": ["facts"]}
+    s.create(f"{RESTRICTIONS}/{listed}/complaints", complaint)
+    proof = {"statement": "已补交真实证明", "evidence_refs": ["经营场所证明"]}
+    s.create(f"{RESTRICTIONS}/{listed}/repair-applications", proof)
     s.at("2026-04-01")
     s.step(f"{RESTRICTIONS}/{listed}/rectification", {"description": "已补交真实证明"})
     s.at("2026-04-02")
@@ -270,6 +280,8 @@ def run_scenario(s: Scenario, hooks: Receiver) -> None:
     first = s.commitment(s.passed_check(APPLICANT, "notify_commit", AGENT), "notify_commit", SIGNER)
     assert s.step(f"/api/v1/commitments/{first}/decision")["status"] == "decided"
     s.create(f"/api/v1/commitments/{first}/verifications", {"method": "onsite"})
+    judicial = {"kind": "judicial", "decision_reference": "德公移字〔2026〕3号"}
+    s.create(f"/api/v1/commitments/{first}/referrals", judicial)
     second = s.commitment(s.passed_check(SECOND_APPLICANT, "tolerance"), "tolerance", SECOND_SIGNER)
     s.step(f"/api/v1/commitments/{second}/withdrawal", {"reason": "申请人撤回申请"})
 
@@ -437,7 +449,7 @@ def test_no_scenario_identity_in_clear_in_any_column_or_in_stderr(
     assert counts["joint_punishment_entries"] == 2, counts
     assert counts["events"] >= 5 and counts["webhook_deliveries"] >= 5, counts
     assert counts["audit_log"] >= s.creates, counts
-    assert s.creates == 16 and lookups >= 5 and s.checkpoints >= 6
+    assert s.creates == 20 and lookups >= 5 and s.checkpoints >= 6
     assert hooks.bad_signatures == platform.bad_signatures == 0
 
     # Every text, JSON and binary column of every table.

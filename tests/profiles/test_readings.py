@@ -31,22 +31,57 @@ async def _readings(client: httpx.AsyncClient) -> dict[str, list[dict[str, Any]]
     return {p["name"]: p["readings"] for p in response.json()}
 
 
-@pytest.mark.parametrize(
-    ("profile", "names"),
-    [
-        ("dezhou-2023", list(ORDERS)),
-        ("shandong-combined", list(ORDERS)),
-        # LZ §4(2)3 offers 告知承诺 to 符合条件的申请人: no conditions met later.
-        ("linzi-2022", ["situation_3_non_submission", "orders_count_from_service"]),
-    ],
-)
+HEARING = ("LZ §5(1)4", "听取其陈述申辩意见", ["LZ §2", "LZ §5(1)5"])
+COMPLAINT = ("LZ §5(1)4", "2个工作日内", ["LZ §2"])
+SHORT_OF_PENALTY = "未达到行政处罚"  # LZ §5(1)2
+DZ_16 = "依法移送司法机关"  # DZ art. 16 ¶1
+Cited = tuple[str, str, list[str]]
+CONSENT: Cited = ("LZ §5(1)6", "明示收集使用信息的目的、方式和范围", [])
+JOINT: Cited = ("LZ §3", "从其规定处理", [])
+NOT_PERFORMED_DZ: Cited = ("DZ art. 6 ¶2", "信用核验未通过", [])
+NOT_PERFORMED_LZ: Cited = ("LZ §4(1)", "即可享受激励措施", [])
+EXPECTED: dict[str, dict[str, Cited]] = {
+    "dezhou-2023": {
+        **ORDERS,
+        "referral_short_of_penalty": ("DZ art. 16 ¶1", DZ_16, []),
+        "check_not_performed": NOT_PERFORMED_DZ,
+    },
+    # LZ §4(2)3 offers 告知承诺 to 符合条件的申请人: no conditions met later.
+    "linzi-2022": {
+        "situation_3_non_submission": ORDERS["situation_3_non_submission"],
+        "orders_count_from_service": ORDERS["orders_count_from_service"],
+        "hearing": HEARING,
+        "complaint_opens_correction": COMPLAINT,
+        "referral_short_of_penalty": ("LZ §5(1)2", SHORT_OF_PENALTY, ["LZ §5(1)4"]),
+        "consent_states_scope": CONSENT,
+        "joint_punishment_as_memorandum": JOINT,
+        "check_not_performed": NOT_PERFORMED_LZ,
+    },
+    "shandong-combined": {
+        **ORDERS,
+        "hearing": HEARING,
+        "complaint_opens_correction": COMPLAINT,
+        "referral_short_of_penalty": (
+            "LZ §5(1)2",
+            SHORT_OF_PENALTY,
+            ["DZ art. 16 ¶1", "LZ §5(1)4"],
+        ),
+        "consent_states_scope": CONSENT,
+        "joint_punishment_as_memorandum": JOINT,
+        "check_not_performed": NOT_PERFORMED_DZ,
+    },
+}
+
+
+@pytest.mark.parametrize("profile", list(EXPECTED))
 async def test_each_profile_lists_its_readings_with_their_citations(
-    client: httpx.AsyncClient, profile: str, names: list[str]
+    client: httpx.AsyncClient, profile: str
 ) -> None:
     readings = (await _readings(client))[profile]
-    assert [r["name"] for r in readings] == names
+    expected = EXPECTED[profile]
+    assert [r["name"] for r in readings] == list(expected)
     for reading in readings:
-        label, sentence, also = ORDERS[reading["name"]]
+        label, sentence, also = expected[reading["name"]]
         assert reading["citation"]["label"] == label
         assert sentence in reading["citation"]["text_zh"]
         assert [c["label"] for c in reading["also_cites"]] == also
@@ -61,3 +96,7 @@ async def test_the_bound_on_the_day_to_meet_conditions_is_a_deployment_choice(
     assert readings["conditions_to_meet"]["basis"] == "deployment_choice"
     assert readings["situation_3_non_submission"]["basis"] == "regulation"
     assert readings["orders_count_from_service"]["basis"] == "regulation"
+    # Which modes a memorandum bars is the deployment's reading (LZ §3 从其规定).
+    linzi = {r["name"]: r for r in (await _readings(client))["linzi-2022"]}
+    assert linzi["joint_punishment_as_memorandum"]["basis"] == "deployment_choice"
+    assert linzi["hearing"]["basis"] == "regulation"
