@@ -12,8 +12,9 @@ from app.core.context import Context
 from app.core.db import new_id
 from app.core.errors import FieldError, UnprocessableEntity
 from app.lifecycle.step_dates import check_date, date_step
+from app.privacy.crypto import EncryptedText
 from app.restrictions.duties import close_by_correction
-from app.restrictions.models import Correction
+from app.restrictions.models import Correction, Restriction
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_schedule import schedule_repair_notices
 from app.restrictions.repository import RestrictionRepository
@@ -58,10 +59,7 @@ async def correct(
     )
     late = dated.on > due.date
     event = Event.CORRECT_REMOVE if data.kind == "remove" else Event.CORRECT_FIX
-    diff = {
-        field: {"before": _jsonable(getattr(restriction, field)), "after": value}
-        for field, value in changes.items()
-    }
+    diff = {field: _change(restriction, field, value) for field, value in changes.items()}
     await step(
         session,
         ctx,
@@ -94,6 +92,14 @@ async def correct(
         # a removed listing restarts no period any more (LZ §5(1)5)
         await schedule_repair_notices(session, ctx, LISTINGS, restriction, dated.on)
     return await read_after_step(session, ctx, restriction)
+
+
+def _change(restriction: Restriction, field: str, value: Any) -> dict[str, Any]:
+    """Before and after of a field; of an encrypted one (the address, LZ §5(1)3) only that
+    it changed: the correction row, history, audit and event are clear text."""
+    if isinstance(Restriction.__table__.c[field].type, EncryptedText):
+        return {"changed": True}
+    return {"before": _jsonable(getattr(restriction, field)), "after": value}
 
 
 def _jsonable(value: Any) -> Any:
