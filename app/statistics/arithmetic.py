@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from app.rules.calendar import WorkingCalendar
 
@@ -18,6 +19,18 @@ SHARE_PLACES = Decimal("0.0001")
 def local_day(moment: datetime, zone: tzinfo) -> date:
     """The day a stored instant falls on where legal dates are counted (Asia/Shanghai)."""
     return moment.astimezone(zone).date()
+
+
+def step_day(details: dict[str, Any], occurred_at: datetime, zone: tzinfo) -> date:
+    """The day a history step happened: the day entered with it (``details["on"]``,
+    发生日, when entered late), else the legal day of the instant it was recorded."""
+    entered = details.get("on")
+    if isinstance(entered, str):
+        try:
+            return date.fromisoformat(entered)
+        except ValueError:
+            pass
+    return local_day(occurred_at, zone)
 
 
 def within(day: date, start: date, end: date) -> bool:

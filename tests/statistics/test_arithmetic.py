@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.rules.calendar import WorkingCalendar, YearCalendar
-from app.statistics.arithmetic import handling_days, is_late, local_day, median, share, tally
+from app.statistics.arithmetic import (
+    handling_days,
+    is_late,
+    local_day,
+    median,
+    share,
+    step_day,
+    tally,
+)
+from app.statistics.service import withdrawal_category
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -55,3 +64,23 @@ def test_handling_days_count_working_days() -> None:
 
 def test_tally_sorts_keys() -> None:
     assert tally(["b", "a", "b"]) == {"a": 1, "b": 2}
+
+
+def test_a_steps_day_is_the_day_entered_with_it_else_its_legal_day() -> None:
+    recorded = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)  # Mar 2, 00:30 in Shanghai
+    assert step_day({}, recorded, SHANGHAI) == date(2026, 3, 2)
+    assert step_day({"on": "2026-02-27"}, recorded, SHANGHAI) == date(2026, 2, 27)
+    assert step_day({"on": "not a day"}, recorded, SHANGHAI) == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({}, "unspecified"),
+        ({"reason_category": ""}, "unspecified"),
+        ({"reason_category": "business_change"}, "business_change"),
+        ({"reason_category": 3}, "unspecified"),
+    ],
+)
+def test_the_withdrawal_category_seam(details: dict[str, object], expected: str) -> None:
+    assert withdrawal_category(details) == expected
