@@ -29,7 +29,6 @@ _DEPARTMENT = Annotated[
 @router.get(
     "",
     response_model=StatisticsRead,
-    operation_id="getStatistics",
     summary="Oversight statistics per department and period (监督考核统计)",
     description=(
         "政务服务管理机构对各部门信用信息归集、应用情况的监督与年度考核（临政管办发〔2022〕3号 "
@@ -74,7 +73,6 @@ async def get_statistics(
 @router.get(
     "/report.pdf",
     response_class=Response,
-    operation_id="getStatisticsReport",
     summary="A department's annual assessment report as PDF (年度考核报告)",
     description=(
         "一个部门一个年度的考核报告（A4，中文，字体内嵌）：承诺结果柱状图、时效图与数据表；"

@@ -4,10 +4,12 @@ Qingming (Sat Apr 4 - Mon Apr 6) off and no make-up working day."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.main import create_app
 from app.rules.calendar import WorkingCalendar, YearCalendar
 from app.statistics.arithmetic import (
     handling_days,
@@ -18,7 +20,9 @@ from app.statistics.arithmetic import (
     step_day,
     tally,
 )
+from app.statistics.schemas import StatisticsRead
 from app.statistics.service import withdrawal_category
+from tests.conftest import make_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -84,3 +88,14 @@ def test_a_steps_day_is_the_day_entered_with_it_else_its_legal_day() -> None:
 )
 def test_the_withdrawal_category_seam(details: dict[str, object], expected: str) -> None:
     assert withdrawal_category(details) == expected
+
+
+def test_the_documented_examples_validate() -> None:
+    extra: Any = StatisticsRead.model_config["json_schema_extra"]
+    (example,) = extra["examples"]
+    assert StatisticsRead.model_validate(example).departments[0].department == "371400-SPJ"
+    spec = create_app(make_settings("sqlite+aiosqlite:///:memory:")).openapi()
+    csv_example = spec["paths"]["/api/v1/statistics"]["get"]["responses"]["200"]["content"][
+        "text/csv"
+    ]["example"]
+    assert csv_example.startswith("\ufeff部门代码,部门名称,起始日期,截止日期,类别,项目,数值")
