@@ -10,7 +10,6 @@ STSong-Light, not embedded, as the other documents use (app/documents/pdf.py).
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -29,7 +28,6 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from app.statistics.schemas import DepartmentStatistics, StatisticsRead
 
-REPORT_FONT = "ZwfwReportCJK"
 FALLBACK_FONT = "STSong-Light"
 # Fonts with both CJK and Latin glyphs and TrueType outlines (reportlab embeds glyf
 # fonts, not CFF ones such as Noto Sans CJK). Droid Sans Fallback lacks Latin digits.
@@ -46,17 +44,18 @@ OUTCOME_ZH = (
 )
 
 
-@lru_cache(maxsize=1)
-def report_font() -> str:
-    """Register the embeddable CJK font once; its name, or the CID fallback's."""
-    candidates = [os.environ.get("ZWFW_REPORT_FONT", ""), *CJK_FONT_PATHS]
-    for candidate in candidates:
+@lru_cache(maxsize=4)
+def report_font(configured: str | None = None) -> str:
+    """Register the embeddable CJK font once (``configured`` first, then the known ones);
+    its name, or the CID fallback's."""
+    for candidate in (configured, *CJK_FONT_PATHS):
         if candidate and Path(candidate).is_file():
+            name = f"ZwfwReport-{Path(candidate).stem}"
             try:
-                pdfmetrics.registerFont(TTFont(REPORT_FONT, candidate, subfontIndex=0))
+                pdfmetrics.registerFont(TTFont(name, candidate, subfontIndex=0))
             except Exception:  # noqa: S112 - a font reportlab cannot embed: try the next
                 continue
-            return REPORT_FONT
+            return name
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
     return FALLBACK_FONT
 
@@ -113,9 +112,9 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def render_report(statistics: StatisticsRead, year: int) -> bytes:
+def render_report(statistics: StatisticsRead, year: int, font_file: str | None = None) -> bytes:
     """One department's annual report (the first department of ``statistics``)."""
-    font = report_font()
+    font = report_font(font_file)
     dep = statistics.departments[0]
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=24, spaceAfter=4 * mm)

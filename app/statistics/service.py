@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calendar.service import load_working_calendar
+from app.core.config import Settings
 from app.rules.calendar import WorkingCalendar
 from app.statistics.arithmetic import (
     handling_days,
@@ -225,10 +226,13 @@ def _read(code: str, name: str, entry: _Department) -> DepartmentStatistics:
     )
 
 
-async def annual_report(session: AsyncSession, zone: ZoneInfo, department: str, year: int) -> bytes:
+async def annual_report(
+    session: AsyncSession, settings: Settings, department: str, year: int
+) -> bytes:
     """年度考核报告: the department's figures from 1 January to 31 December of ``year``."""
+    zone = settings.tz
     period = check_period(date(year, 1, 1), date(year, 12, 31))
     statistics = await department_statistics(session, zone, period, department)
     if not statistics.departments:
         raise StatisticsDepartmentUnknown(f"No department {department!r}.")
-    return render_report(statistics, year)
+    return render_report(statistics, year, settings.report_font)
