@@ -90,5 +90,5 @@ async def get_statistics_report(
     department: Annotated[str, Query(min_length=1, max_length=32, description="部门代码。")],
     year: Annotated[int, Query(ge=2000, le=2100, description="考核年度。")],
 ) -> Response:
-    content = await service.annual_report(session, request.app.state.settings.tz, department, year)
+    content = await service.annual_report(session, request.app.state.settings, department, year)
     return Response(content, media_type="application/pdf")

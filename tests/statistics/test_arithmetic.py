@@ -20,6 +20,7 @@ from app.statistics.arithmetic import (
     step_day,
     tally,
 )
+from app.statistics.report import report_font
 from app.statistics.schemas import StatisticsRead
 from app.statistics.service import withdrawal_category
 from tests.conftest import make_settings
@@ -99,3 +100,7 @@ def test_the_documented_examples_validate() -> None:
         "text/csv"
     ]["example"]
     assert csv_example.startswith("\ufeff部门代码,部门名称,起始日期,截止日期,类别,项目,数值")
+
+
+def test_a_configured_font_file_that_is_missing_falls_back_to_the_known_ones() -> None:
+    assert report_font("/nonexistent/font.ttf") == report_font(None)
