@@ -52,7 +52,7 @@ async def get_statistics(
     request: Request,
     session: SessionDep,
     principal: Authorized,
-    from_: Annotated[date, Query(alias="from", description="起始日（含）。")],
+    from_: Annotated[date, Query(alias="from", description="起始日（含），2000 至 2100 年间。")],
     to: Annotated[date, Query(description="截止日（含），至多起始日后一年。")],
     department: _DEPARTMENT = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,

@@ -107,7 +107,14 @@ class _Department:
     )
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def check_period(start: date, end: date) -> Period:
+    if not FIRST_DAY <= start <= LAST_DAY or not FIRST_DAY <= end <= LAST_DAY:
+        raise StatisticsPeriodInvalid(
+            "The period lies outside the years 2000 to 2100.", "from", "a day from 2000 to 2100"
+        )
     if end < start:
         raise StatisticsPeriodInvalid("The period ends before it starts.", "to", "on or after from")
     if (end - start).days >= MAX_PERIOD_DAYS:

@@ -681,12 +681,14 @@ async def test_who_may_read_the_statistics(client: httpx.AsyncClient, auth: Toke
         assert (await client.get(URL, params=Q3, headers=auth(role))).status_code == 200
 
 
-async def test_a_period_that_runs_backwards_or_past_a_year_is_refused(
+async def test_a_period_that_runs_backwards_past_a_year_or_out_of_range_is_refused(
     client: httpx.AsyncClient, auth: TokenFactory
 ) -> None:
     for period in (
         {"from": "2026-09-30", "to": "2026-07-01"},
         {"from": "2025-01-01", "to": "2026-01-02"},
+        {"from": "0001-01-01", "to": "0001-01-02"},
+        {"from": "9999-12-30", "to": "9999-12-31"},
     ):
         refused = await client.get(URL, params=period, headers=auth("admin"))
         assert (refused.status_code, refused.json()["code"]) == (422, "statistics_period_invalid")
