@@ -35,6 +35,7 @@ from app.profiles import router as profiles_router
 from app.referrals import router as referrals_router
 from app.restrictions import hearing_router, imposition_router, repair_router
 from app.restrictions import router as restrictions_router
+from app.statistics import router as statistics_router
 from app.tasks import router as tasks_router
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.web.idempotency.middleware import IdempotencyMiddleware
@@ -211,6 +212,7 @@ def create_app(
     app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)
+    app.include_router(statistics_router.router)
     install_openapi(app)
     require_kept_creates(app.routes)
     return app

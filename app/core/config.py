@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # ones (a government network's own CA); https is what a personal-data grant needs.
     webhook_ca_file: str | None = None
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # A CJK TrueType font (.ttf/.ttc) to embed in the statistics report; unset, the first
+    # of the known system fonts found (app.statistics.report).
+    report_font: str | None = None
     # Crash and outage tests only: ``began:<file>`` or ``committed:<file>`` pauses a keyed
     # create at that point of its transaction until the test removes the file
     # (app.web.idempotency.transaction). Never set in a deployment.

@@ -168,6 +168,8 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", "/api/v1/joint-punishment/imports"): _(A),
     ("GET", "/api/v1/joint-punishment/imports/{import_id}"): _(A),
     ("GET", "/api/v1/joint-punishment/list-types"): PUBLIC,
+    ("GET", "/api/v1/statistics"): _(A, AU),
+    ("GET", "/api/v1/statistics/report.pdf"): _(A, AU),
 }
 
 
