@@ -27,6 +27,7 @@ from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.rules.supervision import supervision_basis
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
+from app.supervision.errors import DecidedRangeInvalid
 from app.supervision.repository import QueueFilters, SupervisionRepository
 from app.supervision.schemas import CommitmentSupervision, SupervisionItem, SupervisionStatus
 from app.tasks.schemas import TaskLink
@@ -49,9 +50,7 @@ async def list_supervised_commitments(
     scope narrowed it; without ``status`` the open ones (open and nonconforming), earliest
     decision first. The read is audited (credit data)."""
     if decided_from is not None and decided_to is not None and decided_from > decided_to:
-        raise UnprocessableEntity(
-            "decided_from lies after decided_to.", code="decided_range_invalid"
-        )
+        raise DecidedRangeInvalid("decided_from lies after decided_to.")
     filters = QueueFilters(
         regulator=regulator,
         matter=matter,
@@ -138,6 +137,6 @@ def _after(cursor: str | None) -> tuple[date, uuid.UUID] | None:
     position = decode_cursor(cursor).get("after")
     try:
         decided, last_id = position  # type: ignore[misc]
-        return date.fromisoformat(decided), uuid.UUID(last_id)
+        return date.fromisoformat(str(decided)), uuid.UUID(str(last_id))
     except (TypeError, ValueError):
         raise UnprocessableEntity("The cursor is not valid.", code="invalid_cursor") from None

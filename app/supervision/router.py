@@ -18,7 +18,16 @@ from app.web.ownership import ListScope
 
 router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
 
-_Department = Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)]
+_Regulator = Annotated[
+    str | None,
+    Query(
+        pattern=DEPARTMENT_CODE_PATTERN,
+        description="行业主管部门: only the caller's own (auditors: any).",
+    ),
+]
+_Agency = Annotated[
+    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="政务服务实施机关.")
+]
 
 
 @router.get(
@@ -42,12 +51,22 @@ async def list_supervised_commitments(
     session: SessionDep,
     scope: ListScope,
     ctx: ContextDep,
-    department: _Department = None,
+    department: _Regulator = None,
     matter: Annotated[str | None, Query(max_length=64, description="事项编码.")] = None,
-    agency: _Department = None,
-    decided_from: date | None = None,
-    decided_to: date | None = None,
-    status: SupervisionStatus | None = None,
+    agency: _Agency = None,
+    decided_from: Annotated[
+        date | None, Query(description="办理决定日不早于该日 (inclusive).")
+    ] = None,
+    decided_to: Annotated[
+        date | None, Query(description="办理决定日不晚于该日 (inclusive).")
+    ] = None,
+    status: Annotated[
+        SupervisionStatus | None,
+        Query(
+            description="open 待监管, nonconforming 已反馈不符合, closed 已反馈符合; "
+            "default: open and nonconforming."
+        ),
+    ] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[SupervisionItem]:
