@@ -15,6 +15,7 @@ from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
 from app.catalog import router as catalog_router
 from app.commitments import router as commitments_router
+from app.commitments import supervision_router as commitment_supervision_router
 from app.consents import router as consents_router
 from app.core.clock import Clock, SystemClock
 from app.core.config import Settings, get_settings
@@ -36,6 +37,7 @@ from app.referrals import router as referrals_router
 from app.restrictions import hearing_router, imposition_router, repair_router
 from app.restrictions import router as restrictions_router
 from app.statistics import router as statistics_router
+from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.web.idempotency.middleware import IdempotencyMiddleware
@@ -209,6 +211,8 @@ def create_app(
     app.include_router(restrictions_router.subjects_router)
     app.include_router(restrictions_router.lookups_router)
     app.include_router(restrictions_router.supervision_router)
+    app.include_router(supervision_router.router)
+    app.include_router(commitment_supervision_router.router)
     app.include_router(commitments_router.verifications_router)
     app.include_router(audit_router.router)
     app.include_router(joint_punishment_router.router)

@@ -17,10 +17,12 @@ from tests.commitments.conftest import ALL_TRUE
 from tests.conftest import TokenFactory
 from tests.factories import (
     AGENCY,
+    FOOD,
     LINZI,
     PERSON,
     REGULATOR,
     credit_check,
+    matter_body,
     ok,
     record_consent,
     setup_catalog,
@@ -87,6 +89,8 @@ LIST_ROWS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/supervision/targets"): lambda item: {
         listing["collecting_department"] for listing in item["listings"]
     },
+    # The regulator's queue: A's commitments on the matters A's regulator regulates.
+    ("GET", "/api/v1/supervision/commitments"): lambda item: {item["department"]},
     # A listing's events before its confirmation are its department's alone (LZ §5(1)4).
     ("GET", "/api/v1/events"): lambda item: (
         {item["data"]["collecting_department"]} if item["audience"] == "internal" else set()
@@ -102,11 +106,19 @@ async def _department_a(
     A listing of PERSON collected by A and published on Tue 2026-03-10 (effective until
     2026-09-10: a key inspection target of A's regulator today); ORG's consent given to A,
     a passed credit check for a notify-commit commitment decided on the spot with an online
-    verification (assigned to A itself), and a second passed check backing nothing.
+    verification (assigned to A itself), and a second passed check backing nothing. The
+    matter puts its verification content under the regulator's in-process supervision
+    (DZ art. 12 ¶1): the commitment is an item of A's regulator's queue.
     """
     await setup_catalog(client, auth)
     listing = await published(client, auth, clock, PERSON)
     at(clock, "2026-03-10")
+    modes = matter_body()["modes"]
+    modes["notify_commit"]["in_process_supervision"] = True
+    await ok(
+        await client.patch(f"/api/v1/matters/{FOOD}", json={"modes": modes}, headers=auth("admin")),
+        200,
+    )
     consent = await record_consent(client, auth)
     checks = []
     for _ in range(2):
@@ -191,7 +203,7 @@ async def test_every_owned_route_gives_a_second_department_nothing(
                 owners_of = LIST_ROWS[(method, path)]
                 # Not vacuous: department A (A's regulator, for key inspection targets)
                 # sees its own rows on the same list.
-                targets = path == "/api/v1/supervision/targets"
+                targets = path.startswith("/api/v1/supervision/")
                 own = auth(role.value, department=REGULATOR if targets else A)
                 mine = await ok(await _list(client, method, path, own), 200)
                 assert any(A in owners_of(item) for item in mine["items"]), (path, role)

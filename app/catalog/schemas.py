@@ -72,6 +72,11 @@ class NotifyCommitTerms(BaseModel):
     exempt_from_verification: bool = Field(
         default=False, description="免于核查 (DZ art. 12 ¶2): fulfilled once decided."
     )
+    in_process_supervision: bool = Field(
+        default=False,
+        description="承诺核查内容纳入事中事后监管 (DZ art. 12 ¶1): where agency and regulator "
+        "differ, the regulator supervises the decided commitments and feeds the result back.",
+    )
     verification_limit: PeriodSpec | None = Field(default=None, description="核查时限.")
     verification_methods: list[VerificationMethod] = Field(
         default_factory=list, max_length=3, description="核查方式."
@@ -134,6 +139,7 @@ _MATTER_EXAMPLE: dict[str, Any] = {
             "material_requirements": ["食品经营许可申请书", "营业执照复印件"],
             "completion_limit": {"amount": 0, "unit": "working_days"},
             "exempt_from_verification": False,
+            "in_process_supervision": True,
             "verification_limit": {"amount": 20, "unit": "working_days"},
             "verification_methods": ["online", "onsite"],
         },

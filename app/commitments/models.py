@@ -5,7 +5,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
@@ -51,6 +63,14 @@ class Commitment(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     order_service: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     termination_ground: Mapped[str | None] = mapped_column(String(32))
+    # 监管结果 (DZ art. 12): the regulator's last conclusive finding (conforms,
+    # nonconforming), the day of its last feedback, and whether the order to rectify a
+    # nonconforming finding is still to be issued (DZ art. 13 ¶2).
+    supervision_result: Mapped[str | None] = mapped_column(String(16))
+    supervision_feedback_on: Mapped[date | None] = mapped_column(Date)
+    supervision_order_pending: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -67,6 +87,16 @@ class Commitment(Base):
         ),
         Index("ix_commitments_status_due_on", "status", "current_due_on", "id"),
         Index("ix_commitments_current_due_on", "current_due_on"),
+        # the regulator's queue: a matter version's decided commitments, by decision day
+        Index("ix_commitments_matter_version_decided_on", "matter_version_id", "decided_on", "id"),
+        # the agency's orders to issue (app.tasks)
+        Index(
+            "ix_commitments_supervision_order_pending",
+            "department",
+            "id",
+            postgresql_where=text("supervision_order_pending"),
+            sqlite_where=text("supervision_order_pending"),
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from app.commitments.state import (
     current_due_on,
     deadlines_read,
     derived_status,
+    due_on,
     order_service_read,
 )
 from app.core.concurrency import check_version
@@ -40,6 +41,7 @@ from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.service import subject_read
+from app.supervision.schemas import CommitmentSupervision
 
 
 def verification_read(v: Verification, commitment: Commitment) -> VerificationRead:
@@ -119,6 +121,21 @@ async def commitment_read(
             if viewer == commitment.department
             else []
         ),
+        supervision=supervision_read(commitment),
+    )
+
+
+def supervision_read(commitment: Commitment) -> CommitmentSupervision | None:
+    """The regulator's finding and the order it awaits (DZ art. 12, 13 ¶2); None before
+    any feedback."""
+    if commitment.supervision_feedback_on is None:
+        return None
+    pending = commitment.supervision_order_pending
+    return CommitmentSupervision(
+        result=commitment.supervision_result,
+        feedback_on=commitment.supervision_feedback_on,
+        order_pending=pending,
+        order_due_on=due_on(commitment, "rectification_order_due") if pending else None,
     )
 
 

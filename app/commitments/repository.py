@@ -146,8 +146,15 @@ class CommitmentRepository:
         return [CommitmentSummary(*row) for row in await self.session.execute(query)]
 
     async def open_commitments(self) -> Sequence[Commitment]:
-        """Commitments not yet closed (an outcome sets ``closed_on``)."""
-        query = select(Commitment).where(Commitment.closed_on.is_(None)).with_for_update()
+        """Commitments not yet closed (an outcome sets ``closed_on``), and closed ones whose
+        order to rectify a supervision finding is still due (its stored deadline)."""
+        query = (
+            select(Commitment)
+            .where(
+                or_(Commitment.closed_on.is_(None), Commitment.supervision_order_pending.is_(True))
+            )
+            .with_for_update()
+        )
         return (await self.session.scalars(query)).all()
 
     def add(self, commitment: Commitment) -> None:

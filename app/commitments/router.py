@@ -436,6 +436,10 @@ async def open_verification(
     "/{commitment_id}/supervision-feedback",
     response_model=CommitmentRead,
     summary="Regulator's supervision result back to the agency (DZ art. 12 ¶1)",
+    description="监管结果反馈 (DZ art. 12): `conforms` closes the regulator's queue item; "
+    "`nonconforming` gives the agency the task `order_rectification` (责令限期整改, DZ art. "
+    "13 ¶2) due within the profile's `rectification_order`, shown in the read's "
+    "`supervision`; `other` records the feedback only." + _DATED,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def supervision_feedback(

@@ -18,6 +18,7 @@ from app.referrals.schemas import ReferralMark
 from app.rules.commitments import ServiceMethod, TerminationGround
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
+from app.supervision.schemas import CommitmentSupervision
 
 # Reasons and notes go to the withdrawal column (Text) and the history's details (JSON).
 _Reason = Annotated[str, text(2000, multiline=True)]
@@ -428,6 +429,9 @@ class CommitmentRead(BaseModel):
     verifications: list[VerificationRead]
     referrals: list[ReferralMark] = Field(
         default_factory=list, description="移送标记 (DZ art. 16 ¶1), for its departments."
+    )
+    supervision: CommitmentSupervision | None = Field(
+        default=None, description="行业主管部门的监管结果 (DZ art. 12) and the order it awaits."
     )
 
 

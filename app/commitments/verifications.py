@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.calendar.service import load_working_calendar
 from app.catalog.schemas import VerificationMethod
-from app.commitments.models import Verification, VerificationStatus
+from app.commitments.models import Commitment, Verification, VerificationStatus
 from app.commitments.orders import order_service_json
 from app.commitments.reads import commitment_read, load_for_agency, verification_read, version_of
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
+    FeedbackResult,
     OrderService,
     SupervisionFeedbackCreate,
     VerificationCreate,
@@ -24,26 +27,34 @@ from app.commitments.schemas import (
 from app.commitments.state import due_on
 from app.commitments.steps import (
     COMMITMENTS,
+    count_deadline,
     date_commitment_step,
     notify_terms,
     period_of,
     step,
 )
+from app.commitments.supervision_schemas import RectificationOrderCreate
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.departments.repository import DepartmentRepository
 from app.events.service import emit
-from app.lifecycle.engine import record_transition
+from app.lifecycle.engine import record_transition, store_deadline
 from app.lifecycle.refusals import refusal
 from app.lifecycle.step_dates import check_date
+from app.rules.citations import DZ_12_1, DZ_12_2
 from app.rules.lifecycles import (
+    DeadlineRule,
     Event,
     GuardContext,
     GuardFailed,
+    Machine,
     NotifyCommitState,
+    allowed_events,
     conditions_due,
 )
+from app.rules.profiles import Mode, get_profile
+from app.rules.supervision import supervision_parameters
 
 
 async def open_verification(
@@ -238,6 +249,8 @@ async def record_verification_result(
             commitment.order_service = order_service_json(
                 ctx, service, ctx.today, data.rectification_period, "body.rectification_service"
             )
+            # The order answers a nonconforming supervision feedback too (DZ art. 13 ¶2).
+            commitment.supervision_order_pending = False
             await step(
                 session,
                 ctx,
@@ -274,12 +287,43 @@ async def record_supervision_feedback(
     commitment_id: uuid.UUID,
     data: SupervisionFeedbackCreate,
 ) -> CommitmentRead:
-    """行业主管部门 feeds its supervision result back to the agency (DZ art. 12 ¶1), dated
-    the day it was made, not before the step it follows."""
-    commitment = await CommitmentRepository(session).get(commitment_id)
+    """行业主管部门 feeds its supervision result back to the agency (DZ art. 12), dated
+    the day it was made, not before the step it follows.
+
+    A conclusive result (conforms, nonconforming) is the regulator's finding on the
+    commitment: conforming closes its queue item; nonconforming, on a case an order can
+    still follow, gives the agency the order to issue (DZ art. 13 ¶2), due by the
+    profile's ``rectification_order`` counted from the feedback's day."""
+    commitment = await CommitmentRepository(session).get(commitment_id, for_update=True)
     if commitment is None:
         raise NotFound(f"No commitment {commitment_id}.", code="commitment_not_found")
     dated = await date_commitment_step(session, ctx, commitment, data)
+    details: dict[str, Any] = {
+        "result": data.result.value,
+        "description": data.description,
+        **dated.details(),
+    }
+    commitment.supervision_feedback_on = dated.on
+    if data.result is not FeedbackResult.other:
+        commitment.supervision_result = data.result.value
+    if data.result is FeedbackResult.conforms:
+        commitment.supervision_order_pending = False
+    elif data.result is FeedbackResult.nonconforming and _order_may_follow(commitment):
+        commitment.supervision_order_pending = True
+        details["rectification_order_pending"] = True
+        profile = get_profile(commitment.profile)
+        if supervision_parameters(profile):
+            deadline = count_deadline(
+                DeadlineRule.RECTIFICATION_ORDER_DUE,
+                await load_working_calendar(session),
+                profile,
+                dated.on,
+                None,
+                "body.on",
+            )
+            name = DeadlineRule.RECTIFICATION_ORDER_DUE.value
+            details[name] = store_deadline(COMMITMENTS, commitment, name, deadline)
+    commitment.updated_at = ctx.now
     await record_transition(
         session,
         ctx,
@@ -287,8 +331,57 @@ async def record_supervision_feedback(
         commitment,
         "supervision_feedback",
         commitment.status,
-        None,
-        {"result": data.result.value, "description": data.description, **dated.details()},
+        DZ_12_2 if commitment.exempt_from_verification else DZ_12_1,
+        details,
     )
     await session.flush()
+    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
+
+
+def _order_may_follow(commitment: Commitment) -> bool:
+    """Whether the case is in a state an order to rectify can follow from (the table's)."""
+    return commitment.mode == Mode.NOTIFY_COMMIT and Event.ORDER_RECTIFICATION in (
+        allowed_events(Machine.NOTIFY_COMMIT, commitment.status)
+    )
+
+
+async def order_rectification(
+    session: AsyncSession,
+    ctx: Context,
+    commitment_id: uuid.UUID,
+    data: RectificationOrderCreate,
+    if_match: str | None,
+) -> CommitmentRead:
+    """责令限期整改 on the regulator's nonconforming finding (DZ art. 13 ¶2): the case is
+    rectification-ordered, its period counted from the order's service, as after a failed
+    verification; a case fulfilled on its decision (免于核查) is reopened, since the
+    decision may still be revoked if rectification fails."""
+    commitment = await load_for_agency(session, commitment_id, if_match)
+    dated = await date_commitment_step(session, ctx, commitment, data)
+    if commitment.supervision_feedback_on is not None:
+        check_date(
+            dated.on,
+            ctx.today,
+            {"supervision_feedback": commitment.supervision_feedback_on},
+        )
+    commitment.order_service = order_service_json(
+        ctx,
+        data.rectification_service,
+        dated.on,
+        data.rectification_period,
+        "body.rectification_service",
+    )
+    await step(
+        session,
+        ctx,
+        commitment,
+        Event.ORDER_RECTIFICATION,
+        details={"note": data.note, "service": commitment.order_service},
+        period=period_of(data.rectification_period),
+        period_field="body.rectification_period",
+        dated=dated,
+        supervision_nonconforming=commitment.supervision_order_pending,
+    )
+    commitment.supervision_order_pending = False
+    commitment.closed_on = None
     return await commitment_read(session, commitment, ctx.today, ctx.principal.department)

@@ -71,6 +71,7 @@ class ParameterName(StrEnum):
     EARLY_LIFTING_VERIFICATION = "early_lifting_verification"
     REPAIR_NOTICE = "repair_notice"  # app.rules.repair
     REPAIR_DECISION = "repair_decision"
+    RECTIFICATION_ORDER = "rectification_order"  # app.rules.supervision
 
 
 @dataclass(frozen=True, slots=True)

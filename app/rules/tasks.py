@@ -50,6 +50,7 @@ class TaskKind(StrEnum):
     decide_repair = "decide_repair"  # 整改证明待认定 (信用修复申请)
     correct_listing = "correct_listing"  # 申诉或移送后待更正 (2 working days, LZ §5(1)4)
     record_order_receipt = "record_order_receipt"  # 催告 / 整改通知送达回执待登记
+    order_rectification = "order_rectification"  # 监管反馈不符合承诺，待责令限期整改
 
 
 class Timing(StrEnum):
@@ -114,3 +115,6 @@ VERIFICATION_DUE: Final = DeadlineRule.VERIFICATION_DUE  # DZ art. 11
 REPAIR_NOTICE_DUE: Final = DeadlineRule.REPAIR_NOTICE_DUE
 REPAIR_DECISION_DUE: Final = DeadlineRule.REPAIR_DECISION_DUE
 CORRECTION_DUE: Final = DeadlineRule.CORRECTION_DUE  # LZ §5(1)4: an open correction duty
+# A nonconforming supervision feedback no order has followed (DZ art. 12, 13 ¶2): due the
+# stored day (app.rules.supervision), undated under a profile without the parameter.
+RECTIFICATION_ORDER_DUE: Final = DeadlineRule.RECTIFICATION_ORDER_DUE

@@ -54,7 +54,14 @@ from app.restrictions.models import (
 )
 from app.rules.due import DUE_BY_STATE
 from app.rules.lifecycles import Machine, RestrictionState
-from app.rules.tasks import REPAIR_NOTICE_DUE, STATE_TASKS, StateTask, TaskKind, Timing
+from app.rules.tasks import (
+    RECTIFICATION_ORDER_DUE,
+    REPAIR_NOTICE_DUE,
+    STATE_TASKS,
+    StateTask,
+    TaskKind,
+    Timing,
+)
 from app.subjects.models import Subject
 
 # (kind, department, resource type, resource id, due day, the case the resource is part
@@ -81,6 +88,7 @@ _RESOURCE = {
     TaskKind.decide_repair: "repair_application",
     TaskKind.correct_listing: "correction_duty",
     TaskKind.record_order_receipt: "commitment",
+    TaskKind.order_rectification: "commitment",
 }
 # Written into the statement, not bound, so that the planner matches the partial
 # indexes on open verifications.
@@ -361,6 +369,20 @@ def _sources(one_department: bool) -> list[_Source]:
         )
     )
     sources += _verifications(one_department)
+    sources.append(
+        # A nonconforming supervision feedback awaiting its order (DZ art. 13 ¶2): due the
+        # stored day; undated under a profile without the parameter.
+        _Source(
+            TaskKind.order_rectification,
+            Commitment.department,
+            Commitment.id,
+            func.date(
+                Commitment.deadlines[(RECTIFICATION_ORDER_DUE.value, "date")].as_string(),
+                type_=Date,
+            ),
+            (Commitment.supervision_order_pending.is_(True), *of(Commitment.department)),
+        )
+    )
     return sources
 
 

@@ -45,6 +45,7 @@ _STEPS: dict[TaskKind, tuple[tuple[str, str], ...]] = {
         ("rejection", _LISTINGS + "/correction-duties/{resource}/rejection"),
     ),
     TaskKind.record_order_receipt: (("order-receipt", _COMMITMENTS + "/order-receipt"),),
+    TaskKind.order_rectification: (("rectification-order", _COMMITMENTS + "/rectification-order"),),
 }
 
 

@@ -93,6 +93,13 @@ ALLOWED = [
     (Machine.NOTIFY_COMMIT, N.VERIFYING, E.VERIFICATION_CONFORMS, N.FULFILLED, CTX, None, None),
     (Machine.NOTIFY_COMMIT, N.VERIFYING, E.VERIFICATION_FAILS, N.RECTIFICATION_ORDERED, CTX,
      DeadlineRule.RECTIFICATION_DUE, None),
+    # the regulator's nonconforming finding (DZ art. 12, 13 ¶2), also after an exempt
+    # matter was fulfilled on its decision
+    *(
+        (Machine.NOTIFY_COMMIT, source, E.ORDER_RECTIFICATION, N.RECTIFICATION_ORDERED,
+         replace(CTX, supervision_nonconforming=True), DeadlineRule.RECTIFICATION_DUE, None)
+        for source in (N.DECIDED, N.VERIFYING, N.FULFILLED)
+    ),
     (Machine.NOTIFY_COMMIT, N.RECTIFICATION_ORDERED, E.RECORD_RECEIPT, N.RECTIFICATION_ORDERED,
      replace(CTX, order_unserved=True), DeadlineRule.RECTIFICATION_DUE, None),
     (Machine.NOTIFY_COMMIT, N.RECTIFICATION_ORDERED, E.RECTIFIED, N.FULFILLED,
@@ -288,6 +295,9 @@ GUARD_REFUSALS = [
      "LZ §5(1)4"),
     (Machine.RESTRICTION, RS.PROPOSED, E.TAKE_UP, replace(CTX, listing_procedure=False),
      "listing_procedure_not_available", "DZ art. 15 ¶1"),
+    # no nonconforming supervision feedback awaits an order
+    (Machine.NOTIFY_COMMIT, N.FULFILLED, E.ORDER_RECTIFICATION, CTX,
+     "no_nonconforming_supervision_feedback", "DZ art. 13 ¶2"),
 ]  # fmt: skip
 
 
@@ -498,6 +508,9 @@ DEADLINES = [
     # verification within 30 days of Sep 1: Oct 1 is National Day, rolled to Oct 8
     (DeadlineRule.VERIFICATION_DUE, COMBINED, D(2026, 9, 1), AgencyPeriod(30, Unit.DAYS),
      D(2026, 10, 8), "民法典 art. 203"),
+    # the order on a nonconforming feedback of Thu Apr 30: May 1-5 off, May 6 (1), 7 (2), 8 (3)
+    (DeadlineRule.RECTIFICATION_ORDER_DUE, DEZHOU, D(2026, 4, 30), None, D(2026, 5, 8),
+     "DZ art. 13 ¶2"),
     # rectification within 10 working days of Apr 30: May 6, 7, 8, 9 (make-up), 11-15, 18
     (DeadlineRule.RECTIFICATION_DUE, COMBINED, D(2026, 4, 30),
      AgencyPeriod(10, Unit.WORKING_DAYS), D(2026, 5, 18), "DZ art. 13 ¶2"),
@@ -611,6 +624,7 @@ def test_missing_agency_period(cal: WorkingCalendar, rule: DeadlineRule, profile
         (DeadlineRule.OBJECTION_DUE, DEZHOU),
         (DeadlineRule.PERIOD_END, DEZHOU),
         (DeadlineRule.REPAIR_DECISION_DUE, DEZHOU),
+        (DeadlineRule.RECTIFICATION_ORDER_DUE, LINZI),  # Dezhou measures only
     ],
 )
 def test_rule_not_in_profile(cal: WorkingCalendar, rule: DeadlineRule, profile: Profile) -> None:

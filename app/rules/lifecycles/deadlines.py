@@ -15,6 +15,7 @@ from app.rules.lifecycles.states import DeadlineRule
 from app.rules.periods import Deadline, Unit, add_months, compute_deadline
 from app.rules.profiles import Parameter, Profile
 from app.rules.repair import REPAIR_DECISION, REPAIR_NOTICE, repair_parameter
+from app.rules.supervision import RECTIFICATION_ORDER, supervision_parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,9 @@ def compute_rule_deadline(
             return _from_parameter(calendar, start, repair_parameter(profile, REPAIR_NOTICE))
         case DeadlineRule.REPAIR_DECISION_DUE:
             return _from_parameter(calendar, start, repair_parameter(profile, REPAIR_DECISION))
+        case DeadlineRule.RECTIFICATION_ORDER_DUE:
+            parameter = supervision_parameter(profile, RECTIFICATION_ORDER)
+            return _from_parameter(calendar, start, parameter)
         case DeadlineRule.PERIOD_END:
             parameter = profile.management_period
             if parameter.value is None:

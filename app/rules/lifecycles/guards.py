@@ -52,6 +52,8 @@ class GuardContext:
     # Conditions committed to be met by this day (DZ art. 9 ¶2); the day a check was made.
     meet_by: date | None = None
     checked_on: date | None = None
+    # The regulator fed back a finding of nonconformity no order has followed yet.
+    supervision_nonconforming: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,18 @@ def verification_not_exempt(ctx: GuardContext) -> Refusal | None:
             "exempt_from_verification",
             "the matter is exempt from verification",
             DZ_12_2,
+        )
+    return None
+
+
+def supervision_found_nonconforming(ctx: GuardContext) -> Refusal | None:
+    """责令限期整改 outside a verification follows the regulator's finding that the
+    applicant's situation does not match the commitment (DZ art. 12, 13 ¶2)."""
+    if not ctx.supervision_nonconforming:
+        return Refusal(
+            "no_nonconforming_supervision_feedback",
+            "no supervision feedback awaiting an order finds the commitment unmet",
+            DZ_13_2,
         )
     return None
 

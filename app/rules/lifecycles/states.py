@@ -86,6 +86,8 @@ class Event(StrEnum):
     OPEN_VERIFICATION = "open_verification"
     VERIFICATION_CONFORMS = "verification_conforms"
     VERIFICATION_FAILS = "verification_fails"
+    # 责令限期整改 on the regulator's finding of nonconformity (DZ art. 12, 13 ¶2)
+    ORDER_RECTIFICATION = "order_rectification"
     RECTIFIED = "rectified"
     REVOKE = "revoke"
     # restriction list
@@ -130,6 +132,8 @@ class DeadlineRule(StrEnum):
     # from the decision, or the day conditions are to be met; catalog limit (DZ art. 11)
     VERIFICATION_DUE = "verification_due"
     RECTIFICATION_DUE = "rectification_due"  # from the order's service; agency-set (DZ 13 ¶2)
+    # from a nonconforming supervision feedback; profile (DZ art. 13 ¶2, app.rules.supervision)
+    RECTIFICATION_ORDER_DUE = "rectification_order_due"
     NOTICE_DUE = "notice_due"  # from verification; 3 working days (LZ §5(1)4)
     OBJECTION_DUE = "objection_due"  # from receipt of the notice; 3 working days
     REVIEW_DUE = "review_due"  # from the objection; 15 working days

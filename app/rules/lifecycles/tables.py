@@ -57,6 +57,7 @@ from app.rules.lifecycles.guards import (
     repair_due,
     restriction_without_listing,
     revocation_allowed,
+    supervision_found_nonconforming,
     supplement_deadline_passed,
     supplement_in_time,
     verification_not_exempt,
@@ -189,6 +190,14 @@ NOTIFY_COMMIT_TRANSITIONS: Final[tuple[Transition, ...]] = (
         guard=conditions_due),
     _nc(_N.VERIFYING, Event.VERIFICATION_FAILS, _N.RECTIFICATION_ORDERED, DZ_13_2,
         guard=conditions_due, deadline_rule=DeadlineRule.RECTIFICATION_DUE),
+    # The regulator's finding (DZ art. 12) orders rectification like a failed verification,
+    # also after an exempt matter was fulfilled on its decision (DZ art. 12 ¶2).
+    *(
+        _nc(source, Event.ORDER_RECTIFICATION, _N.RECTIFICATION_ORDERED, DZ_13_2,
+            guard=supervision_found_nonconforming,
+            deadline_rule=DeadlineRule.RECTIFICATION_DUE)
+        for source in (_N.DECIDED, _N.VERIFYING, _N.FULFILLED)
+    ),
     _nc(_N.RECTIFICATION_ORDERED, Event.RECORD_RECEIPT, _N.RECTIFICATION_ORDERED, DZ_13_2,
         guard=order_receipt_awaited, deadline_rule=DeadlineRule.RECTIFICATION_DUE),
     _nc(_N.RECTIFICATION_ORDERED, Event.RECTIFIED, _N.FULFILLED, DZ_13_2,
