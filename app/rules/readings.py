@@ -19,6 +19,8 @@ class ReadingName(StrEnum):
     SITUATION_3_NON_SUBMISSION = "situation_3_non_submission"
     ORDERS_COUNT_FROM_SERVICE = "orders_count_from_service"
     CONDITIONS_TO_MEET = "conditions_to_meet"
+    DECISION_LATE = "decision_late"
+    WITHDRAWAL_REASON_CATEGORIES = "withdrawal_reason_categories"
 
 
 @dataclass(frozen=True, slots=True)
