@@ -34,6 +34,9 @@ class Commitment(Base):
     commits to meet, and by when (DZ art. 7 ¶3, 9 ¶2). ``order_service``: how the
     reminder or the order to rectify was served, and the period that counts from its
     service (DZ art. 13). ``termination_ground``: why a tolerance case was terminated.
+    ``decision_due_on`` and ``decision_late``: the completion limit a notify-commit
+    decision was judged against on its day, and whether it came after it (DZ art. 7 ¶3).
+    ``withdrawal_reason_category``: the category of a withdrawal's reason (DZ art. 10).
     """
 
     __tablename__ = "commitments"
@@ -59,8 +62,11 @@ class Commitment(Base):
     deadlines: Mapped[dict[str, Any]] = mapped_column(JSON)
     current_due_on: Mapped[date | None] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_due_on: Mapped[date | None] = mapped_column(Date)
+    decision_late: Mapped[bool | None] = mapped_column(Boolean)
     closed_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawal_reason_category: Mapped[str | None] = mapped_column(String(32))
     order_service: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     termination_ground: Mapped[str | None] = mapped_column(String(32))
     # 监管结果 (DZ art. 12): the regulator's last conclusive finding (conforms,

@@ -36,7 +36,8 @@ from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import history_read
 from app.referrals.marks import commitment_marks
-from app.rules.commitments import TerminationGround
+from app.rules.commitments import ORDINARY_PROCEDURE, TerminationGround, WithdrawalReason
+from app.rules.lifecycles import ToleranceState
 from app.rules.profiles import Mode
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
@@ -103,8 +104,18 @@ async def commitment_read(
         deadlines=deadlines_read(commitment),
         current_due_on=current_due_on(commitment, today),
         decided_on=commitment.decided_on,
+        decision_due_on=commitment.decision_due_on,
+        decision_late=commitment.decision_late,
         closed_on=commitment.closed_on,
         withdrawal_reason=commitment.withdrawal_reason,
+        withdrawal_reason_category=(
+            WithdrawalReason(commitment.withdrawal_reason_category)
+            if commitment.withdrawal_reason_category
+            else None
+        ),
+        next_step=(
+            ORDINARY_PROCEDURE if commitment.status == ToleranceState.WITHDRAWN.value else None
+        ),
         order_service=order_service_read(commitment),
         termination_ground=(
             TerminationGround(commitment.termination_ground)
@@ -206,6 +217,7 @@ async def list_commitments(
     due_before: date | None,
     limit: int,
     cursor: str | None,
+    late: bool | None = None,
 ) -> Page[CommitmentSummary]:
     """Commitments of ``department`` (None: every department), as the route's scope
     narrowed it (``app.web.ownership``: the caller's own; auditors any)."""
@@ -216,6 +228,7 @@ async def list_commitments(
         subject_id_number=subject,
         status=status,
         due_before=due_before,
+        late=late,
         today=ctx.today,
         after=after,
         limit=limit + 1,
@@ -241,6 +254,7 @@ def _summary(row: Commitment, subject: Subject, today: date) -> CommitmentSummar
         department=row.department,
         subject=subject_read(subject),
         current_due_on=current_due_on(row, today),
+        decision_late=row.decision_late,
         version=row.version,
     )
 

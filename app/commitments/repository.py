@@ -68,8 +68,10 @@ class CommitmentRepository:
         today: date,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
+        late: bool | None = None,
     ) -> Sequence[Commitment]:
-        """Filter by department, subject, status (as of ``today``) and due date."""
+        """Filter by department, subject, status (as of ``today``), due date and whether
+        the decision was made after its completion limit (``late``)."""
         query = select(Commitment).order_by(Commitment.created_at, Commitment.id).limit(limit)
         if department is not None:
             query = query.where(Commitment.department == department)
@@ -98,6 +100,8 @@ class CommitmentRepository:
                 Commitment.current_due_on <= due_before,
                 ~and_(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today),
             )
+        if late is not None:
+            query = query.where(Commitment.decision_late.is_(late))
         if after is not None:
             created, last_id = after
             query = query.where(

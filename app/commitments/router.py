@@ -25,6 +25,7 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
+from app.commitments.withdrawal_schemas import WithdrawalCreate
 from app.core.clock import ClockDep
 from app.core.context import Context
 from app.core.db import SessionDep
@@ -105,12 +106,15 @@ async def _cases(
         due_before=filters.due_before,
         limit=filters.limit,
         cursor=filters.cursor,
+        late=filters.late,
     )
 
 
 _CASES = (
     "Filter by the subject's identifier, status (as of today), department and due date "
-    "(`current_due_on <= due_before`). Clerks and platforms see their department."
+    "(`current_due_on <= due_before`), and decisions made after their completion limit "
+    "(`late=true`, 逾期办结, DZ art. 7 ¶3) or within it (`late=false`). Clerks and "
+    "platforms see their department."
 )
 
 
@@ -133,6 +137,10 @@ async def list_commitments(
     status: Annotated[str | None, Query(max_length=32)] = None,
     department: Annotated[str | None, Query(max_length=32)] = None,
     due_before: date | None = None,
+    late: Annotated[
+        bool | None,
+        Query(description="逾期办结: `true` decisions after the completion limit (DZ art. 7 ¶3)."),
+    ] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[CommitmentSummary]:
@@ -141,6 +149,7 @@ async def list_commitments(
         status=status,
         department=department,
         due_before=due_before,
+        late=late,
         limit=limit,
         cursor=cursor,
     )
@@ -263,7 +272,10 @@ async def record_supplement(
     response_model=CommitmentRead,
     summary="Record the decision (办结 / 作出办理决定)",
     description="Tolerance: completes a supplemented case. Notify-commit: the decision starts "
-    "the verification period; a matter exempt from verification is fulfilled at once." + _DATED,
+    "the verification period; a matter exempt from verification is fulfilled at once. "
+    "逾期办结：作出决定之日（`on`）晚于承诺办结期限 `decision_due` 的，答复与历史记录 "
+    "`decision_late: true`（DZ art. 7 ¶3 当场或者在承诺办结时限内办结），以决定之日而非录入"
+    "之日判断；期限届满当日办结的不逾期。" + _DATED,
     responses=STEP_RESPONSES,
 )
 async def record_decision(
@@ -333,7 +345,11 @@ async def record_order_receipt(
     "/{commitment_id}/withdrawal",
     response_model=CommitmentRead,
     summary="Withdraw the commitment with a reason (撤回承诺书, DZ art. 10)",
-    description="Only before completion or decision; afterwards 409 `transition_not_allowed`.",
+    description="申请人有合理理由的，可以撤回承诺书：理由类别 `reason_category`（条件变化、"
+    "材料无法取得、改按一般程序、重复申请；`other` 其他须写明 `reason`，否则 422 "
+    "`withdrawal_reason_missing`），记入历史。撤回后该事项按照一般程序办理：答复中 "
+    "`next_step: ordinary`。A body with `reason` alone is a withdrawal for `other`. Only "
+    "before completion or decision; afterwards 409 `transition_not_allowed`." + _DATED,
     responses=STEP_RESPONSES,
 )
 async def withdraw(
@@ -342,7 +358,7 @@ async def withdraw(
     principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
-    body: ReasonCreate,
+    body: WithdrawalCreate,
     if_match: IfMatch = None,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)

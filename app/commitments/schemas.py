@@ -15,13 +15,13 @@ from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.referrals.schemas import ReferralMark
-from app.rules.commitments import ServiceMethod, TerminationGround
+from app.rules.commitments import ServiceMethod, TerminationGround, WithdrawalReason
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
 from app.supervision.schemas import CommitmentSupervision
 
 # Reasons and notes go to the withdrawal column (Text) and the history's details (JSON).
-_Reason = Annotated[str, text(2000, multiline=True)]
+Reason = Annotated[str, text(2000, multiline=True)]
 _Note = Annotated[str, text(2000, min_length=0, multiline=True)]
 
 
@@ -197,7 +197,7 @@ class ReasonCreate(Dated):
         extra="forbid", json_schema_extra={"examples": [{"reason": "经营场所变更，申请撤回"}]}
     )
 
-    reason: _Reason
+    reason: Reason
 
 
 class RevocationCreate(Dated):
@@ -209,7 +209,7 @@ class RevocationCreate(Dated):
         json_schema_extra={"examples": [{"reason": "逾期未整改", "still_nonconforming": False}]},
     )
 
-    reason: _Reason
+    reason: Reason
     still_nonconforming: bool = False
 
 
@@ -415,8 +415,31 @@ class CommitmentRead(BaseModel):
     deadlines: DeadlinesRead
     current_due_on: date | None
     decided_on: date | None
+    decision_due_on: date | None = Field(
+        default=None,
+        description="承诺办结期限: the completion limit the decision was judged against on "
+        "its day (DZ art. 7 ¶3); none before a decision, for tolerance, or for a decision "
+        "recorded before the flag was.",
+    )
+    decision_late: bool | None = Field(
+        default=None,
+        description="逾期办结: `true` when the decision's day (`decided_on`) is after "
+        "`decision_due_on` (DZ art. 7 ¶3 当场或者在承诺办结时限内办结); `false` when in time; "
+        "none when not judged.",
+    )
     closed_on: date | None
     withdrawal_reason: str | None
+    withdrawal_reason_category: WithdrawalReason | None = Field(
+        default=None,
+        description="撤回理由类别 (DZ art. 10 有合理理由): conditions_changed 条件变化, "
+        "materials_unobtainable 材料无法取得, ordinary_procedure 改按一般程序, "
+        "duplicate_application 重复申请, other 其他.",
+    )
+    next_step: str | None = Field(
+        default=None,
+        description="`ordinary` (一般程序, DZ art. 10 撤回后该事项应当按照一般程序办理) once the "
+        "commitment is withdrawn; none otherwise.",
+    )
     order_service: OrderServiceRead | None = Field(
         description="送达 of the reminder (tolerance) or the order to rectify (notify_commit)."
     )
@@ -443,6 +466,9 @@ class CommitmentSummary(BaseModel):
     department: str
     subject: SubjectRead
     current_due_on: date | None
+    decision_late: bool | None = Field(
+        default=None, description="逾期办结 (DZ art. 7 ¶3); none when not judged."
+    )
     version: int
 
 
@@ -457,6 +483,7 @@ class CommitmentSearch(BaseModel):
             "examples": [
                 {"subject": "11010519491231002X"},
                 {"status": "accepted", "due_before": "2026-10-31", "limit": 20},
+                {"status": "fulfilled", "late": True},
             ]
         },
     )
@@ -476,6 +503,11 @@ class CommitmentSearch(BaseModel):
     )
     due_before: date | None = Field(
         default=None, description="`current_due_on <= due_before` (期限不晚于该日)."
+    )
+    late: bool | None = Field(
+        default=None,
+        description="`true`: decisions made after the completion limit (逾期办结, DZ art. 7 "
+        "¶3); `false`: decisions made within it.",
     )
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."

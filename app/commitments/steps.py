@@ -21,7 +21,6 @@ from app.commitments.schemas import (
     CommitmentRead,
     NoteCreate,
     NoticeRead,
-    ReasonCreate,
     SupplementCreate,
 )
 from app.commitments.state import (
@@ -32,6 +31,7 @@ from app.commitments.state import (
     order_served_on,
     order_unserved,
 )
+from app.commitments.withdrawal_schemas import WithdrawalCreate
 from app.core.context import Context
 from app.core.errors import FieldError, UnprocessableEntity
 from app.credit_records import service as credit_records
@@ -45,7 +45,7 @@ from app.lifecycle.step_dates import Dated, StepDate, date_step
 from app.referrals.marks import withholds_proposal
 from app.restrictions import steps as restrictions
 from app.rules.calendar import WorkingCalendar
-from app.rules.commitments import verification_start
+from app.rules.commitments import WithdrawalReason, decision_late, verification_start
 from app.rules.lifecycles import (
     TIME_EVENTS,
     AgencyPeriod,
@@ -403,11 +403,25 @@ async def record_decision(
     if_match: str | None,
 ) -> CommitmentRead:
     """办结 (tolerance) or 作出办理决定 (notify_commit); exempt matters are then fulfilled
-    the same day."""
+    the same day. A notify-commit decision on a day after its stored completion limit is
+    flagged ``late`` in the history, the audit entry and the case (DZ art. 7 ¶3), judged
+    on the step's day, not the day of entry."""
     commitment = await load_for_agency(session, commitment_id, if_match)
     dated = await date_commitment_step(session, ctx, commitment, data)
-    await step(session, ctx, commitment, Event.DECIDE, details={"note": data.note}, dated=dated)
+    due = due_on(commitment, DeadlineRule.DECISION_DUE.value)
+    late = decision_late(dated.on, due)
+    timeliness = {} if due is None else {"decision_due": due.isoformat(), "late": late}
+    await step(
+        session,
+        ctx,
+        commitment,
+        Event.DECIDE,
+        details={"note": data.note, **timeliness},
+        dated=dated,
+    )
     commitment.decided_on = dated.on
+    commitment.decision_due_on = due
+    commitment.decision_late = late
     if commitment.mode == Mode.NOTIFY_COMMIT and commitment.exempt_from_verification:
         await step(
             session,
@@ -424,10 +438,26 @@ async def withdraw(
     session: AsyncSession,
     ctx: Context,
     commitment_id: uuid.UUID,
-    data: ReasonCreate,
+    data: WithdrawalCreate,
     if_match: str | None,
 ) -> CommitmentRead:
-    """撤回承诺书 before completion or decision (DZ art. 10): ordinary procedure follows."""
+    """撤回承诺书 before completion or decision, with a reasonable reason (DZ art. 10): its
+    category (``reason_category`` in the history) and, for ``other``, its text; the
+    ordinary procedure follows."""
+    category = data.reason_category
+    if category is WithdrawalReason.OTHER and not (data.reason or "").strip():
+        raise UnprocessableEntity(
+            "A withdrawal for another reason states it (DZ art. 10).",
+            code="withdrawal_reason_missing",
+            errors=[
+                FieldError(
+                    field="body.reason",
+                    code="withdrawal_reason_missing",
+                    message="required when reason_category is other",
+                )
+            ],
+        )
+    reason = data.reason or category.label_zh
     commitment = await load_for_agency(session, commitment_id, if_match)
     dated = await date_commitment_step(session, ctx, commitment, data)
     await step(
@@ -435,11 +465,12 @@ async def withdraw(
         ctx,
         commitment,
         Event.WITHDRAW,
-        details={"reason": data.reason},
+        details={"reason": reason, "reason_category": category.value},
         dated=dated,
-        withdrawal_reason=data.reason,
+        withdrawal_reason=reason,
     )
-    commitment.withdrawal_reason = data.reason
+    commitment.withdrawal_reason = reason
+    commitment.withdrawal_reason_category = category.value
     return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
 
 

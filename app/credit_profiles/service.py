@@ -10,6 +10,7 @@ from app.commitments.repository import CommitmentRepository
 from app.core.context import Context
 from app.core.identifiers import SubjectType
 from app.credit_records.repository import CreditRecordRepository
+from app.referrals.marks import subject_marks
 from app.restrictions.models import Restriction
 from app.restrictions.register import may_be_effective, views_of
 from app.restrictions.repository import RestrictionRepository, history_of
@@ -32,7 +33,8 @@ async def credit_profile(
     raw_id: str,
     field: str = "body.id_number",
 ) -> CreditProfileRead:
-    """信用档案: own department's detail, only the effect of others' (docs/domain.md section 7).
+    """信用档案: own department's detail, only the effect of others' (docs/domain.md section 7);
+    the referral marks (移送标记, DZ art. 16 ¶1) of the caller's department only.
 
     ``field`` names where the identifier came from, for a 422 (the body, or the path of
     the deprecated form)."""
@@ -96,6 +98,7 @@ async def credit_profile(
             )
             for e in entries
         ],
+        referrals=await subject_marks(session, subject.id, own),
     )
 
 

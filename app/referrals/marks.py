@@ -50,6 +50,16 @@ async def commitment_marks(session: AsyncSession, commitment_id: uuid.UUID) -> l
     return marks(await ReferralRepository(session).of_commitment(commitment_id))
 
 
+async def subject_marks(
+    session: AsyncSession, subject_id: uuid.UUID, viewer: str | None
+) -> list[ReferralMark]:
+    """The marks on a subject's cases as ``viewer`` (the caller's department) may see them
+    in its credit profile: those its department recorded; none for anyone else."""
+    if viewer is None:
+        return []
+    return marks(await ReferralRepository(session).of_subject_by(subject_id, viewer))
+
+
 async def withholds_proposal(session: AsyncSession, commitment_id: uuid.UUID) -> bool:
     """Whether the commitment's breach is marked for a penalty or a judicial referral: then
     it is not for the list (LZ §5(1)2 "尚不构成行政处罚"), and no listing is proposed."""

@@ -30,6 +30,15 @@ class ReferralRepository:
         )
         return (await self.session.scalars(query)).all()
 
+    async def of_subject_by(self, subject_id: uuid.UUID, department: str) -> Sequence[Referral]:
+        """Marks on the subject's cases that ``department`` recorded."""
+        query = (
+            select(Referral)
+            .where(Referral.subject_id == subject_id, Referral.department == department)
+            .order_by(Referral.recorded_on, Referral.created_at, Referral.id)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def any_for_commitment(self, commitment_id: uuid.UUID) -> bool:
         query = select(Referral.id).where(Referral.commitment_id == commitment_id).limit(1)
         return (await self.session.scalar(query)) is not None

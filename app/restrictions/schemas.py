@@ -421,6 +421,9 @@ class CreditProfileRead(BaseModel):
     listings: list[ListingEffect]
     commitments: list[CommitmentEntry]
     credit_record: list[CreditRecordRead]
+    referrals: list[ReferralMark] = Field(
+        default_factory=list, description="移送标记 (DZ art. 16 ¶1): the caller's department's."
+    )
 
 
 class CreditProfileLookup(BaseModel):

@@ -16,6 +16,12 @@
   "暂未完全具备办理条件") commits to meet named conditions of the matter by a day (DZ art.
   9 ¶2 "在承诺期限内…达到承诺具备的相应条件"); the verification checks them from that day
   on, not before.
+- **A decision after the completion limit** (:func:`decision_late`). 告知承诺 is decided
+  "当场或者在承诺办结时限内" (DZ art. 7 ¶3); a decision on a day after the stored limit is
+  flagged late, judged on the decision's day, not the day it was entered.
+- **The reason of a withdrawal** (:class:`WithdrawalReason`). A withdrawal needs a
+  reasonable reason (DZ art. 10 "有合理理由"); it is given a category from a short list,
+  or ``other`` with its text, and the matter continues in the ordinary procedure.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from app.rules.citations import (
     DZ_7_3,
     DZ_9_1,
     DZ_9_2,
+    DZ_10,
     DZ_11_1,
     DZ_13_1,
     DZ_13_2,
@@ -134,6 +141,50 @@ def checked_too_early(meet_by: date | None, checked_on: date) -> bool:
     return meet_by is not None and checked_on < meet_by
 
 
+# --- a decision after the completion limit ---------------------------------------------
+
+
+def decision_late(decided_on: date, decision_due: date | None) -> bool | None:
+    """Whether a decision made on ``decided_on`` comes after the completion limit
+    ``decision_due`` (承诺办结时限, DZ art. 7 ¶3 "当场或者在承诺办结时限内办结"); the
+    limit's last day is in time. None when the case has no stored limit (a tolerance case,
+    whose completion DZ art. 7 ¶2 gives no limit of its own)."""
+    if decision_due is None:
+        return None
+    return decided_on > decision_due
+
+
+# --- the reason of a withdrawal ----------------------------------------------------------
+
+
+class WithdrawalReason(StrEnum):
+    """撤回理由类别 (DZ art. 10 "申请人有合理理由的，可以撤回承诺书"): a short list, and
+    ``other`` with the reason in words. The category says why, for the statistics; the
+    text, required for ``other``, says it in the applicant's terms."""
+
+    CONDITIONS_CHANGED = "conditions_changed"  # 条件变化
+    MATERIALS_UNOBTAINABLE = "materials_unobtainable"  # 材料无法取得
+    ORDINARY_PROCEDURE = "ordinary_procedure"  # 改按一般程序
+    DUPLICATE_APPLICATION = "duplicate_application"  # 重复申请
+    OTHER = "other"  # 其他
+
+    @property
+    def label_zh(self) -> str:
+        return _WITHDRAWAL_LABELS[self]
+
+
+_WITHDRAWAL_LABELS: Final = {
+    WithdrawalReason.CONDITIONS_CHANGED: "条件变化",
+    WithdrawalReason.MATERIALS_UNOBTAINABLE: "材料无法取得",
+    WithdrawalReason.ORDINARY_PROCEDURE: "改按一般程序",
+    WithdrawalReason.DUPLICATE_APPLICATION: "重复申请",
+    WithdrawalReason.OTHER: "其他",
+}
+WITHDRAWAL_CITATION: Final = DZ_10
+# After a withdrawal the matter continues "按照一般程序办理" (DZ art. 10).
+ORDINARY_PROCEDURE: Final = "ordinary"
+
+
 # --- the readings ------------------------------------------------------------------------
 
 SITUATION_3_NON_SUBMISSION: Final = Reading(
@@ -185,11 +236,42 @@ CONDITIONS_TO_MEET: Final = Reading(
     (DZ_7_3, DZ_9_1, DZ_11_1),
 )
 
+DECISION_LATE: Final = Reading(
+    ReadingName.DECISION_LATE,
+    DZ_7_3,
+    "告知承诺事项应当场或者在承诺办结时限内办结。办理决定之日晚于签署时记载的承诺办结"
+    "期限届满之日的，该决定标记为逾期（`late`），记入历史与审计并在案件中显示；期限届满"
+    "当日作出的不逾期。以决定之日（补录时为所补录之日）判断，不以录入之日判断。期限后来因"
+    "日历重算而变化的，不改变已作出决定的标记。",
+    "A notify-commit matter is decided on the spot or within its completion limit. A "
+    "decision on a day after the limit stored at signing is flagged late (`late`), in the "
+    "history, the audit log and the case; one on the limit's last day is in time. The "
+    "decision's day decides (for a late entry, the day entered for it), never the day of "
+    "entry; a limit later recounted on a new calendar does not change a decision's flag.",
+)
+
+WITHDRAWAL_REASON_CATEGORIES: Final = Reading(
+    ReadingName.WITHDRAWAL_REASON_CATEGORIES,
+    DZ_10,
+    "撤回承诺书须有合理理由。理由归入类别：条件变化、材料无法取得、改按一般程序、重复申请，"
+    "或“其他”并写明理由；未给类别的撤回（原有客户端）按“其他”记录，其文字即理由。撤回后该"
+    "事项按照一般程序办理（`next_step: ordinary`）。类别为统计所设，办法未列举合理理由。",
+    "A withdrawal needs a reasonable reason. It is given a category: conditions changed, "
+    "materials unobtainable, the ordinary procedure chosen, a duplicate application, or "
+    "`other` with the reason in words; a withdrawal giving no category (earlier clients) "
+    "is recorded as `other`, its text the reason. The matter then continues in the "
+    "ordinary procedure (`next_step: ordinary`). The categories serve the statistics; the "
+    "measures list no reasons.",
+    Basis.DEPLOYMENT_CHOICE,
+)
+
 # Every commitment reading, in the order a profile lists them.
 COMMITMENT_READINGS: Final = (
     SITUATION_3_NON_SUBMISSION,
     ORDERS_COUNT_FROM_SERVICE,
     CONDITIONS_TO_MEET,
+    DECISION_LATE,
+    WITHDRAWAL_REASON_CATEGORIES,
 )
 # Linzi's alone: LZ §4(2)3 offers 告知承诺 "对符合条件的申请人", with no word of conditions
 # met later, so an applicant under it commits to no conditions to meet.

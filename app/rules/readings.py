@@ -29,6 +29,8 @@ class ReadingName(StrEnum):
     CONSENT_STATES_SCOPE = "consent_states_scope"
     JOINT_PUNISHMENT_AS_MEMORANDUM = "joint_punishment_as_memorandum"
     CHECK_NOT_PERFORMED = "check_not_performed"
+    DECISION_LATE = "decision_late"
+    WITHDRAWAL_REASON_CATEGORIES = "withdrawal_reason_categories"
 
 
 @dataclass(frozen=True, slots=True)

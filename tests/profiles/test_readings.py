@@ -22,6 +22,8 @@ ORDERS = {
         "达到承诺具备的相应条件",
         ["DZ art. 7 ¶3", "DZ art. 9 ¶1", "DZ art. 11 ¶1"],
     ),
+    "decision_late": ("DZ art. 7 ¶3", "当场或者在承诺办结时限内办结", []),
+    "withdrawal_reason_categories": ("DZ art. 10", "有合理理由", []),
 }
 
 
