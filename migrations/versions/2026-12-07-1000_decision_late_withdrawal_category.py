@@ -10,7 +10,7 @@
   no category is now.
 
 Revision ID: 0025
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0020"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
