@@ -308,7 +308,12 @@ async def quarter(client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClo
     await verify(
         client, auth, a4, AGENCY, "online", AGENCY, fulfilled=False, rectification_period=period
     )
-    await post(client, auth, f"{a5}/withdrawal", {"reason": "经营计划变更"})
+    await post(
+        client,
+        auth,
+        f"{a5}/withdrawal",
+        {"reason_category": "conditions_changed", "reason": "经营计划变更"},
+    )
     at(clock, "2026-07-10")
     revoked = await post(
         client, auth, f"{a4}/revocation", {"reason": "不符合条件", "still_nonconforming": True}
@@ -438,14 +443,18 @@ def timeliness(**rows: tuple[int, int, float | None, float | None]) -> list[dict
 
 
 def outcomes(
-    fulfilled: int = 0, terminated: int = 0, revoked: int = 0, withdrawn: int = 0
+    fulfilled: int = 0,
+    terminated: int = 0,
+    revoked: int = 0,
+    withdrawn: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """``withdrawn``: per reason category (DZ art. 10), as each withdrawal was filed."""
     return {
         "fulfilled": fulfilled,
         "terminated": terminated,
         "revoked": revoked,
-        "withdrawn": withdrawn,
-        "withdrawal_reasons": {"unspecified": withdrawn} if withdrawn else {},
+        "withdrawn": sum((withdrawn or {}).values()),
+        "withdrawal_reasons": withdrawn or {},
     }
 
 
@@ -463,7 +472,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         "facilitations": {"green_channel": 1, "notify_commit": 2, "tolerance": 3},
         # a1 completed, a3 fulfilled; a2 terminated; a4 revoked; a5 withdrawn.
-        "commitments": outcomes(fulfilled=2, terminated=1, revoked=1, withdrawn=1),
+        "commitments": outcomes(
+            fulfilled=2, terminated=1, revoked=1, withdrawn={"conditions_changed": 1}
+        ),  # a5 withdrew for changed conditions
         "verifications": {"online": {"conforming": 0, "nonconforming": 1}},
         # L4 overturned (withdrawn), L5 verified, the proposals of a2 and a4.
         "listings": {
@@ -491,7 +502,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "failed_by_reason": {"mode_not_offered": 1},
         },
         "facilitations": {"notify_commit": 5},
-        "commitments": outcomes(fulfilled=3, withdrawn=1),  # b1, b2, b4; b3
+        "commitments": outcomes(
+            fulfilled=3, withdrawn={"other": 1}
+        ),  # b1, b2, b4; b3 by reason alone
         "verifications": {"online": {"conforming": 1, "nonconforming": 0}},
         "listings": {"by_state": {}, "by_situation": {}},
         # b1 2 days, b2 4 (late), b4 1: median 2; b5 decided after the quarter.
