@@ -30,6 +30,18 @@ class ReferralRepository:
         )
         return (await self.session.scalars(query)).all()
 
+    async def of_subject_for_department(
+        self, subject_id: uuid.UUID, department: str
+    ) -> Sequence[Referral]:
+        """The subject's marks recorded by ``department`` (its agency or collecting
+        department), in the order they were recorded."""
+        query = (
+            select(Referral)
+            .where(Referral.subject_id == subject_id, Referral.department == department)
+            .order_by(Referral.recorded_on, Referral.created_at, Referral.id)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def any_for_commitment(self, commitment_id: uuid.UUID) -> bool:
         query = select(Referral.id).where(Referral.commitment_id == commitment_id).limit(1)
         return (await self.session.scalar(query)) is not None
