@@ -103,6 +103,14 @@ LISTINGS = LifeCycle(
 )
 
 
+def early_lifting_in_scope(restriction: Restriction, profile: Profile) -> bool:
+    """Whether the profile's early lifting covers the listing (DZ art. 15 ¶1-2)."""
+    scope = profile.early_lifting_scope
+    return scope is not None and scope.covers(
+        restriction.situation, restriction.commitment_id is not None
+    )
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -125,6 +133,7 @@ async def _guard_context(
         rectified_on=restriction.rectified_on,
         lifting_requested_on=pending[0].requested_on if pending else None,
         early_lifting_enabled=profile.early_lifting,
+        early_lifting_in_scope=early_lifting_in_scope(restriction, profile),
         listing_procedure=profile.listing_procedure,
     )
 
