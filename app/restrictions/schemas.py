@@ -13,8 +13,9 @@ from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
-from app.referrals.schemas import ReferralMark
+from app.referrals.schemas import PROFILE_MARKS, ReferralMark
 from app.restrictions.hearing_schemas import GROUNDS, CorrectionDutyRead, ReviewAmendments
+from app.restrictions.period_schemas import DETERMINED_ON, OwnPeriod
 from app.rules.hearing import ObjectionGround
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -46,7 +47,7 @@ SOURCE_CHANNEL_ZH = {
 }
 
 
-class RestrictionCreate(BaseModel):
+class RestrictionCreate(OwnPeriod):
     """信息采集 (LZ §5(1)3): a listing collected by the caller's department."""
 
     model_config = ConfigDict(
@@ -66,6 +67,8 @@ class RestrictionCreate(BaseModel):
                     "legal_basis": "临政管办发〔2022〕3号 五(一)2",
                     "legal_documents": ["临审批核〔2026〕12号"],
                     "occurred_on": "2026-03-02",
+                    "period_months": 12,
+                    "period_basis": "《某某行业信用管理办法》第十二条：失信管理期限为12个月",
                 }
             ]
         },

@@ -353,8 +353,13 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
             profile=profile.name,
             commitment_id=data.commitment_id,
             occurred_on=data.occurred_on,
+            period_months=data.period_months,
+            period_basis=data.period_basis,
         ),
-        {},
+        # Another rule's period (LZ §5(1)5) is in the collection's history and audit entry.
+        {"period_months": data.period_months, "period_basis": data.period_basis}
+        if data.period_months is not None
+        else {},
     )
     return await restriction_read(session, restriction, ctx.today, profile)
 
