@@ -260,6 +260,7 @@ class RestrictionDates(BaseModel):
     objection_due: dt.date | None = None
     review_due: dt.date | None = None
     confirmed_on: dt.date | None = None
+    determined_on: dt.date | None = Field(default=None, description=DETERMINED_ON)
     published_on: dt.date | None = None
     period_ends_on: dt.date | None = Field(
         default=None, description="管理期限届满日, restarts included (LZ §5(1)5)."

@@ -187,7 +187,7 @@ async def _catch_up(
             {"objection_due": restriction.deadlines["objection_due"]["date"]},
             day,
         )
-        restriction.confirmed_on = confirmed_on
+        restriction.confirmed_on = restriction.determined_on = confirmed_on
     view = listing_view(
         restriction, await subject_listings(session, restriction.subject_id), day, profile
     )
@@ -236,7 +236,7 @@ async def _reopen_window(
         {"confirmed_on": confirmed_on.isoformat(), **dated.details()},
         dated.on,
     )
-    restriction.confirmed_on = None
+    restriction.confirmed_on = restriction.determined_on = None
 
 
 async def step(
@@ -466,6 +466,7 @@ async def take_step(
     elif event in (Event.PUBLISH, Event.RESTRICT):
         restriction.published_on = dated.on
         restriction.confirmed_on = restriction.confirmed_on or dated.on
+        restriction.determined_on = restriction.determined_on or dated.on
     elif event is Event.DISMISS:
         restriction.withdrawn_on = dated.on
     await session.flush()
