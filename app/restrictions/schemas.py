@@ -425,6 +425,7 @@ class CreditProfileRead(BaseModel):
     listings: list[ListingEffect]
     commitments: list[CommitmentEntry]
     credit_record: list[CreditRecordRead]
+    referrals: list[ReferralMark] = Field(default_factory=list, description=PROFILE_MARKS)
 
 
 class CreditProfileLookup(BaseModel):
