@@ -53,12 +53,14 @@ async def test_a_referral_mark_shows_to_the_agencys_clerk_only(
     await step(client, auth, f"/api/v1/restrictions/{listing_id}/referrals", JUDICIAL, status=201)
 
     agency = await _profile(client, auth("clerk", department=AGENCY))
-    marks = [(m["kind"], m["decision_reference"], m["citation"]) for m in agency["referrals"]]
+    # Both recorded the same instant: ordered by id after the day and the time.
+    found = sorted(agency["referrals"], key=lambda m: str(m["kind"]))
+    marks = [(m["kind"], m["decision_reference"], m["citation"]) for m in found]
     assert marks == [
         ("administrative_penalty", "德市监处罚〔2026〕15号", "DZ art. 16 ¶1"),
         ("judicial", "德公移字〔2026〕3号", "DZ art. 16 ¶1"),
     ]
-    (on_commitment, on_listing) = agency["referrals"]
+    (on_commitment, on_listing) = found
     assert (on_commitment["commitment_id"], on_commitment["restriction_id"]) == (case["id"], None)
     assert on_listing["restriction_id"] == listing_id
     assert {m["recorded_on"] for m in agency["referrals"]} == {"2026-10-21"}
