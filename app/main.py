@@ -34,7 +34,7 @@ from app.ops.worker import Worker
 from app.privacy import crypto
 from app.profiles import router as profiles_router
 from app.referrals import router as referrals_router
-from app.restrictions import hearing_router, imposition_router, repair_router
+from app.restrictions import hearing_router, imposition_router, period_router, repair_router
 from app.restrictions import router as restrictions_router
 from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
@@ -204,6 +204,7 @@ def create_app(
     app.include_router(hearing_router.router)
     app.include_router(referrals_router.router)
     app.include_router(imposition_router.router)
+    app.include_router(period_router.router)
     app.include_router(events_router.router)
     app.include_router(tasks_router.router)
     app.include_router(webhooks_router.router)

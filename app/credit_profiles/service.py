@@ -10,7 +10,7 @@ from app.commitments.repository import CommitmentRepository
 from app.core.context import Context
 from app.core.identifiers import SubjectType
 from app.credit_records.repository import CreditRecordRepository
-from app.referrals.marks import subject_marks
+from app.referrals.marks import profile_marks
 from app.restrictions.models import Restriction
 from app.restrictions.register import may_be_effective, views_of
 from app.restrictions.repository import RestrictionRepository, history_of
@@ -98,7 +98,7 @@ async def credit_profile(
             )
             for e in entries
         ],
-        referrals=await subject_marks(session, subject.id, own),
+        referrals=await profile_marks(session, subject.id, ctx.principal),
     )
 
 

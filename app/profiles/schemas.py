@@ -52,6 +52,21 @@ class Switches(BaseModel):
     early_lifting: bool
 
 
+class LiftingScopeRead(BaseModel):
+    """提前取消限制的范围 (DZ art. 15 ¶1-2): the listings that may be lifted early on
+    application; the others end at the period's end or on an application for repair."""
+
+    situations: list[str] = Field(description="Always (they arise from a commitment).")
+    under_commitment: list[str] = Field(
+        description="Only when the listing arose from a commitment (`commitment_id` set)."
+    )
+    basis: str
+    citation: CitationRead
+    also_cites: list[CitationRead]
+    description_zh: str
+    description_en: str
+
+
 class RectificationRead(BaseModel):
     """整改的认定: per situation, what remains to rectify after the period end and how it
     is proven (LZ §5(1)5), with its basis and citation."""
@@ -203,6 +218,11 @@ class ProfileRead(BaseModel):
     excluded_categories: list[CodeLabel]
     excluded_categories_citation: CitationRead | None
     switches: Switches
+    early_lifting_scope: LiftingScopeRead | None = Field(
+        default=None,
+        description="提前取消限制的范围: which listings may be lifted early (DZ art. 15 ¶2); "
+        "null: the profile has no early lifting.",
+    )
     restriction_effect_citation: CitationRead
     jurisdiction: JurisdictionRead
     parameters: dict[str, ParameterRead]

@@ -12,6 +12,7 @@ from app.referrals.models import Referral
 from app.referrals.repository import ReferralRepository
 from app.referrals.schemas import ReferralMark
 from app.rules.hearing import ReferralKind
+from app.web.auth import Principal, Role
 
 
 def mark_read(referral: Referral) -> ReferralMark:
@@ -46,18 +47,21 @@ async def listing_marks(
     return marks(sorted(found.values(), key=lambda r: (r.recorded_on, r.created_at, str(r.id))))
 
 
+async def profile_marks(
+    session: AsyncSession, subject_id: uuid.UUID, principal: Principal
+) -> list[ReferralMark]:
+    """The marks a credit profile shows its reader (DZ art. 16 ¶1): to a clerk, those its
+    own department recorded as the agency or the collecting department; to any other
+    reader (another department, a regulator, the platform) none. The public list never
+    carries them."""
+    if Role.clerk not in principal.roles or not principal.department:
+        return []
+    repository = ReferralRepository(session)
+    return marks(await repository.of_subject_for_department(subject_id, principal.department))
+
+
 async def commitment_marks(session: AsyncSession, commitment_id: uuid.UUID) -> list[ReferralMark]:
     return marks(await ReferralRepository(session).of_commitment(commitment_id))
-
-
-async def subject_marks(
-    session: AsyncSession, subject_id: uuid.UUID, viewer: str | None
-) -> list[ReferralMark]:
-    """The marks on a subject's cases as ``viewer`` (the caller's department) may see them
-    in its credit profile: those its department recorded; none for anyone else."""
-    if viewer is None:
-        return []
-    return marks(await ReferralRepository(session).of_subject_by(subject_id, viewer))
 
 
 async def withholds_proposal(session: AsyncSession, commitment_id: uuid.UUID) -> bool:

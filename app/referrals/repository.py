@@ -30,8 +30,11 @@ class ReferralRepository:
         )
         return (await self.session.scalars(query)).all()
 
-    async def of_subject_by(self, subject_id: uuid.UUID, department: str) -> Sequence[Referral]:
-        """Marks on the subject's cases that ``department`` recorded."""
+    async def of_subject_for_department(
+        self, subject_id: uuid.UUID, department: str
+    ) -> Sequence[Referral]:
+        """The subject's marks recorded by ``department`` (its agency or collecting
+        department), in the order they were recorded."""
         query = (
             select(Referral)
             .where(Referral.subject_id == subject_id, Referral.department == department)

@@ -41,6 +41,13 @@ class ReferralCreate(BaseModel):
     )
 
 
+PROFILE_MARKS = (
+    "移送标记 (DZ art. 16 ¶1): to a clerk, the marks its own department recorded on the "
+    "subject's commitments and listings (as the agency or the collecting department); "
+    "empty for every other reader. Never on the public list."
+)
+
+
 class ReferralMark(BaseModel):
     """A breach's referral, as the owning department sees it (never on the public list)."""
 

@@ -52,15 +52,21 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
         right += (
             f"依本告知书的签收日期计算，提出陈述和申辩的最后一日为{objection_due.isoformat()}。"
         )
+    fields = [
+        ("当事人（公民、法人或其他组织）", subject.name),
+        ("证件号码", subject.id_number),
+        ("住所（注册地址）", restriction.address or subject.address or ""),
+        ("认定依据", restriction.legal_basis),
+    ]
+    # 认定日期 (LZ §5(1)3) once the listing is determined: a notice printed before then
+    # announces an intended listing (拟将…列入) and has none.
+    determined = reads.determined_on(restriction, ctx.today)
+    if determined is not None:
+        fields.append(("认定日期", determined.isoformat()))
     document = Document(
         title="政务服务失信制约认定告知书",
         reference=f"编号：{restriction.id}",
-        fields=(
-            ("当事人（公民、法人或其他组织）", subject.name),
-            ("证件号码", subject.id_number),
-            ("住所（注册地址）", restriction.address or subject.address or ""),
-            ("认定依据", restriction.legal_basis),
-        ),
+        fields=tuple(fields),
         sections=(
             Section("告知事项", paragraphs=(intro,)),
             Section("陈述和申辩的权利", paragraphs=(right,)),

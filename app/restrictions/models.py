@@ -42,6 +42,10 @@ class Restriction(Base):
     notice_late: Mapped[bool | None] = mapped_column(Boolean)
     notice_received_on: Mapped[date | None] = mapped_column(Date)
     confirmed_on: Mapped[date | None] = mapped_column(Date)
+    # 认定日期 (LZ §5(1)3): the day the listing is determined: its confirmation after the
+    # objection window or the review (LZ §5(1)4 "确定列为失信制约"), or a Dezhou
+    # restriction's day (DZ art. 15 ¶1). Kept when the listing later ends.
+    determined_on: Mapped[date | None] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date)
     lifted_on: Mapped[date | None] = mapped_column(Date)

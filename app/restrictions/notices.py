@@ -174,7 +174,7 @@ async def review_objection(
         objection.amendments = diff
         apply_amendments(restriction, diff)
     if data.outcome is not ReviewOutcome.overturned:
-        restriction.confirmed_on = dated.on
+        restriction.confirmed_on = restriction.determined_on = dated.on
     else:
         restriction.withdrawn_on = dated.on
     await session.flush()

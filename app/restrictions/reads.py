@@ -77,6 +77,7 @@ async def restriction_read(
             objection_due=due_date(deadlines, "objection_due"),
             review_due=due_date(deadlines, "review_due"),
             confirmed_on=restriction.confirmed_on or confirmed_by_lapse_on(restriction, today),
+            determined_on=determined_on(restriction, today),
             published_on=restriction.published_on,
             period_ends_on=view.period_ends_on if view else None,
             rectified_on=restriction.rectified_on,
@@ -135,6 +136,12 @@ async def restriction_read(
         history=history_read(await repository.events(restriction.id)),
         version=restriction.version,
     )
+
+
+def determined_on(restriction: Restriction, today: date) -> date | None:
+    """认定日期 (LZ §5(1)3) as of ``today``: recorded, or a lapsed objection window's
+    confirmation that the worker has not recorded yet (LZ annex 视为放弃)."""
+    return restriction.determined_on or confirmed_by_lapse_on(restriction, today)
 
 
 def duty_read(duty: CorrectionDuty, today: date) -> CorrectionDutyRead:

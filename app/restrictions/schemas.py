@@ -13,8 +13,9 @@ from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
-from app.referrals.schemas import ReferralMark
+from app.referrals.schemas import PROFILE_MARKS, ReferralMark
 from app.restrictions.hearing_schemas import GROUNDS, CorrectionDutyRead, ReviewAmendments
+from app.restrictions.period_schemas import DETERMINED_ON, OwnPeriod
 from app.rules.hearing import ObjectionGround
 from app.rules.restrictions import Situation
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -46,7 +47,7 @@ SOURCE_CHANNEL_ZH = {
 }
 
 
-class RestrictionCreate(BaseModel):
+class RestrictionCreate(OwnPeriod):
     """信息采集 (LZ §5(1)3): a listing collected by the caller's department."""
 
     model_config = ConfigDict(
@@ -66,6 +67,8 @@ class RestrictionCreate(BaseModel):
                     "legal_basis": "临政管办发〔2022〕3号 五(一)2",
                     "legal_documents": ["临审批核〔2026〕12号"],
                     "occurred_on": "2026-03-02",
+                    "period_months": 12,
+                    "period_basis": "《某某行业信用管理办法》第十二条：失信管理期限为12个月",
                 }
             ]
         },
@@ -257,6 +260,7 @@ class RestrictionDates(BaseModel):
     objection_due: dt.date | None = None
     review_due: dt.date | None = None
     confirmed_on: dt.date | None = None
+    determined_on: dt.date | None = Field(default=None, description=DETERMINED_ON)
     published_on: dt.date | None = None
     period_ends_on: dt.date | None = Field(
         default=None, description="管理期限届满日, restarts included (LZ §5(1)5)."
@@ -421,9 +425,7 @@ class CreditProfileRead(BaseModel):
     listings: list[ListingEffect]
     commitments: list[CommitmentEntry]
     credit_record: list[CreditRecordRead]
-    referrals: list[ReferralMark] = Field(
-        default_factory=list, description="移送标记 (DZ art. 16 ¶1): the caller's department's."
-    )
+    referrals: list[ReferralMark] = Field(default_factory=list, description=PROFILE_MARKS)
 
 
 class CreditProfileLookup(BaseModel):

@@ -103,6 +103,14 @@ LISTINGS = LifeCycle(
 )
 
 
+def early_lifting_in_scope(restriction: Restriction, profile: Profile) -> bool:
+    """Whether the profile's early lifting covers the listing (DZ art. 15 ¶1-2)."""
+    scope = profile.early_lifting_scope
+    return scope is not None and scope.covers(
+        restriction.situation, restriction.commitment_id is not None
+    )
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -125,6 +133,7 @@ async def _guard_context(
         rectified_on=restriction.rectified_on,
         lifting_requested_on=pending[0].requested_on if pending else None,
         early_lifting_enabled=profile.early_lifting,
+        early_lifting_in_scope=early_lifting_in_scope(restriction, profile),
         listing_procedure=profile.listing_procedure,
     )
 
@@ -178,7 +187,7 @@ async def _catch_up(
             {"objection_due": restriction.deadlines["objection_due"]["date"]},
             day,
         )
-        restriction.confirmed_on = confirmed_on
+        restriction.confirmed_on = restriction.determined_on = confirmed_on
     view = listing_view(
         restriction, await subject_listings(session, restriction.subject_id), day, profile
     )
@@ -227,7 +236,7 @@ async def _reopen_window(
         {"confirmed_on": confirmed_on.isoformat(), **dated.details()},
         dated.on,
     )
-    restriction.confirmed_on = None
+    restriction.confirmed_on = restriction.determined_on = None
 
 
 async def step(
@@ -344,8 +353,13 @@ async def collect(session: AsyncSession, ctx: Context, data: RestrictionCreate) 
             profile=profile.name,
             commitment_id=data.commitment_id,
             occurred_on=data.occurred_on,
+            period_months=data.period_months,
+            period_basis=data.period_basis,
         ),
-        {},
+        # Another rule's period (LZ §5(1)5) is in the collection's history and audit entry.
+        {"period_months": data.period_months, "period_basis": data.period_basis}
+        if data.period_months is not None
+        else {},
     )
     return await restriction_read(session, restriction, ctx.today, profile)
 
@@ -452,6 +466,7 @@ async def take_step(
     elif event in (Event.PUBLISH, Event.RESTRICT):
         restriction.published_on = dated.on
         restriction.confirmed_on = restriction.confirmed_on or dated.on
+        restriction.determined_on = restriction.determined_on or dated.on
     elif event is Event.DISMISS:
         restriction.withdrawn_on = dated.on
     await session.flush()

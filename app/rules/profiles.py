@@ -53,6 +53,7 @@ from app.rules.citations import (
 from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
 from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
+from app.rules.lifting import COMMITMENT_LISTINGS, LiftingScope
 from app.rules.modes import Mode as Mode  # re-exported
 from app.rules.periods import Unit
 from app.rules.readings import Reading
@@ -293,7 +294,8 @@ class Profile:
       (LZ §5(1)6).
     - ``listing_procedure``: LZ §5(1)4 notice, objection and review before publication.
     - ``restart_on_new_listing``: a new dishonesty in the period restarts it (LZ §5(1)5).
-    - ``early_lifting``: lifting on application after rectification (DZ art. 15 ¶2).
+    - ``early_lifting``: lifting on application after rectification (DZ art. 15 ¶2), of
+      the listings its ``early_lifting_scope`` names (None: no early lifting).
     ``readings``: how it reads a sentence that decides a question, not a number.
     """
 
@@ -308,7 +310,7 @@ class Profile:
     consent_required: bool
     listing_procedure: bool
     restart_on_new_listing: bool
-    early_lifting: bool
+    early_lifting_scope: LiftingScope | None
     restriction_effect_citation: Citation
     jurisdiction: Jurisdiction
     notes: tuple[str, ...] = field(default=())
@@ -319,6 +321,10 @@ class Profile:
             return self.parameters[name.value]
         except KeyError:
             raise ParameterNotInProfile(self.name, name) from None
+
+    @property
+    def early_lifting(self) -> bool:
+        return self.early_lifting_scope is not None
 
     def has(self, name: ParameterName) -> bool:
         return name.value in self.parameters
@@ -402,6 +408,7 @@ class Profile:
                 "restart_on_new_listing": self.restart_on_new_listing,
                 "early_lifting": self.early_lifting,
             },
+            "early_lifting_scope": scope.to_dict() if (scope := self.early_lifting_scope) else None,
             "restriction_effect_citation": self.restriction_effect_citation.to_dict(),
             "jurisdiction": self.jurisdiction.to_dict(),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
@@ -427,7 +434,7 @@ DEZHOU_2023: Final = Profile(
     consent_required=False,
     listing_procedure=False,
     restart_on_new_listing=False,
-    early_lifting=True,
+    early_lifting_scope=COMMITMENT_LISTINGS,
     restriction_effect_citation=DZ_15_1,
     jurisdiction=Jurisdiction((DEZHOU_AREA,)),
     notes=(
@@ -459,7 +466,7 @@ LINZI_2022: Final = Profile(
     consent_required=True,
     listing_procedure=True,
     restart_on_new_listing=True,
-    early_lifting=False,
+    early_lifting_scope=None,
     restriction_effect_citation=LZ_5_2_1,
     jurisdiction=Jurisdiction((LINZI_AREA,)),
     readings=LZ_COMMITMENT_READINGS + LINZI_CHECK_READINGS,
@@ -491,7 +498,7 @@ SHANDONG_COMBINED: Final = Profile(
     consent_required=True,
     listing_procedure=True,
     restart_on_new_listing=True,
-    early_lifting=True,
+    early_lifting_scope=COMMITMENT_LISTINGS,
     restriction_effect_citation=LZ_5_2_1,
     jurisdiction=Jurisdiction((DEZHOU_AREA, LINZI_AREA), deployment_choice=True),
     notes=(

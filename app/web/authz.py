@@ -121,6 +121,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("GET", _RESTRICTION): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/take-up"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/imposition"): _(C, owner=Owner.collecting_department),
+    ("POST", f"{_RESTRICTION}/period"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/dismissal"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/verification"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/publication"): _(C, owner=Owner.collecting_department),

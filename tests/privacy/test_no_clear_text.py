@@ -181,9 +181,10 @@ class Scenario:
     def collect(self, subject: dict[str, str]) -> str:
         body = {
             "subject": subject,
-            "situation": "false_materials",
+            # lifted early below: a listing for an untrue commitment (DZ art. 15 ¶1-2)
+            "situation": "commitment_untrue",
             "source_channel": "investigation",
-            "facts": "申请食品经营许可时提供虚假的经营场所证明",
+            "facts": "告知承诺办理食品经营许可后核查，经营场所达不到承诺内容",
             "legal_basis": "临政管办发〔2022〕3号 五(一)2",
             "legal_documents": ["德审批核〔2026〕12号"],
         }

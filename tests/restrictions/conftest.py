@@ -67,9 +67,10 @@ async def notified(
     verify_on: str = "2026-03-02",
     notice_on: str = "2026-03-03",
     received_on: str = "2026-03-04",
+    **extra: Any,
 ) -> str:
     at(clock, verify_on)
-    listing = await collect(client, auth, subject)
+    listing = await collect(client, auth, subject, **extra)
     url = f"/api/v1/restrictions/{listing['id']}"
     await step(client, auth, f"{url}/verification")
     at(clock, notice_on)
@@ -86,7 +87,7 @@ async def published(
     subject: dict[str, Any],
     *,
     publish_on: str = "2026-03-10",
-    **dates: str,
+    **dates: Any,
 ) -> str:
     listing_id = await notified(client, auth, clock, subject, **dates)
     at(clock, publish_on)

@@ -12,6 +12,8 @@ from tests.factories import AGENT, AGENT_ID, ORG, ORG_ID, PERSON, credit_check, 
 from tests.restrictions.conftest import at, collect, notified, published, step
 
 URL = "/api/v1/restrictions"
+# Early lifting is for a false or unfulfilled commitment (DZ art. 15 ¶1-2).
+UNTRUE = "commitment_untrue"
 
 
 async def _check(client: httpx.AsyncClient, auth: TokenFactory, **body: Any) -> dict[str, Any]:
@@ -187,7 +189,7 @@ async def test_a_second_listing_in_the_period_extends_the_restriction(
 async def test_early_lifting_granted(
     client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
 ) -> None:
-    listing_id = await published(client, auth, clock, ORG)
+    listing_id = await published(client, auth, clock, ORG, situation=UNTRUE)
     at(clock, "2026-04-01")
     no_rectification = await client.post(
         f"{URL}/{listing_id}/lifting-requests", json={"reason": "请求取消"}, headers=auth("clerk")
@@ -220,7 +222,7 @@ async def test_early_lifting_granted(
 async def test_early_lifting_refused(
     client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
 ) -> None:
-    listing_id = await published(client, auth, clock, ORG)
+    listing_id = await published(client, auth, clock, ORG, situation=UNTRUE)
     at(clock, "2026-04-01")
     await step(client, auth, f"{URL}/{listing_id}/rectification", {"description": "已整改"})
     asked = await step(
@@ -251,6 +253,7 @@ async def test_a_lifting_decision_due_in_a_holiday_moves_to_the_next_working_day
         notice_on="2026-05-12",
         received_on="2026-05-13",
         publish_on="2026-05-19",
+        situation=UNTRUE,
     )
     at(clock, "2026-09-24")
     await step(client, auth, f"{URL}/{listing_id}/rectification", {"description": "已整改"})

@@ -187,7 +187,8 @@ async def test_a_reminded_case_is_listed_due_on_its_reminder_deadline(
 async def test_a_lifting_decision_carries_the_listing_and_a_link_that_decides(
     client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
 ) -> None:
-    listing_id = await published(client, auth, clock, PERSON)
+    # early lifting: a listing for an untrue commitment (DZ art. 15 ¶1-2)
+    listing_id = await published(client, auth, clock, PERSON, situation="commitment_untrue")
     url = f"/api/v1/restrictions/{listing_id}"
     at(clock, "2026-04-01")
     await step(client, auth, f"{url}/rectification", {"description": "已整改"})

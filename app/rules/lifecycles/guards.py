@@ -44,6 +44,9 @@ class GuardContext:
     exempt_from_verification: bool = False
     still_nonconforming: bool = False
     early_lifting_enabled: bool = True
+    # The listing is within the profile's early-lifting scope (app.rules.lifting: a
+    # restriction for a false or unfulfilled commitment, DZ art. 15 ¶1).
+    early_lifting_in_scope: bool = True
     listing_procedure: bool = True  # the profile lists through LZ §5(1)4
     # A reminder or order to rectify sent by post or electronically whose receipt is not
     # recorded: its period has not started (app.rules.commitments.served_on).
@@ -372,6 +375,13 @@ def _lifting_preconditions(ctx: GuardContext) -> Refusal | None:
         return Refusal(
             "early_lifting_not_available",
             "the rule profile has no early lifting",
+            DZ_15_2,
+        )
+    if not ctx.early_lifting_in_scope:
+        return Refusal(
+            "early_lifting_not_available",
+            "early lifting is for a restriction for a false or unfulfilled commitment "
+            "(DZ art. 15 ¶1); this listing ends at its period's end or on repair",
             DZ_15_2,
         )
     if ctx.rectified_on is None:
