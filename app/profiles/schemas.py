@@ -11,6 +11,10 @@ class CitationRead(BaseModel):
     label: str
     source: str
     source_title_zh: str | None
+    source_document: str | None = Field(
+        default=None,
+        description="文号与日期（国家文件）: document number, issue date and date of effect.",
+    )
     article: str
     paragraph: str | None
     text_zh: str
