@@ -53,12 +53,12 @@ class Citation:
     @property
     def label(self) -> str:
         """Short human label: "DZ art. 15 ¶2", "LZ §5(1)4", "LZ annex", "民法典 art. 201"."""
-        if self.source == LZ:
-            if not self.article[:1].isdigit():
-                return f"{LZ} {self.article}"
-            return f"{LZ} §{self.article}{self.paragraph or ''}"
         if self.source == GB_22:
             return f"{GB_22} §{self.article}"
+        if not self.article[:1].isdigit():  # "LZ annex", "国家发展改革委令第36号 promulgation"
+            return f"{self.source} {self.article}"
+        if self.source == LZ:
+            return f"{LZ} §{self.article}{self.paragraph or ''}"
         label = f"{self.source} art. {self.article}"
         return f"{label} ¶{self.paragraph}" if self.paragraph else label
 

@@ -23,6 +23,7 @@ P = ParameterName
 WD = Unit.WORKING_DAYS
 DAYS = Unit.DAYS
 CHOICE = Basis.DEPLOYMENT_CHOICE
+NATIONAL_22 = "国办发〔2025〕22号 §二"
 
 # (profile, parameter, value, unit, basis, citation label)
 PARAMETER_TABLE = [
@@ -57,7 +58,7 @@ PARAMETER_TABLE = [
     ("national-2026", P.OBJECTION_REVIEW, 15, WD, Basis.REGULATION, "LZ §5(1)4"),
     ("national-2026", P.CORRECTION, 2, WD, Basis.REGULATION, "LZ §5(1)4"),
     ("national-2026", P.MANAGEMENT_PERIOD, 6, Unit.MONTHS, Basis.REGULATION, "LZ §5(1)5"),
-    ("national-2026", P.PUBLICITY_PERIOD, 3, Unit.MONTHS, Basis.REGULATION, "国办发〔2025〕22号 §二"),
+    ("national-2026", P.PUBLICITY_PERIOD, 3, Unit.MONTHS, Basis.REGULATION, NATIONAL_22),
     ("national-2026", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
 ]  # fmt: skip
 
