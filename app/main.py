@@ -36,6 +36,8 @@ from app.profiles import router as profiles_router
 from app.referrals import router as referrals_router
 from app.restrictions import hearing_router, imposition_router, period_router, repair_router
 from app.restrictions import router as restrictions_router
+from app.rules import profiles
+from app.rules.national import check_profiles
 from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
@@ -122,6 +124,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    # A profile publishing minor dishonesty longer than the national cap never starts.
+    check_profiles(profiles.PROFILES.values())
     if settings.data_key is not None:
         crypto.configure(settings.keyring())
     database = database or Database(settings.database_url)

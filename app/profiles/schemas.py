@@ -11,6 +11,10 @@ class CitationRead(BaseModel):
     label: str
     source: str
     source_title_zh: str | None
+    source_document: str | None = Field(
+        default=None,
+        description="文号与日期（国家文件）: document number, issue date and date of effect.",
+    )
     article: str
     paragraph: str | None
     text_zh: str
@@ -139,6 +143,22 @@ _CITATION_LZ_5_2_1: dict[str, Any] = {
 }
 
 
+class NationalRulesRead(BaseModel):
+    """国家信用修复规定: how a profile applies the national rules, from their date of effect."""
+
+    in_force_from: str = Field(description="施行日期 (国家发展改革委令第36号).")
+    in_force_citation: CitationRead
+    listing_severity: str = Field(description="失信信息分类 of its listings (minor etc.).")
+    listing_severity_label_zh: str
+    severity_citations: list[CitationRead]
+    publicity_cap_months: int = Field(description="公示期最长 (国办发〔2025〕22号 §二).")
+    publicity_cap_citation: CitationRead
+    publicity_before: ParameterRead = Field(
+        description="The publicity of listings published before the date of effect."
+    )
+    repair_citations: list[CitationRead]
+
+
 class ProfileRead(BaseModel):
     """规则配置: the parameters and switches of one regulation or their combination."""
 
@@ -238,4 +258,8 @@ class ProfileRead(BaseModel):
     )
     readings: list[ReadingRead] = Field(
         description="释义规则: each reading the profile applies, with its citation."
+    )
+    national: NationalRulesRead | None = Field(
+        default=None,
+        description="国家信用修复规定: null for a profile reading the local texts alone.",
     )

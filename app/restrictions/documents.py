@@ -12,15 +12,14 @@ from app.departments.repository import DepartmentRepository
 from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
 from app.lifecycle.deadlines import due_date
 from app.restrictions import reads
+from app.restrictions.notice_route import FREE_OF_CHARGE_ZH, repair_route
 from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
+from app.restrictions.state import listing_profile
 from app.rules.citations import LZ_5_1_4_OBJECTION
 from app.rules.restrictions import Situation
 from app.subjects.repository import SubjectRepository
 
-CREDIT_REPAIR_WARNING = (
-    "信用修复不收取任何费用，只通过政务服务部门的官方渠道办理。任何声称可以付费“洗白”信用、"
-    "代办信用修复的中介均非官方渠道，请勿轻信，谨防诈骗。"
-)
+CREDIT_REPAIR_WARNING = FREE_OF_CHARGE_ZH  # the name other modules and tests know
 
 
 async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.UUID) -> bytes:
@@ -70,12 +69,14 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
         sections=(
             Section("告知事项", paragraphs=(intro,)),
             Section("陈述和申辩的权利", paragraphs=(right,)),
+            # 两书同达: the repair route travels with the notice that lists.
             Section(
-                "信用修复",
-                paragraphs=(
-                    "列入失信制约名单的管理期限一般为6个月，自公布之日起计算；管理期内已整改且无新的"
-                    "失信行为的，期满后信用自行修复。",
-                    CREDIT_REPAIR_WARNING,
+                "信用修复途径",
+                paragraphs=repair_route(
+                    listing_profile(restriction),
+                    restriction.situation,
+                    department.name,
+                    department.contact_phone,
                 ),
             ),
         ),

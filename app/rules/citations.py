@@ -24,12 +24,20 @@ DZ: Final = "DZ"
 LZ: Final = "LZ"
 CIVIL_CODE: Final = "民法典"
 LICENSING_LAW: Final = "行政许可法"
+GB_22: Final = "国办发〔2025〕22号"
+NDRC_36: Final = "国家发展改革委令第36号"
 
 SOURCE_TITLES_ZH: Final[dict[str, str]] = {
     DZ: "德州市政务服务信用信息应用办法",
     LZ: "临淄区建立政务服务“失信制约”制度 打造信用极简审批新模式实施方案（试行）",
     CIVIL_CODE: "中华人民共和国民法典",
     LICENSING_LAW: "中华人民共和国行政许可法",
+    GB_22: "国务院办公厅印发《关于进一步完善信用修复制度的实施方案》的通知",
+    NDRC_36: "信用修复管理办法",
+}
+SOURCE_DOCUMENTS: Final[dict[str, str]] = {  # document number and dates of the national sources
+    GB_22: "国办发〔2025〕22号，2025年6月22日印发",
+    NDRC_36: "国家发展和改革委员会令第36号，2025年11月20日公布，自2026年4月1日起施行",
 }
 
 
@@ -45,9 +53,11 @@ class Citation:
     @property
     def label(self) -> str:
         """Short human label: "DZ art. 15 ¶2", "LZ §5(1)4", "LZ annex", "民法典 art. 201"."""
+        if self.source == GB_22:
+            return f"{GB_22} §{self.article}"
+        if not self.article[:1].isdigit():  # "LZ annex", "国家发展改革委令第36号 promulgation"
+            return f"{self.source} {self.article}"
         if self.source == LZ:
-            if not self.article[:1].isdigit():
-                return f"{LZ} {self.article}"
             return f"{LZ} §{self.article}{self.paragraph or ''}"
         label = f"{self.source} art. {self.article}"
         return f"{label} ¶{self.paragraph}" if self.paragraph else label
@@ -57,6 +67,7 @@ class Citation:
             "label": self.label,
             "source": self.source,
             "source_title_zh": SOURCE_TITLES_ZH.get(self.source),
+            "source_document": SOURCE_DOCUMENTS.get(self.source),
             "article": self.article,
             "paragraph": self.paragraph,
             "text_zh": self.text_zh,
@@ -424,6 +435,35 @@ LZ_ANNEX: Final = Citation(
     "逾期未提出陈述或者申辩，视为放弃陈述和申辩的权利。",
 )
 
+# --- national rules: 国办发〔2025〕22号, 国家发展改革委令第36号 (date of effect 2026-04-01) ----
+GB_22_2: Final = Citation(
+    GB_22,
+    "二",
+    None,
+    "失信信息分为“轻微、一般、严重”三类。轻微失信信息可以不予公示或法定责任义务履行完毕即可"
+    "申请修复，确有必要公示的，公示期最长为3个月；一般失信信息公示期最短为3个月，最长为1年；"
+    "严重失信信息公示期最短为1年，最长为3年。",
+)
+NDRC_36_IN_FORCE: Final = Citation(
+    NDRC_36,
+    "promulgation",
+    None,
+    "《信用修复管理办法》已经2025年11月19日第25次委务会议审议通过，现予公布，自2026年4月1日起施行。",
+)
+NDRC_36_2: Final = Citation(
+    NDRC_36,
+    "2",
+    None,
+    "信用主体依法享有信用修复的权利。除法律、法规或党中央、国务院政策文件明确规定不可修复的情形外，"
+    "满足相关条件的信用主体均可按要求申请信用修复。",
+)
+NDRC_36_3_1: Final = Citation(
+    NDRC_36,
+    "3",
+    "1",
+    "本办法所称的信用修复，是指信用主体为积极改善自身信用状况，在纠正失信行为、履行相关义务后，"
+    "有关方面按照规定终止公示、停止共享和使用失信信息，同步依法依规解除失信惩戒措施的活动。",
+)
 ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     CIVIL_CODE_201,
     CIVIL_CODE_202,
@@ -476,4 +516,5 @@ ALL_CITATIONS: Final[tuple[Citation, ...]] = (
     LZ_5_2_2,
     LZ_5_2_3,
     LZ_ANNEX,
+    *(GB_22_2, NDRC_36_IN_FORCE, NDRC_36_2, NDRC_36_3_1),
 )

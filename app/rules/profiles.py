@@ -1,10 +1,12 @@
 """Rule profiles (规则配置): every number and switch of the regulations, with its citation.
 
-Three built-in profiles, none a default (``app.rules.regions`` picks a department's):
+Four built-in profiles, none a default (``app.rules.regions`` picks a department's):
 - ``dezhou-2023``: 德州市政务服务信用信息应用办法 alone, 德州市行政区域内 (DZ art. 2 ¶1).
 - ``linzi-2022``: 临淄区"失信制约"制度 alone, 临淄区范围内 (LZ §3).
 - ``shandong-combined``: both, a deployment choice (no default): commitments as Dezhou,
   the restriction list as Linzi, early lifting as DZ art. 15 ¶2.
+- ``national-2026``: the combined profile under the national credit-repair rules from
+  2026-04-01 (app.rules.national): publicity of a listing at most 3 months.
 
 Where is the 3-working-day objection window?
 :data:`OBJECTION_WINDOW_LZ`, below.
@@ -13,8 +15,7 @@ Where is the 3-working-day objection window?
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final
 
@@ -55,57 +56,13 @@ from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
 from app.rules.lifting import COMMITMENT_LISTINGS, LiftingScope
 from app.rules.modes import Mode as Mode  # re-exported
+from app.rules.national import PUBLICITY_PERIOD_NATIONAL as PUBLICITY_PERIOD_NATIONAL
+from app.rules.national import NationalRules, national_rules
+from app.rules.parameters import Parameter as Parameter  # re-exported
+from app.rules.parameters import ParameterName as ParameterName
+from app.rules.parameters import ParameterNotInProfile as ParameterNotInProfile
 from app.rules.periods import Unit
 from app.rules.readings import Reading
-
-
-class ParameterName(StrEnum):
-    CONSENT_MAX_VALIDITY = "consent_max_validity"
-    CREDIT_CHECK_VALIDITY = "credit_check_validity"
-    REMINDER_GRACE = "reminder_grace"
-    LISTING_NOTICE = "listing_notice"
-    OBJECTION_WINDOW = "objection_window"
-    OBJECTION_REVIEW = "objection_review"
-    CORRECTION = "correction"
-    MANAGEMENT_PERIOD = "management_period"
-    PUBLICITY_PERIOD = "publicity_period"
-    EARLY_LIFTING_VERIFICATION = "early_lifting_verification"
-    REPAIR_NOTICE = "repair_notice"  # app.rules.repair
-    REPAIR_DECISION = "repair_decision"
-    RECTIFICATION_ORDER = "rectification_order"  # app.rules.supervision
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One number of a profile. ``value`` is None when the agency sets it case by case."""
-
-    name: ParameterName
-    value: int | None
-    unit: Unit | None
-    citation: Citation
-    description_zh: str
-    description_en: str
-    basis: Basis = Basis.REGULATION
-    also_cites: tuple[Citation, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name.value,
-            "value": self.value,
-            "unit": self.unit.value if self.unit else None,
-            "basis": self.basis.value,
-            "citation": self.citation.to_dict(),
-            "also_cites": [c.to_dict() for c in self.also_cites],
-            "description_zh": self.description_zh,
-            "description_en": self.description_en,
-        }
-
-
-class ParameterNotInProfile(LookupError):
-    def __init__(self, profile: str, name: ParameterName) -> None:
-        self.profile = profile
-        self.name = name
-        super().__init__(f"profile {profile!r} has no parameter {name.value!r}")
 
 
 class UnknownProfile(LookupError):
@@ -297,6 +254,7 @@ class Profile:
     - ``early_lifting``: lifting on application after rectification (DZ art. 15 ¶2), of
       the listings its ``early_lifting_scope`` names (None: no early lifting).
     ``readings``: how it reads a sentence that decides a question, not a number.
+    ``national``: the national rules it applies, from their date (app.rules.national).
     """
 
     name: str
@@ -315,6 +273,7 @@ class Profile:
     jurisdiction: Jurisdiction
     notes: tuple[str, ...] = field(default=())
     readings: tuple[Reading, ...] = field(default=())
+    national: NationalRules | None = None
 
     def parameter(self, name: ParameterName) -> Parameter:
         try:
@@ -414,6 +373,7 @@ class Profile:
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "notes": list(self.notes),
             "readings": [reading.to_dict() for reading in self.readings],
+            "national": self.national.to_dict() if self.national is not None else None,
         }
 
 
@@ -508,8 +468,30 @@ SHANDONG_COMBINED: Final = Profile(
     readings=COMMITMENT_READINGS + COMBINED_CHECK_READINGS,
 )
 
+NATIONAL_2026: Final = replace(
+    SHANDONG_COMBINED,
+    name="national-2026",
+    title_zh="国家信用修复规定下的山东组合配置（2026）：组合配置，轻微失信名单公示期最长3个月",
+    title_en=(
+        "Shandong combined under the national credit-repair rules (2026): the combined "
+        "profile, publicity of the minor-dishonesty list at most 3 months"
+    ),
+    parameters=_parameters(
+        *(p for p in SHANDONG_COMBINED.parameters.values() if p is not PUBLICITY_PERIOD_LZ),
+        PUBLICITY_PERIOD_NATIONAL,
+    ),
+    notes=(
+        *SHANDONG_COMBINED.notes,
+        "The national rules apply everywhere, under the local texts: from 2026-04-01 "
+        "(国家发展改革委令第36号) a listing is published for 3 months at most "
+        "(国办发〔2025〕22号 §二, minor dishonesty) and restricts for its management period; "
+        "a listing published earlier keeps the local text's publicity.",
+    ),
+    national=national_rules(PUBLICITY_PERIOD_LZ),
+)
+
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
-    {p.name: p for p in (DEZHOU_2023, LINZI_2022, SHANDONG_COMBINED)}
+    {p.name: p for p in (DEZHOU_2023, LINZI_2022, SHANDONG_COMBINED, NATIONAL_2026)}
 )
 
 

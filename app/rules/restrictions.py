@@ -46,6 +46,7 @@ from app.rules.citations import (
     Citation,
 )
 from app.rules.jurisdiction import Effect, same_scheme
+from app.rules.national import publicity_months
 from app.rules.periods import shift_months
 from app.rules.profiles import SHANDONG_COMBINED, Profile, get_profile
 
@@ -330,8 +331,10 @@ def _publishes(profile: Profile) -> bool:
 
 def _within_publicity(published: date, as_of: date, profile: Profile) -> bool:
     """A publicity period shorter than the management period caps the public list;
-    otherwise (the default: equal) a listing is public for as long as it is effective."""
-    publicity = profile.publicity_period_months
+    otherwise (the default: equal) a listing is public for as long as it is effective.
+    The period is the one in force on the publication day (app.rules.national): public on
+    the publication day and up to the corresponding day N months later (民法典 art. 202)."""
+    publicity = publicity_months(profile, published)
     months = profile.management_period_months
     if publicity is None or (months is not None and publicity >= months):
         return True

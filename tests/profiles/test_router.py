@@ -24,9 +24,9 @@ async def _profiles(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in response.json()}
 
 
-async def test_three_profiles_with_the_default(client: httpx.AsyncClient) -> None:
+async def test_the_profiles_with_the_default(client: httpx.AsyncClient) -> None:
     profiles = await _profiles(client)
-    assert set(profiles) == {"dezhou-2023", "linzi-2022", "shandong-combined"}
+    assert set(profiles) == {"dezhou-2023", "linzi-2022", "shandong-combined", "national-2026"}
     assert [name for name, p in profiles.items() if p["default"]] == ["shandong-combined"]
 
 

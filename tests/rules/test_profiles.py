@@ -23,6 +23,7 @@ P = ParameterName
 WD = Unit.WORKING_DAYS
 DAYS = Unit.DAYS
 CHOICE = Basis.DEPLOYMENT_CHOICE
+NATIONAL_22 = "国办发〔2025〕22号 §二"
 
 # (profile, parameter, value, unit, basis, citation label)
 PARAMETER_TABLE = [
@@ -49,6 +50,16 @@ PARAMETER_TABLE = [
     ("shandong-combined", P.MANAGEMENT_PERIOD, 6, Unit.MONTHS, Basis.REGULATION, "LZ §5(1)5"),
     ("shandong-combined", P.PUBLICITY_PERIOD, 6, Unit.MONTHS, CHOICE, "LZ §5(1)5"),
     ("shandong-combined", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
+    ("national-2026", P.CONSENT_MAX_VALIDITY, 365, Unit.DAYS, CHOICE, "LZ §5(1)6"),
+    ("national-2026", P.CREDIT_CHECK_VALIDITY, 1, Unit.DAYS, CHOICE, "DZ art. 6 ¶2"),
+    ("national-2026", P.REMINDER_GRACE, 3, WD, Basis.AGENCY_SET, "DZ art. 13 ¶1"),
+    ("national-2026", P.LISTING_NOTICE, 3, WD, Basis.REGULATION, "LZ §5(1)4"),
+    ("national-2026", P.OBJECTION_WINDOW, 3, WD, Basis.REGULATION, "LZ §5(1)4"),
+    ("national-2026", P.OBJECTION_REVIEW, 15, WD, Basis.REGULATION, "LZ §5(1)4"),
+    ("national-2026", P.CORRECTION, 2, WD, Basis.REGULATION, "LZ §5(1)4"),
+    ("national-2026", P.MANAGEMENT_PERIOD, 6, Unit.MONTHS, Basis.REGULATION, "LZ §5(1)5"),
+    ("national-2026", P.PUBLICITY_PERIOD, 3, Unit.MONTHS, Basis.REGULATION, NATIONAL_22),
+    ("national-2026", P.EARLY_LIFTING_VERIFICATION, 5, DAYS, Basis.REGULATION, "DZ art. 15 ¶2"),
 ]  # fmt: skip
 
 
@@ -205,7 +216,7 @@ def test_category_labels(category: HighRiskCategory, label: str) -> None:
 
 
 def test_no_profile_is_a_default() -> None:
-    assert set(PROFILES) == {"dezhou-2023", "linzi-2022", "shandong-combined"}
+    assert set(PROFILES) == {"dezhou-2023", "linzi-2022", "shandong-combined", "national-2026"}
     assert not any(p.to_dict()["default"] for p in PROFILES.values())
     assert get_profile("linzi-2022").to_dict("linzi-2022")["default"] is True
 
