@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
+from app.commitments.register_schemas import CommitmentRecordRead
 from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.referrals.schemas import ReferralMark
+from app.rules.commitment_register import Disclosure
 from app.rules.commitments import ServiceMethod, TerminationGround, WithdrawalReason
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
@@ -89,6 +91,12 @@ class CommitmentCreate(BaseModel):
     affirmations: Affirmations
     signed_by: Annotated[str, text(200)] = Field(description="签署人.")
     signed_at: datetime
+    disclosure: Disclosure | None = Field(
+        default=None,
+        description="公开范围, set by the accepting unit and stated on the letter: public "
+        "可向社会公开, restricted 特定范围公开, undisclosed 不公开. Omitted: public for an "
+        "organisation, restricted for a natural person.",
+    )
 
 
 class SupplementCreate(Dated):
@@ -453,6 +461,9 @@ class CommitmentRead(BaseModel):
     )
     supervision: CommitmentSupervision | None = Field(
         default=None, description="行业主管部门的监管结果 (DZ art. 12) and the order it awaits."
+    )
+    record: CommitmentRecordRead | None = Field(
+        default=None, description="信用承诺记录: 承诺编号、类型、公开范围与履约状态."
     )
 
 
