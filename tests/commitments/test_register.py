@@ -198,3 +198,15 @@ async def test_an_unknown_disclosure_class_is_refused(
 
     response = await sign(client, auth, "tolerance", disclosure=disclosure)
     assert response.status_code == 422
+
+
+async def test_the_letter_states_the_number_and_the_disclosure_class(
+    client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    from tests.commitments.test_create import _text
+
+    case = await commitment(client, auth, "tolerance", disclosure="undisclosed")
+    pdf = await client.get(f"{URL}/{case['id']}/letter.pdf", headers=auth("clerk"))
+    letter = _text(pdf.content)
+    assert case["record"]["number"] in letter
+    assert "公开范围：不公开" in letter
