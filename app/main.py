@@ -14,6 +14,7 @@ from app.audit import router as audit_router
 from app.calendar import router as calendar_router
 from app.calendar.seed import seed_missing_years
 from app.catalog import router as catalog_router
+from app.commitments import public_router as commitments_public_router
 from app.commitments import router as commitments_router
 from app.commitments import supervision_router as commitment_supervision_router
 from app.consents import router as consents_router
@@ -213,6 +214,7 @@ def create_app(
     app.include_router(tasks_router.router)
     app.include_router(webhooks_router.router)
     app.include_router(restrictions_router.public_router)
+    app.include_router(commitments_public_router.public_router)
     app.include_router(restrictions_router.subjects_router)
     app.include_router(restrictions_router.lookups_router)
     app.include_router(restrictions_router.supervision_router)

@@ -6,6 +6,7 @@ from app.audit.models import AuditEntry
 from app.calendar.models import CalendarYear
 from app.catalog.models import Matter, MatterVersion
 from app.commitments.models import Commitment, CommitmentEvent, Verification
+from app.commitments.register_models import CommitmentSerial, CreditCommitment
 from app.consents.models import Consent
 from app.core.db import Base
 from app.credit_checks.models import CreditCheck
@@ -34,10 +35,12 @@ __all__ = [
     "CalendarYear",
     "Commitment",
     "CommitmentEvent",
+    "CommitmentSerial",
     "Consent",
     "Correction",
     "CorrectionDuty",
     "CreditCheck",
+    "CreditCommitment",
     "CreditRecordEntry",
     "Delivery",
     "Department",

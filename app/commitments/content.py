@@ -191,7 +191,23 @@ def letter_document(
     signed_on: str,
     conditions: tuple[str, ...] = (),
     meet_by: date | None = None,
+    record: tuple[str, str] | None = None,
 ) -> Document:
+    """``record``: the register's number and disclosure class label, stated on the letter
+    so that the applicant signs knowing whether the commitment will be published."""
+    registered = (
+        (
+            Section(
+                "信用承诺记录",
+                paragraphs=(
+                    f"承诺编号：{record[0]}。本承诺及其履行情况的公开范围：{record[1]}"
+                    "（由受理单位确定）。",
+                ),
+            ),
+        )
+        if record is not None
+        else ()
+    )
     to_meet = (
         (
             Section(
@@ -222,6 +238,7 @@ def letter_document(
                     "履行承诺情况记入信用记录，作为事中事后监管的重要依据。",
                 ),
             ),
+            *registered,
         ),
         deadlines=_deadline_lines(deadlines),
         signatures=(f"承诺人（签字/盖章）：{signed_by}", "签署日期：" + signed_on),

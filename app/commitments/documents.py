@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.commitments import reads
 from app.commitments.content import letter_affirmations, letter_document, notice_document
+from app.commitments.repository import CreditCommitmentRepository
 from app.commitments.schemas import NoticeRead
 from app.core.context import Context
 from app.documents.pdf import render_pdf
 from app.lifecycle.deadlines import StoredDeadline
+from app.rules.commitment_register import Disclosure
 from app.subjects.repository import SubjectRepository
 
 
@@ -55,6 +57,7 @@ async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
         session, ctx, commitment_id, "letter"
     )
     signed_on = commitment.signed_at.astimezone(ctx.settings.tz).date()
+    entry = await CreditCommitmentRepository(session).get_for_commitment(commitment.id)
     document = letter_document(
         notice,
         deadlines,
@@ -66,5 +69,6 @@ async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
         signed_on=f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
         conditions=tuple(commitment.conditions_to_meet),
         meet_by=commitment.meet_by,
+        record=(entry.number, Disclosure(entry.disclosure).label_zh) if entry else None,
     )
     return render_pdf(document)

@@ -14,6 +14,7 @@ from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import VerificationMethod
 from app.commitments.content import letter_affirmations, letter_title_from
 from app.commitments.models import Commitment, Verification
+from app.commitments.register import record_read
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import (
     CommitmentRead,
@@ -133,6 +134,7 @@ async def commitment_read(
             else []
         ),
         supervision=supervision_read(commitment),
+        record=await record_read(session, commitment, today),
     )
 
 

@@ -6,9 +6,12 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment, CommitmentEvent, Verification
+from app.commitments.register_models import CommitmentSerial, CreditCommitment
 from app.rules.lifecycles import ToleranceState
 from app.subjects.models import Subject
 
@@ -166,3 +169,80 @@ class CommitmentRepository:
 
     def add_verification(self, verification: Verification) -> None:
         self.session.add(verification)
+
+
+class CreditCommitmentRepository:
+    """The commitment register (信用承诺记录) and its serial counter."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def next_serial(self, region: str, day: date) -> int:
+        """The next serial of ``region`` on ``day``, in one statement: the counter row is
+        created at 1 or incremented, and stays locked until the transaction ends
+        (PostgreSQL row lock; SQLite has one writer), so concurrent creates wait for one
+        another instead of taking the same serial."""
+        serial = CommitmentSerial
+        if self.session.get_bind().dialect.name == "postgresql":
+            statement = (
+                pg_insert(serial)
+                .values(region=region, day=day, last=1)
+                .on_conflict_do_update(
+                    index_elements=[serial.region, serial.day], set_={"last": serial.last + 1}
+                )
+                .returning(serial.last)
+            )
+        else:
+            statement = (
+                sqlite_insert(serial)
+                .values(region=region, day=day, last=1)
+                .on_conflict_do_update(
+                    index_elements=[serial.region, serial.day], set_={"last": serial.last + 1}
+                )
+                .returning(serial.last)
+            )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    def add(self, record: CreditCommitment) -> None:
+        self.session.add(record)
+
+    async def get_by_number(self, number: str) -> CreditCommitment | None:
+        query = select(CreditCommitment).where(CreditCommitment.number == number)
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def get_for_commitment(self, commitment_id: uuid.UUID) -> CreditCommitment | None:
+        query = select(CreditCommitment).where(CreditCommitment.commitment_id == commitment_id)
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def disclosed(
+        self,
+        *,
+        disclosure: str,
+        subject_id: uuid.UUID | None,
+        after: tuple[date, str] | None,
+        limit: int,
+    ) -> Sequence[CreditCommitment]:
+        """Records of one disclosure class, newest signing day first, then by number."""
+        query = (
+            select(CreditCommitment)
+            .where(CreditCommitment.disclosure == disclosure)
+            .order_by(CreditCommitment.signed_on.desc(), CreditCommitment.number.desc())
+            .limit(limit)
+        )
+        if subject_id is not None:
+            query = query.where(CreditCommitment.subject_id == subject_id)
+        if after is not None:
+            day, number = after
+            query = query.where(
+                or_(
+                    CreditCommitment.signed_on < day,
+                    and_(CreditCommitment.signed_on == day, CreditCommitment.number < number),
+                )
+            )
+        return (await self.session.scalars(query)).all()
+
+    async def commitments(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, Commitment]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(Commitment).where(Commitment.id.in_(ids)))
+        return {row.id: row for row in rows}

@@ -12,7 +12,6 @@ from app.commitments import documents, orders, reads, signing, steps, verificati
 from app.commitments.schemas import (
     CommitmentCreate,
     CommitmentRead,
-    CommitmentSearch,
     CommitmentSummary,
     NoteCreate,
     OrderReceiptCreate,
@@ -25,6 +24,7 @@ from app.commitments.schemas import (
     VerificationRead,
     VerificationResultCreate,
 )
+from app.commitments.search_schemas import CommitmentSearch
 from app.commitments.withdrawal_schemas import WithdrawalCreate
 from app.core.clock import ClockDep
 from app.core.context import Context

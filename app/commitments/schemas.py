@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.commitments.register_schemas import CommitmentRecordRead
 from app.core.text import Reference, text
-from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.referrals.schemas import ReferralMark
+from app.rules.commitment_register import Disclosure
 from app.rules.commitments import ServiceMethod, TerminationGround, WithdrawalReason
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectRead
@@ -91,6 +91,12 @@ class CommitmentCreate(BaseModel):
     affirmations: Affirmations
     signed_by: Annotated[str, text(200)] = Field(description="签署人.")
     signed_at: datetime
+    disclosure: Disclosure | None = Field(
+        default=None,
+        description="公开范围, set by the accepting unit and stated on the letter: public "
+        "可向社会公开, restricted 特定范围公开, undisclosed 不公开. Omitted: public for an "
+        "organisation, restricted for a natural person.",
+    )
 
 
 class SupplementCreate(Dated):
@@ -456,6 +462,9 @@ class CommitmentRead(BaseModel):
     supervision: CommitmentSupervision | None = Field(
         default=None, description="行业主管部门的监管结果 (DZ art. 12) and the order it awaits."
     )
+    record: CommitmentRecordRead | None = Field(
+        default=None, description="信用承诺记录: 承诺编号、类型、公开范围与履约状态."
+    )
 
 
 class CommitmentSummary(BaseModel):
@@ -470,48 +479,3 @@ class CommitmentSummary(BaseModel):
         default=None, description="逾期办结 (DZ art. 7 ¶3); none when not judged."
     )
     version: int
-
-
-class CommitmentSearch(BaseModel):
-    """检索承诺案件: the filters of ``GET /api/v1/commitments`` in the body, so that a
-    citizen ID number never reaches a URL (网关与代理日志不留存). Every filter is
-    optional; with none, the department's cases page."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"subject": "11010519491231002X"},
-                {"status": "accepted", "due_before": "2026-10-31", "limit": 20},
-                {"status": "fulfilled", "late": True},
-            ]
-        },
-    )
-
-    subject: str | None = Field(
-        default=None,
-        max_length=18,
-        description="主体标识: 统一社会信用代码 or 居民身份证号码; case does not matter.",
-    )
-    status: Annotated[str, text(32)] | None = Field(
-        default=None, description="Status as of today (按当日推算的状态)."
-    )
-    department: str | None = Field(
-        default=None,
-        pattern=DEPARTMENT_CODE_PATTERN,
-        description="实施机关: only the caller's own (auditors: any department).",
-    )
-    due_before: date | None = Field(
-        default=None, description="`current_due_on <= due_before` (期限不晚于该日)."
-    )
-    late: bool | None = Field(
-        default=None,
-        description="`true`: decisions made after the completion limit (逾期办结, DZ art. 7 "
-        "¶3); `false`: decisions made within it.",
-    )
-    limit: int = Field(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}."
-    )
-    cursor: str | None = Field(
-        default=None, max_length=512, description="`next_cursor` of the previous page."
-    )

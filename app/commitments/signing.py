@@ -15,6 +15,7 @@ from app.commitments.conditions import conditions_to_meet
 from app.commitments.content import AFFIRMATION_TEXT, notice_snapshot
 from app.commitments.models import Commitment
 from app.commitments.reads import commitment_read
+from app.commitments.register import register_case
 from app.commitments.repository import CommitmentRepository
 from app.commitments.schemas import Affirmations, CommitmentCreate, CommitmentRead
 from app.commitments.steps import COMMITMENTS, MACHINES, count_deadline, period_of
@@ -211,4 +212,5 @@ async def create_commitment(
             **({"meet_by": meet_by.isoformat()} if meet_by else {}),
         },
     )
+    await register_case(session, ctx, commitment, data.disclosure)
     return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
