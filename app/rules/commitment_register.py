@@ -8,7 +8,8 @@ and reported. 国办发〔2020〕42号 (《关于全面推行证明事项和涉�
 as summarised by the credit press names the kinds of 信用承诺: 审批型 (审批替代、容缺办理、
 证明事项告知承诺), 主动公示型 and 修复型. No text found sets the number's shape, the
 disclosure classes' default or the fulfilment labels' boundaries: each is a
-``deployment_choice`` below (:data:`REGISTER_CHOICES`), with the sentence it works within.
+``deployment_choice`` below (:data:`REGISTER_READINGS`, listed by the profiles), with the
+sentence it works within.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from app.rules.citations import DZ_9_1, DZ_9_2, DZ_13_1, DZ_13_2, DZ_14, Basis, Citation
+from app.rules.citations import DZ_9_1, DZ_9_2, DZ_13_1, DZ_13_2, DZ_14, Basis
+from app.rules.readings import Reading, ReadingName
 
 # --- the number ---------------------------------------------------------------------
 
@@ -187,35 +189,36 @@ def case_fulfilment(facts: CaseFacts) -> FulfilmentView:
 # --- the choices, with what they work within -------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterChoice:
-    name: str
-    basis: Basis
-    citation: Citation
-    description_zh: str
-
-
-REGISTER_CHOICES: Final = (
-    RegisterChoice(
-        "number",
-        Basis.DEPLOYMENT_CHOICE,
+REGISTER_READINGS: Final = (
+    Reading(
+        ReadingName.COMMITMENT_NUMBER,
         DZ_14,
         "承诺编号为受理单位行政区划代码、签署日（北京时间）与该区划当日流水号（6位），如"
         "371400-20261201-000123；编号一经赋予不再重复使用，流水号允许空缺。",
-    ),
-    RegisterChoice(
-        "disclosure_default",
+        "A commitment's number is the accepting unit's region code, the signing day "
+        "(Beijing time) and a 6-digit serial of that region and day, e.g. "
+        "371400-20261201-000123; a number is never reused, gaps are allowed.",
         Basis.DEPLOYMENT_CHOICE,
+    ),
+    Reading(
+        ReadingName.COMMITMENT_DISCLOSURE,
         DZ_9_1,
         "公开范围由受理单位在签署时确定并载明于承诺书；未确定的，法人和非法人组织的承诺"
         "可向社会公开，自然人的承诺特定范围公开。公示时自然人姓名和身份证号码遮蔽。",
-    ),
-    RegisterChoice(
-        "fulfilment",
+        "The accepting unit sets the disclosure class at signing and the letter states it; "
+        "without one, an organisation's commitment may be disclosed to the public and a "
+        "natural person's only within a specific scope. Persons are masked when disclosed.",
         Basis.DEPLOYMENT_CHOICE,
+    ),
+    Reading(
+        ReadingName.COMMITMENT_FULFILMENT,
         DZ_9_2,
         "履约状态由案件的生命周期推导：办结或履行为全部履行；经催告仍未提交而终止为未履行；"
         "补齐补正不符合要求而终止为部分履行；撤销办理结果为未履行；撤回的不评价。",
+        "Fulfilment is derived from the case's life cycle: completed or fulfilled is fully "
+        "kept; terminated for non-submission is not kept; terminated for a deficient "
+        "submission is partly kept; revoked is not kept; a withdrawal is not assessed.",
+        Basis.DEPLOYMENT_CHOICE,
+        also_cites=(DZ_13_1, DZ_13_2),
     ),
 )
-REGISTER_ALSO_CITES: Final = (DZ_13_1, DZ_13_2)

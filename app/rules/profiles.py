@@ -52,6 +52,7 @@ from app.rules.citations import (
     Citation,
 )
 from app.rules.citations import Basis as Basis  # where a value comes from, re-exported
+from app.rules.commitment_register import REGISTER_READINGS
 from app.rules.commitments import COMMITMENT_READINGS, LZ_COMMITMENT_READINGS
 from app.rules.jurisdiction import DEZHOU_AREA, LINZI_AREA, Jurisdiction
 from app.rules.lifting import COMMITMENT_LISTINGS, LiftingScope
@@ -401,7 +402,7 @@ DEZHOU_2023: Final = Profile(
         "No management period: a restriction lasts until it is lifted (DZ art. 15 ¶2).",
         "No listing procedure: the agency restricts a proposed breach (DZ art. 15 ¶1).",
     ),
-    readings=COMMITMENT_READINGS + DEZHOU_CHECK_READINGS,
+    readings=COMMITMENT_READINGS + REGISTER_READINGS + DEZHOU_CHECK_READINGS,
 )
 
 LINZI_2022: Final = Profile(
@@ -465,7 +466,7 @@ SHANDONG_COMBINED: Final = Profile(
         "A deployment choice, never a default: each text governs its own territory only (DZ "
         "art. 2 ¶1, LZ §3); chosen (ZWFW_PROFILE) where one service applies both together.",
     ),
-    readings=COMMITMENT_READINGS + COMBINED_CHECK_READINGS,
+    readings=COMMITMENT_READINGS + REGISTER_READINGS + COMBINED_CHECK_READINGS,
 )
 
 NATIONAL_2026: Final = replace(

@@ -31,6 +31,9 @@ class ReadingName(StrEnum):
     CHECK_NOT_PERFORMED = "check_not_performed"
     DECISION_LATE = "decision_late"
     WITHDRAWAL_REASON_CATEGORIES = "withdrawal_reason_categories"
+    COMMITMENT_NUMBER = "commitment_number"
+    COMMITMENT_DISCLOSURE = "commitment_disclosure"
+    COMMITMENT_FULFILMENT = "commitment_fulfilment"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,14 @@ ORDERS = {
     ),
     "decision_late": ("DZ art. 7 ¶3", "当场或者在承诺办结时限内办结", []),
     "withdrawal_reason_categories": ("DZ art. 10", "有合理理由", []),
+    # The commitment register (a deployment's choices within DZ arts. 9 and 14).
+    "commitment_number": ("DZ art. 14", "客观记录申请人履行承诺情况", []),
+    "commitment_disclosure": ("DZ art. 9 ¶1", "提供的材料真实有效", []),
+    "commitment_fulfilment": (
+        "DZ art. 9 ¶2",
+        "补齐补正申请材料或者达到承诺具备的相应条件，履行承诺",
+        ["DZ art. 13 ¶1", "DZ art. 13 ¶2"],
+    ),
 }
 
 
@@ -73,6 +81,10 @@ EXPECTED: dict[str, dict[str, Cited]] = {
         "check_not_performed": NOT_PERFORMED_DZ,
     },
 }
+
+
+# The national profile is the combined one under the national rules: the same readings.
+EXPECTED["national-2026"] = EXPECTED["shandong-combined"]
 
 
 @pytest.mark.parametrize("profile", list(EXPECTED))
