@@ -1,0 +1,50 @@
+"""credit repair on application (信用修复申请, national rules)
+
+- ``restrictions.repair_granted_on``: the day a credit repair was granted on application
+  (国家发展改革委令第36号 art. 3): the listing is repaired that day. Listings before this
+  revision were never repaired on application and keep their dates.
+- ``restriction_repair_applications``: the ``route`` of an application (``period_end``,
+  the proof of rectification of LZ §5(1)5, every application filed before this revision;
+  ``national``, the application for credit repair), the materials filed, the one notice
+  of everything missing (一次性告知) and its day, and the day of acceptance.
+
+Revision ID: 0027
+Revises: 0024
+Create Date: 2026-12-07 12:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0027"
+down_revision: str | None = "0024"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("restrictions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("repair_granted_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("restriction_repair_applications", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "route", sa.String(length=16), nullable=False, server_default="period_end"
+            )
+        )
+        batch_op.add_column(sa.Column("materials", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("missing_materials", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("materials_requested_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("accepted_on", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("restriction_repair_applications", schema=None) as batch_op:
+        batch_op.drop_column("accepted_on")
+        batch_op.drop_column("materials_requested_on")
+        batch_op.drop_column("missing_materials")
+        batch_op.drop_column("materials")
+        batch_op.drop_column("route")
+    with op.batch_alter_table("restrictions", schema=None) as batch_op:
+        batch_op.drop_column("repair_granted_on")
