@@ -150,7 +150,9 @@ class RepairApplication(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[str | None] = mapped_column(String(200))
     # national credit repair on application (app.rules.credit_repair); period_end: LZ §5(1)5
-    route: Mapped[str] = mapped_column(String(16), default="period_end", server_default="period_end")
+    route: Mapped[str] = mapped_column(
+        String(16), default="period_end", server_default="period_end"
+    )
     materials: Mapped[list[str] | None] = mapped_column(JSON)
     missing_materials: Mapped[list[str] | None] = mapped_column(JSON)  # 一次性告知
     materials_requested_on: Mapped[date | None] = mapped_column(Date)

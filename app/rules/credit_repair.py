@@ -132,3 +132,13 @@ def credit_repair_parameter(profile: Profile) -> Parameter:
 def missing_materials(provided: set[Material] | frozenset[Material]) -> tuple[Material, ...]:
     """Every required material not provided, in the order of the list (一次性告知)."""
     return tuple(m for m in REQUIRED_MATERIALS if m not in provided)
+
+
+# 救济途径 named in a refusal. The national texts' own wording on 申诉/复核 could not be
+# confirmed verbatim here: the remedy is stated in general terms (复核 by the deciding
+# department, then the ordinary administrative remedies), a deployment choice.
+REFUSAL_REMEDY_ZH: Final = (
+    "对本决定有异议的，可以向作出决定的部门申请复核（申诉）；"
+    "也可以依法申请行政复议或者提起行政诉讼。不予修复的，失信信息继续有效，"
+    "当事人纠正失信行为、履行相关义务后可以再次申请信用修复。"
+)

@@ -29,9 +29,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("repair_granted_on", sa.Date(), nullable=True))
     with op.batch_alter_table("restriction_repair_applications", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "route", sa.String(length=16), nullable=False, server_default="period_end"
-            )
+            sa.Column("route", sa.String(length=16), nullable=False, server_default="period_end")
         )
         batch_op.add_column(sa.Column("materials", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("missing_materials", sa.JSON(), nullable=True))

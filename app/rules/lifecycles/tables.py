@@ -19,6 +19,7 @@ from app.rules.citations import (
     DZ_15_1,
     DZ_15_2,
     DZ_15_2_LIFT,
+    GB_2025_22_2_MINOR,
     LZ_2_APPEAL,
     LZ_5_1_2_SHORT_OF_PENALTY,
     LZ_5_1_3,
@@ -29,9 +30,8 @@ from app.rules.citations import (
     LZ_5_1_4_VERIFY,
     LZ_5_1_5_PERIOD,
     LZ_5_1_5_REPAIR,
-    NDRC_36_3_REPAIR,
-    GB_2025_22_2_MINOR,
     LZ_ANNEX,
+    NDRC_36_3_REPAIR,
     Citation,
 )
 from app.rules.lifecycles.guards import (
