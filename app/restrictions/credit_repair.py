@@ -49,7 +49,6 @@ from app.restrictions.repair_errors import (
 from app.restrictions.repository import RestrictionRepository
 from app.restrictions.state import derived_status, listing_profile, listing_view, subject_listings
 from app.restrictions.steps import step
-from app.rules.citations import NDRC_36_3_PUBLICATION, NDRC_36_3_REPAIR, NDRC_36_3_SHARING
 from app.rules.credit_repair import (
     REFUSAL_REMEDY_ZH,
     Material,
@@ -58,6 +57,7 @@ from app.rules.credit_repair import (
     on_application,
 )
 from app.rules.lifecycles import Event
+from app.rules.national_citations import NDRC_36_3_PUBLICATION, NDRC_36_3_REPAIR, NDRC_36_3_SHARING
 from app.rules.periods import compute_deadline
 
 NATIONAL = "national"

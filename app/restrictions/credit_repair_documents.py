@@ -19,15 +19,15 @@ from app.restrictions.models import Restriction
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_errors import CreditRepairNotAvailable, RepairApplicationPending
 from app.restrictions.state import listing_profile
-from app.rules.citations import (
+from app.rules.citations import Citation
+from app.rules.credit_repair import REFUSAL_REMEDY_ZH, on_application
+from app.rules.national_citations import (
     GB_2025_22_2_MINOR,
     NDRC_36_2_RIGHT,
     NDRC_36_3_PUBLICATION,
     NDRC_36_3_REPAIR,
     NDRC_36_3_SHARING,
-    Citation,
 )
-from app.rules.credit_repair import REFUSAL_REMEDY_ZH, on_application
 from app.rules.restrictions import Situation
 from app.statistics.report import report_font
 from app.subjects.repository import SubjectRepository

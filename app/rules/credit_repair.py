@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from app.rules.citations import (
+from app.rules.citations import Citation
+from app.rules.national_citations import (
     GB_2025_22_2_MINOR,
     NDRC_36_2_RIGHT,
     NDRC_36_3_PUBLICATION,
     NDRC_36_3_REPAIR,
     NDRC_36_3_SHARING,
-    Citation,
 )
 from app.rules.periods import Unit
 from app.rules.profiles import Basis, Parameter, ParameterName, ParameterNotInProfile, Profile

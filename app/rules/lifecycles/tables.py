@@ -19,7 +19,6 @@ from app.rules.citations import (
     DZ_15_1,
     DZ_15_2,
     DZ_15_2_LIFT,
-    GB_2025_22_2_MINOR,
     LZ_2_APPEAL,
     LZ_5_1_2_SHORT_OF_PENALTY,
     LZ_5_1_3,
@@ -31,7 +30,6 @@ from app.rules.citations import (
     LZ_5_1_5_PERIOD,
     LZ_5_1_5_REPAIR,
     LZ_ANNEX,
-    NDRC_36_3_REPAIR,
     Citation,
 )
 from app.rules.lifecycles.guards import (
@@ -76,6 +74,7 @@ from app.rules.lifecycles.states import (
     State,
     ToleranceState,
 )
+from app.rules.national_citations import GB_2025_22_2_MINOR, NDRC_36_3_REPAIR
 from app.rules.restrictions import Situation
 
 
