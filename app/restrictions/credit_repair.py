@@ -161,8 +161,9 @@ async def file_credit_repair(
             extra={"listing_status": status},
         )
     repository = RestrictionRepository(session)
-    if any(a.outcome is None for a in await repository.repair_applications(restriction.id)):
-        raise RepairApplicationPending("An application is already awaiting decision.")
+    applications = await repository.repair_applications(restriction.id)
+    if any(a.outcome is None and a.route == NATIONAL for a in applications):
+        raise RepairApplicationPending("A credit repair application is awaiting decision.")
     provided = sorted({m.value for m in data.materials})
     missing = [m.value for m in missing_materials({Material(m) for m in provided})]
     await step(
