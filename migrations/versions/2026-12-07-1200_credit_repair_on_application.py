@@ -25,24 +25,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("restrictions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("repair_granted_on", sa.Date(), nullable=True))
-    with op.batch_alter_table("restriction_repair_applications", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("route", sa.String(length=16), nullable=False, server_default="period_end")
-        )
-        batch_op.add_column(sa.Column("materials", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("missing_materials", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("materials_requested_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("accepted_on", sa.Date(), nullable=True))
+    # Plain ADD COLUMN (nullable, or with a default) on both databases: SQLite need not
+    # rebuild the tables other tables point at.
+    op.add_column("restrictions", sa.Column("repair_granted_on", sa.Date(), nullable=True))
+    table = "restriction_repair_applications"
+    op.add_column(
+        table,
+        sa.Column("route", sa.String(length=16), nullable=False, server_default="period_end"),
+    )
+    op.add_column(table, sa.Column("materials", sa.JSON(), nullable=True))
+    op.add_column(table, sa.Column("missing_materials", sa.JSON(), nullable=True))
+    op.add_column(table, sa.Column("materials_requested_on", sa.Date(), nullable=True))
+    op.add_column(table, sa.Column("accepted_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("restriction_repair_applications", schema=None) as batch_op:
-        batch_op.drop_column("accepted_on")
-        batch_op.drop_column("materials_requested_on")
-        batch_op.drop_column("missing_materials")
-        batch_op.drop_column("materials")
-        batch_op.drop_column("route")
-    with op.batch_alter_table("restrictions", schema=None) as batch_op:
-        batch_op.drop_column("repair_granted_on")
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch would copy the tables, which the
+    # foreign keys of their history rows refuse.
+    table = "restriction_repair_applications"
+    for column in ("accepted_on", "materials_requested_on", "missing_materials", "materials"):
+        op.drop_column(table, column)
+    op.drop_column(table, "route")
+    op.drop_column("restrictions", "repair_granted_on")
