@@ -249,6 +249,15 @@ async def test_refused_gives_reasons_and_remedy_and_stays_effective(
         "effective",
     )
     assert "行政复议" in decided["remedy_zh"] and "复核" in decided["remedy_zh"]
+    # the period-end view leaves the application to its own route
+    repair = await ok(await client.get(f"{URL}/{listing}/repair", headers=auth("clerk")), 200)
+    assert repair["applications"] == []
+    other = await client.post(
+        f"{URL}/{listing}/repair-applications/{filed['id']}/decision",
+        json={"outcome": "rectified", "reasons": "x"},
+        headers=auth("clerk"),
+    )
+    assert (other.status_code, other.json()["code"]) == (404, "repair_application_not_found")
     assert await _check(client, auth) == "fail"
     assert len(await _public(client)) == 1
     twice = await client.post(
