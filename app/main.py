@@ -35,7 +35,13 @@ from app.ops.worker import Worker
 from app.privacy import crypto
 from app.profiles import router as profiles_router
 from app.referrals import router as referrals_router
-from app.restrictions import hearing_router, imposition_router, period_router, repair_router
+from app.restrictions import (
+    credit_repair_router,
+    hearing_router,
+    imposition_router,
+    period_router,
+    repair_router,
+)
 from app.restrictions import router as restrictions_router
 from app.rules import profiles
 from app.rules.national import check_profiles
@@ -206,6 +212,7 @@ def create_app(
     app.include_router(commitments_router.router)
     app.include_router(restrictions_router.router)
     app.include_router(repair_router.router)
+    app.include_router(credit_repair_router.router)
     app.include_router(hearing_router.router)
     app.include_router(referrals_router.router)
     app.include_router(imposition_router.router)

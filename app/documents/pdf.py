@@ -60,11 +60,13 @@ class _Styles:
     small: ParagraphStyle
 
 
-@lru_cache(maxsize=1)
-def _styles() -> _Styles:
-    """Register the font once per process and build the styles."""
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+@lru_cache(maxsize=4)
+def _styles(font: str = FONT) -> _Styles:
+    """Register the font once per process and build the styles; ``font`` another font
+    already registered (an embedded one, app.statistics.report.report_font)."""
+    if font == FONT:
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    base = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     return _Styles(
         title=ParagraphStyle(
             "title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4 * mm
@@ -79,7 +81,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _table(rows: list[list[Paragraph]], widths: list[float]) -> Table:
+def _table(rows: list[list[Paragraph]], widths: list[float], font: str = FONT) -> Table:
     table = Table(rows, colWidths=widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -87,20 +89,22 @@ def _table(rows: list[list[Paragraph]], widths: list[float]) -> Table:
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("FONTNAME", (0, 0), (-1, -1), font),
             ]
         )
     )
     return table
 
 
-def render_pdf(document: Document) -> bytes:
-    styles = _styles()
+def render_pdf(document: Document, font: str = FONT) -> bytes:
+    """The document on A4; in ``font`` when given (registered by the caller)."""
+    styles = _styles(font)
     width = A4[0] - 40 * mm
     story: list[Flowable] = [_p(document.title, styles.title), _p(document.reference, styles.small)]
     story.append(Spacer(1, 3 * mm))
     if document.fields:
         rows = [[_p(k, styles.body), _p(v, styles.body)] for k, v in document.fields]
-        story.append(_table(rows, [35 * mm, width - 35 * mm]))
+        story.append(_table(rows, [35 * mm, width - 35 * mm], font))
     for section in document.sections:
         story.append(_p(section.heading, styles.heading))
         story.extend(_p(text, styles.body) for text in section.paragraphs)
@@ -115,7 +119,7 @@ def render_pdf(document: Document) -> bytes:
             ]
             for line in document.deadlines
         ]
-        story.append(_table(rows, [45 * mm, 40 * mm, width - 85 * mm]))
+        story.append(_table(rows, [45 * mm, 40 * mm, width - 85 * mm], font))
     if document.signatures:
         story.append(Spacer(1, 8 * mm))
         story.extend(_p(f"{label}：________________", styles.body) for label in document.signatures)
@@ -137,5 +141,7 @@ def render_pdf(document: Document) -> bytes:
         bottomMargin=20 * mm,
         title=document.title,
         author="zwfw-credit",
+        # an embedded font names no other: the page's initial font is it too
+        **({} if font == FONT else {"initialFontName": font}),
     ).build(story)
     return buffer.getvalue()

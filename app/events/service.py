@@ -23,6 +23,7 @@ REPORTED_TYPES = frozenset(
         "credit_record.appended",
         "restriction.publish",
         "restriction.repair",
+        "restriction.grant_credit_repair",  # 信用修复申请 granted (NDRC order 36 art. 3)
         "restriction.lift",
         "restriction.correct_remove",
     }

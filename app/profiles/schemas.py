@@ -71,6 +71,26 @@ class LiftingScopeRead(BaseModel):
     description_en: str
 
 
+class MaterialRead(BaseModel):
+    code: str
+    label_zh: str
+
+
+class CreditRepairOnApplicationRead(BaseModel):
+    """信用修复申请: 轻微失信 may be repaired once the obligations are fulfilled
+    (国办发〔2025〕22号 §二); repair means 终止公示、停止共享和使用、解除惩戒
+    (国家发展改革委令第36号 art. 3)."""
+
+    applies: bool
+    before_period_end: bool
+    materials: list[MaterialRead]
+    repair_means: list[CitationRead]
+    right: CitationRead
+    basis: str
+    citation: CitationRead
+    description_en: str
+
+
 class RectificationRead(BaseModel):
     """整改的认定: per situation, what remains to rectify after the period end and how it
     is proven (LZ §5(1)5), with its basis and citation."""
@@ -262,4 +282,9 @@ class ProfileRead(BaseModel):
     national: NationalRulesRead | None = Field(
         default=None,
         description="国家信用修复规定: null for a profile reading the local texts alone.",
+    )
+    credit_repair_on_application: CreditRepairOnApplicationRead | None = Field(
+        default=None,
+        description="信用修复申请 (national rules): whether a listing may be repaired on "
+        "application, before its period end too, the materials, what repair means.",
     )

@@ -49,6 +49,7 @@ class Restriction(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date)
     lifted_on: Mapped[date | None] = mapped_column(Date)
+    repair_granted_on: Mapped[date | None] = mapped_column(Date)  # 信用修复 on application
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     rectification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # 整改告知 after an unrectified period end (LZ §5(1)5; app.restrictions.repair)
@@ -148,6 +149,14 @@ class RepairApplication(Base):
     reasons: Mapped[str | None] = mapped_column(Text)
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[str | None] = mapped_column(String(200))
+    # national credit repair on application (app.rules.credit_repair); period_end: LZ §5(1)5
+    route: Mapped[str] = mapped_column(
+        String(16), default="period_end", server_default="period_end"
+    )
+    materials: Mapped[list[str] | None] = mapped_column(JSON)
+    missing_materials: Mapped[list[str] | None] = mapped_column(JSON)  # 一次性告知
+    materials_requested_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
         Index(

@@ -48,6 +48,8 @@ from app.rules.lifecycles import DeadlineRule, Event
 from app.rules.repair import rectification_rule
 from app.rules.restrictions import Situation
 
+PERIOD_END = "period_end"  # the route of proof of rectification (LZ §5(1)5)
+
 
 async def repair_read(session: AsyncSession, ctx: Context, restriction: Restriction) -> RepairRead:
     """Where the listing stands on its way to repair, today."""
@@ -55,7 +57,11 @@ async def repair_read(session: AsyncSession, ctx: Context, restriction: Restrict
     listings = await subject_listings(session, restriction.subject_id)
     view = listing_view(restriction, listings, ctx.today, profile)
     rule = rectification_rule(profile, restriction.situation)
-    applications = await RestrictionRepository(session).repair_applications(restriction.id)
+    applications = [  # proof of rectification; credit repair on application reads apart
+        a
+        for a in await RestrictionRepository(session).repair_applications(restriction.id)
+        if a.route == PERIOD_END
+    ]
     method = restriction.repair_notice_method
     return RepairRead(
         listing_id=str(restriction.id),
@@ -241,7 +247,11 @@ async def decide_repair_application(
     restriction = await load_listing(session, ctx, restriction_id, if_match)
     repository = RestrictionRepository(session)
     application = await repository.get_repair_application(application_id)
-    if application is None or application.restriction_id != restriction.id:
+    if (
+        application is None
+        or application.restriction_id != restriction.id
+        or application.route != PERIOD_END
+    ):
         raise RepairApplicationNotFound(f"No proof of rectification {application_id}.")
     if application.outcome is not None:
         raise RepairApplicationDecided("The proof of rectification is already decided.")

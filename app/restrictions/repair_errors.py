@@ -46,3 +46,28 @@ class RepairNoticeNotDue(Conflict):
     """No repair notice before the period has ended unrectified."""
 
     code = "repair_notice_not_due"
+
+
+class CreditRepairNotAvailable(Conflict):
+    """The listing's profile has no repair on application (no Linzi listing procedure)."""
+
+    code = "credit_repair_not_available"
+
+
+class CreditRepairMaterialsMissing(Conflict):
+    """Materials are still missing after the one notice (一次性告知): no second notice;
+    the application waits for them."""
+
+    code = "credit_repair_materials_missing"
+
+
+class CreditRepairNotAwaitingMaterials(Conflict):
+    """Nothing was asked for: the application is accepted or decided."""
+
+    code = "credit_repair_not_awaiting_materials"
+
+
+class CreditRepairNotAccepted(Conflict):
+    """An application is decided once accepted (its materials complete)."""
+
+    code = "credit_repair_not_accepted"

@@ -37,6 +37,7 @@ def history_of(row: Any) -> ListingHistory:
         occurred_on=row.occurred_on,
         period_months=row.period_months,
         profile=row.profile,
+        repair_granted_on=row.repair_granted_on,
     )
 
 
@@ -52,6 +53,7 @@ _PUBLISHED_HISTORIES = select(
     Restriction.occurred_on,
     Restriction.period_months,
     Restriction.profile,
+    Restriction.repair_granted_on,
 ).where(
     Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
     Restriction.published_on.is_not(None),

@@ -22,6 +22,7 @@ class ParameterName(StrEnum):
     EARLY_LIFTING_VERIFICATION = "early_lifting_verification"
     REPAIR_NOTICE = "repair_notice"  # app.rules.repair
     REPAIR_DECISION = "repair_decision"
+    CREDIT_REPAIR_DECISION = "credit_repair_decision"  # app.rules.credit_repair
     RECTIFICATION_ORDER = "rectification_order"  # app.rules.supervision
 
 

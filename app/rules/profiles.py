@@ -73,8 +73,6 @@ class UnknownProfile(LookupError):
         super().__init__(f"unknown rule profile {name!r}; known profiles: {known}")
 
 
-# --- parameters, each next to its citation ------------------------------------------
-
 CONSENT_MAX_VALIDITY_LZ: Final = Parameter(
     ParameterName.CONSENT_MAX_VALIDITY,
     365,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from app.rules import credit_repair
 from app.rules.citations import LZ_5_1_4_NOTICE, LZ_5_1_5_REPAIR, Citation
 from app.rules.periods import Unit
 from app.rules.profiles import (
@@ -174,6 +175,11 @@ def profile_document(profile: Profile, deployment_profile: str | None = None) ->
     document = profile.to_dict(deployment_profile)
     parameters = dict(document["parameters"])  # type: ignore[call-overload]
     parameters.update({p.name.value: p.to_dict() for p in repair_parameters(profile)})
+    on_application = credit_repair.on_application(profile)
+    if on_application.applies:
+        decision = credit_repair.credit_repair_parameter(profile)
+        parameters[decision.name.value] = decision.to_dict()
     document["parameters"] = parameters
+    document["credit_repair_on_application"] = on_application.to_dict()
     document["rectification"] = [rule.to_dict() for rule in rectification_rules(profile)]
     return document

@@ -95,6 +95,8 @@ class ListingHistory:
     # "另有规定的，依照其规定执行"); None: the profile's.
     period_months: int | None = None
     profile: str | None = None  # made under; None: the profile the caller gives
+    # 信用修复 granted on application (国家发展改革委令第36号 art. 3): repaired that day.
+    repair_granted_on: date | None = None
 
 
 class ListingStatus(StrEnum):
@@ -185,6 +187,7 @@ class _Known:
     act_on: date | None
     period_months: int | None
     profile: Profile
+    repair_granted_on: date | None = None
 
     @classmethod
     def of(cls, listing: ListingHistory, as_of: date, profile: Profile) -> _Known:
@@ -199,11 +202,13 @@ class _Known:
             withdrawn_on=_known(listing.withdrawn_on, as_of),
             act_on=listing.occurred_on if listing.occurred_on is not None else published,
             period_months=listing.period_months,
+            repair_granted_on=_known(listing.repair_granted_on, as_of),
         )
 
     def stopped_on(self) -> date | None:
         """First day the listing is ended by lifting or withdrawal, if any."""
-        stops = [d for d in (self.lifted_on, self.withdrawn_on) if d is not None]
+        ends = (self.lifted_on, self.withdrawn_on, self.repair_granted_on)
+        stops = [d for d in ends if d is not None]
         return min(stops) if stops else None
 
 
@@ -295,6 +300,9 @@ def _view(target: _Known, known: Sequence[_Known], as_of: date) -> ListingView:
             repaired_on = period_end + _ONE_DAY if rectified <= period_end else rectified
         if as_of > period_end:
             ended_with_rectification = rectified is not None and rectified <= period_end
+    granted = target.repair_granted_on
+    if granted is not None and (repaired_on is None or granted < repaired_on):
+        repaired_on = granted  # repaired on application: that day (NDRC order 36 art. 3)
 
     if target.withdrawn_on is not None:
         status = ListingStatus.WITHDRAWN

@@ -415,7 +415,8 @@ def _repair(one_department: bool) -> Sequence[_Source]:
             department,
             RepairApplication.id,
             RepairApplication.decision_due,
-            (RepairApplication.outcome.is_(None), *of),
+            # proof of rectification (LZ §5(1)5); credit repair on application is not a task yet
+            (RepairApplication.outcome.is_(None), RepairApplication.route == "period_end", *of),
             undated=False,
             select_from=join(
                 RepairApplication, Restriction, Restriction.id == RepairApplication.restriction_id

@@ -69,6 +69,7 @@ def _(*roles: Role, owner: Owner = Owner.none) -> Access:
 
 _COMMITMENT = "/api/v1/commitments/{commitment_id}"
 _RESTRICTION = "/api/v1/restrictions/{restriction_id}"
+_CREDIT_REPAIR = f"{_RESTRICTION}/credit-repair-applications"
 
 MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -146,6 +147,19 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", f"{_RESTRICTION}/repair-applications/{{application_id}}/decision"): _(
         C, owner=Owner.collecting_department
     ),
+    # 信用修复申请 (national rules): 谁认定、谁修复, the collecting department decides
+    ("POST", f"{_CREDIT_REPAIR}"): _(C, P, owner=Owner.collecting_department),
+    ("GET", f"{_CREDIT_REPAIR}/{{application_id}}"): _(C, P, owner=Owner.collecting_department),
+    ("POST", f"{_CREDIT_REPAIR}/{{application_id}}/materials"): _(
+        C, P, owner=Owner.collecting_department
+    ),
+    ("POST", f"{_CREDIT_REPAIR}/{{application_id}}/decision"): _(
+        C, owner=Owner.collecting_department
+    ),
+    ("GET", f"{_CREDIT_REPAIR}/{{application_id}}/decision.pdf"): _(
+        C, P, owner=Owner.collecting_department
+    ),
+    ("GET", f"{_RESTRICTION}/credit-commitment.pdf"): _(C, P, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/referrals"): _(C, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/complaints"): _(C, P, owner=Owner.collecting_department),
     ("POST", f"{_RESTRICTION}/correction-duties/{{duty_id}}/rejection"): _(

@@ -271,6 +271,8 @@ def run_scenario(s: Scenario, hooks: Receiver) -> None:
     s.create(f"{RESTRICTIONS}/{listed}/complaints", complaint)
     proof = {"statement": "已补交真实证明", "evidence_refs": ["经营场所证明"]}
     s.create(f"{RESTRICTIONS}/{listed}/repair-applications", proof)
+    repair = {"statement": "已补交真实证明", "materials": ["fulfilment_proof"]}
+    s.create(f"{RESTRICTIONS}/{listed}/credit-repair-applications", repair)  # waits: 一次性告知
     s.at("2026-04-01")
     s.step(f"{RESTRICTIONS}/{listed}/rectification", {"description": "已补交真实证明"})
     s.at("2026-04-02")
@@ -450,7 +452,7 @@ def test_no_scenario_identity_in_clear_in_any_column_or_in_stderr(
     assert counts["joint_punishment_entries"] == 2, counts
     assert counts["events"] >= 5 and counts["webhook_deliveries"] >= 5, counts
     assert counts["audit_log"] >= s.creates, counts
-    assert s.creates == 20 and lookups >= 5 and s.checkpoints >= 6
+    assert s.creates == 21 and lookups >= 5 and s.checkpoints >= 6
     assert hooks.bad_signatures == platform.bad_signatures == 0
 
     # Every text, JSON and binary column of every table.

@@ -118,6 +118,11 @@ class Event(StrEnum):
     FILE_REPAIR_APPLICATION = "file_repair_application"
     CONFIRM_RECTIFICATION = "confirm_rectification"
     REFUSE_RECTIFICATION = "refuse_rectification"
+    # 信用修复申请 (national rules, app.rules.credit_repair): file, supplement, decide
+    FILE_CREDIT_REPAIR = "file_credit_repair"
+    SUPPLEMENT_CREDIT_REPAIR = "supplement_credit_repair"
+    GRANT_CREDIT_REPAIR = "grant_credit_repair"
+    REFUSE_CREDIT_REPAIR = "refuse_credit_repair"
     COMPLAIN = "complain"
     REJECT_COMPLAINT = "reject_complaint"
     REFER = "refer"

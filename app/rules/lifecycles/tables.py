@@ -74,6 +74,7 @@ from app.rules.lifecycles.states import (
     State,
     ToleranceState,
 )
+from app.rules.national_citations import GB_2025_22_2_MINOR, NDRC_36_3_REPAIR
 from app.rules.restrictions import Situation
 
 
@@ -267,6 +268,12 @@ RESTRICTION_TRANSITIONS: Final[tuple[Transition, ...]] = (
         deadline_rule=DeadlineRule.REPAIR_DECISION_DUE),
     _rs(_R.EFFECTIVE, Event.CONFIRM_RECTIFICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
     _rs(_R.EFFECTIVE, Event.REFUSE_RECTIFICATION, _R.EFFECTIVE, LZ_5_1_5_REPAIR),
+    # 信用修复申请 (国办发〔2025〕22号 §二; 国家发展改革委令第36号 art. 3): granted, the
+    # listing is repaired on the decision day, before the period end too.
+    _rs(_R.EFFECTIVE, Event.FILE_CREDIT_REPAIR, _R.EFFECTIVE, GB_2025_22_2_MINOR),
+    _rs(_R.EFFECTIVE, Event.SUPPLEMENT_CREDIT_REPAIR, _R.EFFECTIVE, GB_2025_22_2_MINOR),
+    _rs(_R.EFFECTIVE, Event.GRANT_CREDIT_REPAIR, _R.REPAIRED, NDRC_36_3_REPAIR),
+    _rs(_R.EFFECTIVE, Event.REFUSE_CREDIT_REPAIR, _R.EFFECTIVE, NDRC_36_3_REPAIR),
     *(
         row
         for state in _RESTRICTION_OPEN_STATES
