@@ -3,9 +3,11 @@
 - ``国家发展改革委令第36号``: 信用修复管理办法 (in force 2026-04-01), by article and
   paragraph: "国家发展改革委令第36号 art. 3 ¶1".
 - ``国办发〔2025〕22号``: 关于进一步完善信用修复制度的实施方案, by section: "国办发〔2025〕22号
-  art. 二".
+  §二".
 
-The sources' names and titles are in :mod:`app.rules.citations`.
+The sources' names, titles and documents are in :mod:`app.rules.citations`, with the
+national profile's citations (its "national rules" block); those this module shares with
+them are the same objects.
 """
 
 from __future__ import annotations

@@ -309,7 +309,7 @@ async def test_the_profile_shows_repair_on_application_with_its_citations(
     assert linzi
     rule = linzi[0]["credit_repair_on_application"]
     assert rule["before_period_end"] is True
-    assert rule["citation"]["label"] == "国办发〔2025〕22号 art. 二"
+    assert rule["citation"]["label"] == "国办发〔2025〕22号 §二"
     decision = linzi[0]["parameters"]["credit_repair_decision"]
     assert (decision["value"], decision["unit"], decision["basis"]) == (
         5,
