@@ -45,8 +45,10 @@ BAD = pytest.mark.parametrize("bad", ["\x00", "\x07"], ids=["nul", "bel"])
 # Identifiers with validators of their own, not free text: ID numbers (GB 32100, GB 11643)
 # and page cursors (decoded, else invalid_cursor).
 # Identifiers with checks of their own (a subject is normalised and checked as an ID number
-# or a USCC by the service that looks it up).
-IDENTIFIERS = {"id_number", "cursor", "subject"}
+# or a USCC by the service that looks it up; the public commitment search's `uscc` is
+# normalised and looked up through the blind index, a code naming no organisation finding
+# nothing).
+IDENTIFIERS = {"id_number", "cursor", "subject", "uscc"}
 
 
 # --- the type itself -------------------------------------------------------------------

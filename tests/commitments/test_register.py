@@ -163,6 +163,8 @@ async def test_searchable_by_the_organisations_code_in_the_body(
     # a person's ID number is no organisation's code
     await _person_commitment(client, auth, disclosure="public")
     assert await _public(client, uscc=PERSON_ID) == []
+    # a code with a control character names no organisation: nothing, not an error
+    assert await _public(client, uscc=ORG_ID[:9] + "\x00" + ORG_ID[9:]) == []
 
 
 async def test_the_public_list_pages_newest_first(
