@@ -1,13 +1,20 @@
 # syntax=docker/dockerfile:1
-# Build stage: install the project and its dependencies into a virtual environment.
+# Build stage: the locked dependencies, then the project, into a virtual environment.
+# Python 3.11, the version the lock files are resolved for.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /srv/zwfw-credit
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
+# Exactly the pins of the lock, each file checked against its hash (the Makefile's PIP_VERSION).
+RUN pip install --quiet pip==26.3
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+# The project alone: nothing more is resolved or downloaded (the build backend is locked too).
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install .
+COPY .ci/check_lock.py ./
+RUN pip install --no-deps --no-build-isolation . && pip check && python check_lock.py requirements.lock
 
 # Runtime stage: the virtual environment, the migrations and a non-root user.
 FROM python:3.11-slim
