@@ -148,3 +148,22 @@ def test_the_example_is_complete_once_its_placeholders_are_replaced(
     )
     assert settings.redis_url == "redis://redis:6379/0"
     assert settings.keyring() is not None
+
+
+def test_the_image_installs_exactly_the_runtime_lock() -> None:
+    """The Dockerfile installs as `make run` does: the lock with its hashes, the project
+    without resolving anything, then the same check, with the Makefile's pip."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    pip_version = re.search(r"^PIP_VERSION := (\S+)$", makefile, re.MULTILINE)
+    assert pip_version is not None
+    runs = [
+        line.removeprefix("RUN ") for line in dockerfile.splitlines() if line.startswith("RUN ")
+    ]
+    assert f"pip install --quiet pip=={pip_version.group(1)}" in runs
+    assert "pip install --require-hashes -r requirements.lock" in runs
+    assert (
+        "pip install --no-deps --no-build-isolation . && pip check "
+        "&& python check_lock.py requirements.lock"
+    ) in runs
+    assert not [run for run in runs if "pip install" in run and "-e" in run.split()]
