@@ -13,6 +13,7 @@ from app.commitments.content import letter_affirmations, letter_document, notice
 from app.commitments.repository import CreditCommitmentRepository
 from app.commitments.schemas import NoticeRead
 from app.core.context import Context
+from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind, document_number
 from app.documents.pdf import render_pdf
 from app.lifecycle.deadlines import StoredDeadline
@@ -60,7 +61,7 @@ async def notice_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
         subject_id=id_number,
         issued_on=accepted,
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)
 
 
 async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UUID) -> bytes:
@@ -83,4 +84,4 @@ async def letter_pdf(session: AsyncSession, ctx: Context, commitment_id: uuid.UU
         record=(entry.number, Disclosure(entry.disclosure).label_zh) if entry else None,
         issued_on=signed_on,
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)

@@ -32,9 +32,7 @@ class DocumentKind(StrEnum):
 def short_code(ident: uuid.UUID) -> str:
     """Eight Crockford base32 characters of the id's low 40 bits."""
     value = ident.int & ((1 << (5 * CODE_LENGTH)) - 1)
-    return "".join(
-        CROCKFORD[(value >> (5 * shift)) & 31] for shift in reversed(range(CODE_LENGTH))
-    )
+    return "".join(CROCKFORD[(value >> (5 * shift)) & 31] for shift in reversed(range(CODE_LENGTH)))
 
 
 def document_number(kind: DocumentKind, department: str, year: int, ident: uuid.UUID) -> str:

@@ -31,7 +31,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.config import get_settings
 from app.documents.fonts import BULLET, document_font
 
 PADDING = 6  # points each side of a table cell (reportlab's default)
@@ -139,23 +138,24 @@ def _deadline_table(document: Document, styles: _Styles, width: float, font: str
     return _table(rows, [label_width, day_width, width - label_width - day_width], font)
 
 
-def _issued(document: Document, styles: _Styles) -> list[Flowable]:
-    """The issuer over the place of its seal, and the date of issue, at the right."""
+def _issued(document: Document, styles: _Styles, story: list[Flowable]) -> None:
+    """The issuer over the place of its seal, and the date of issue, at the right; kept on
+    the page of the text before it (a seal never stands alone on a page)."""
     lines = []
     if document.issuer is not None:
         lines.append(_p(f"{document.issuer}（盖章）", styles.right))
     if document.dated is not None:
         lines.append(_p(day_zh(document.dated), styles.right))
     if not lines:
-        return []
+        return
     seal_room = Spacer(1, 18 * mm if document.issuer is not None else 4 * mm)
-    return [KeepTogether([seal_room, *lines])]
+    story.append(KeepTogether([story.pop(), seal_room, *lines]))
 
 
 def render_pdf(document: Document, font: str | None = None) -> bytes:
-    """The document on A4, in ``font`` (a registered font's name) or the document font
-    (app.documents.fonts, ``ZWFW_REPORT_FONT``), embedded."""
-    font = font or document_font(get_settings().report_font).name
+    """The document on A4, embedded in ``font`` (a registered font's name: the caller's
+    ``document_font(settings.report_font).name``), else in the first known CJK font."""
+    font = font or document_font().name
     styles = _styles(font)
     width = A4[0] - 40 * mm
     story: list[Flowable] = [_p(document.title, styles.title)]
@@ -182,7 +182,7 @@ def render_pdf(document: Document, font: str | None = None) -> bytes:
             _p(label if "：" in label else f"{label}：________________", styles.body)
             for label in document.signatures
         )
-    story.extend(_issued(document, styles))
+    _issued(document, styles, story)
     if document.footer:
         story.append(Spacer(1, 6 * mm))
         story.extend(_p(text, styles.small) for text in document.footer)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
+from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind, document_number
 from app.documents.pdf import render_pdf
 from app.restrictions.credit_repair import load_application
@@ -72,7 +73,7 @@ async def commitment_letter_pdf(
         today=ctx.today,
     )
     await _audit(session, ctx, restriction, "credit_commitment_pdf")
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)
 
 
 async def decision_letter_pdf(
@@ -104,4 +105,4 @@ async def decision_letter_pdf(
         decision=decision,
     )
     await _audit(session, ctx, restriction, "credit_repair_decision_pdf")
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
+from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind, document_number
 from app.documents.pdf import render_pdf
 from app.lifecycle.deadlines import due_date
@@ -73,4 +74,4 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
+from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind
 from app.documents.pdf import render_pdf
 from app.restrictions.document_content import Issuer, Party, repair_notice_document
@@ -65,4 +66,4 @@ async def repair_notice_pdf(
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)
