@@ -10,7 +10,7 @@ from app.commitments.schemas import NoticeItem, NoticeRead
 from app.documents.pdf import DeadlineLine, Document, Section
 from app.lifecycle.deadlines import StoredDeadline
 from app.rules.citation_zh import cite_zh, label_zh
-from app.rules.citations import DZ_7_2
+from app.rules.citations import DZ_7_2, DZ_12_2
 from app.rules.profiles import Mode
 
 # DZ art. 9 ¶1, one sentence per affirmation.
@@ -102,7 +102,7 @@ def notice_snapshot(
     elif mode is Mode.NOTIFY_COMMIT and modes.notify_commit is not None:
         terms_nc = modes.notify_commit
         verification = (
-            ["本事项免于核查，由行业主管部门实施日常监管（德州办法第十二条第二款）。"]
+            [f"本事项免于核查，由行业主管部门实施日常监管（{cite_zh(DZ_12_2)}）。"]
             if terms_nc.exempt_from_verification
             else [
                 "办理决定作出后"

@@ -168,6 +168,7 @@ async def test_the_notice_and_the_letter_print(
     assert "德州市行政审批服务局（盖章）" in text and "2026年9月30日" in text
     assert re.search(r"编号：371400-SPJ-GZ-2026-[0-9A-HJKMNP-TV-Z]{8}\n", text)
     assert case["id"] not in text
+    assert b"/FontFile2" in notice.content and b"STSong" not in notice.content  # embedded
     letter = _text((await client.get(f"{url}/letter.pdf", headers=auth("clerk"))).content)
     assert "容缺受理承诺书" in letter and "食品经营许可（新办）" in letter
     assert "愿意承担不实承诺和未履行承诺的法律责任" in letter

@@ -162,6 +162,7 @@ async def test_the_listing_notice_prints_every_field(
         f"/api/v1/restrictions/{listing_id}/notice.pdf", headers=auth("clerk")
     )
     assert response.headers["content-type"] == "application/pdf"
+    assert b"/FontFile2" in response.content and b"STSong" not in response.content
     pages = PdfReader(BytesIO(response.content)).pages
     text = "".join(p.extract_text() for p in pages).replace("\n", "")
     for expected in (
