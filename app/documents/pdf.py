@@ -15,7 +15,7 @@ from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -29,11 +29,21 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    paragraph,
 )
 
 from app.documents.fonts import BULLET, document_font
 
 PADDING = 6  # points each side of a table cell (reportlab's default)
+# Marks no line may start with (禁则): reportlab's CJK list has the Japanese ones but not
+# the full-width comma, semicolon, colon, ! and ? of Chinese text, nor the closing
+# book-title marks of citations (》), so "…法/》第八十二条" could break there. Both of its CJK
+# line breakers (one fragment, several) read the list.
+_CANNOT_START = "".join(
+    c for c in "》〉」』】〕〗，；：！？" if c not in textsplit.ALL_CANNOT_START
+)
+textsplit.ALL_CANNOT_START += _CANNOT_START
+paragraph.ALL_CANNOT_START += _CANNOT_START
 
 
 @dataclass(frozen=True, slots=True)

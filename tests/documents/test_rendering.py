@@ -85,6 +85,11 @@ def test_citations_print_in_chinese_legal_form(kind: str) -> None:
     assert len(text) > 200
     for mark in ("¶", "§", "art.", "DZ ", "LZ "):
         assert mark not in text, mark
+    # 禁则: no line starts with a closing mark or a pause
+    starts = [line.strip()[:1] for line in text.splitlines() if line.strip()]
+    assert not set(starts) & set("》〕）」，。、；："), [
+        s for s in starts if s in "》〕）」，。、；："
+    ]
 
 
 @pytest.mark.parametrize("kind", sorted(DOCUMENTS))
