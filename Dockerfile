@@ -19,6 +19,10 @@ RUN pip install --no-deps --no-build-isolation . && pip check && python check_lo
 # Runtime stage: the virtual environment, the migrations and a non-root user.
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+# The CJK font every PDF embeds (app/documents/fonts.py).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system zwfw && useradd --system --gid zwfw --home-dir /srv/zwfw-credit zwfw
 WORKDIR /srv/zwfw-credit
 COPY --from=build /opt/venv /opt/venv

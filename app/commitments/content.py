@@ -9,6 +9,8 @@ from app.catalog.schemas import MatterModes
 from app.commitments.schemas import NoticeItem, NoticeRead
 from app.documents.pdf import DeadlineLine, Document, Section
 from app.lifecycle.deadlines import StoredDeadline
+from app.rules.citation_zh import cite_zh, label_zh
+from app.rules.citations import DZ_7_2, DZ_12_2
 from app.rules.profiles import Mode
 
 # DZ art. 9 ¶1, one sentence per affirmation.
@@ -100,7 +102,7 @@ def notice_snapshot(
     elif mode is Mode.NOTIFY_COMMIT and modes.notify_commit is not None:
         terms_nc = modes.notify_commit
         verification = (
-            ["本事项免于核查，由行业主管部门实施日常监管（德州办法第十二条第二款）。"]
+            [f"本事项免于核查，由行业主管部门实施日常监管（{cite_zh(DZ_12_2)}）。"]
             if terms_nc.exempt_from_verification
             else [
                 "办理决定作出后"
@@ -140,7 +142,9 @@ def notice_snapshot(
 
 def _deadline_lines(deadlines: list[StoredDeadline]) -> tuple[DeadlineLine, ...]:
     return tuple(
-        DeadlineLine(DEADLINE_LABELS.get(d.name, d.name), d.date, d.provisional, d.citation)
+        DeadlineLine(
+            DEADLINE_LABELS.get(d.name, d.name), d.date, d.provisional, label_zh(d.citation)
+        )
         for d in deadlines
     )
 
@@ -164,7 +168,9 @@ def notice_document(
     reference: str,
     subject_name: str,
     subject_id: str,
+    issued_on: date | None = None,
 ) -> Document:
+    """一次性告知书, issued by the agency on ``issued_on`` (the day of acceptance)."""
     return Document(
         title=notice.title,
         reference=reference,
@@ -174,7 +180,37 @@ def notice_document(
         signatures=("告知人（经办人）", "申请人（签收）"),
         footer=(
             "依据《德州市政务服务信用信息应用办法》第八条一次性告知。期限自所列起算日的次日开始计算"
-            "（《民法典》第二百零一条）；标注“暂定”的期限所涉年度节假日安排尚未公布。",
+            "（《中华人民共和国民法典》第二百零一条）；标注“暂定”的期限所涉年度节假日安排尚未公布。",
+        ),
+        dated=issued_on,
+        issuer=notice.agency_name,
+    )
+
+
+def _lines(notice: NoticeRead, heading: str) -> list[str]:
+    return next((item.lines for item in notice.items if item.heading == heading), [])
+
+
+def supplement_section(notice: NoticeRead, deadlines: list[StoredDeadline]) -> tuple[Section, ...]:
+    """What the letter binds the applicant to supply, by when and how (DZ art. 7 ¶2: "在承诺书
+    载明的期限内补齐补正相应材料"): the materials and the way of submission of the notice,
+    the supplement deadline. None for a commitment with nothing to supply."""
+    materials = _lines(notice, "补齐补正的材料")
+    due = next((d for d in deadlines if d.name == "supplement_due"), None)
+    if not materials or due is None:
+        return ()
+    timing = _lines(notice, "补齐补正的时限和方式")
+    method = timing[1] if len(timing) > 1 else "向政务服务实施机关提交"
+    provisional = "（暂定，以当年节假日安排为准）" if due.provisional else ""
+    return (
+        Section(
+            f"补齐补正的材料、期限和方式（{cite_zh(DZ_7_2)}）",
+            paragraphs=(
+                f"补齐补正期限：{day_zh(due.date)}前（含当日）{provisional}。",
+                f"提交方式：{method.rstrip('。')}。",
+                "应当补齐补正的材料：",
+            ),
+            bullets=tuple(materials),
         ),
     )
 
@@ -192,9 +228,11 @@ def letter_document(
     conditions: tuple[str, ...] = (),
     meet_by: date | None = None,
     record: tuple[str, str] | None = None,
+    issued_on: date | None = None,
 ) -> Document:
     """``record``: the register's number and disclosure class label, stated on the letter
-    so that the applicant signs knowing whether the commitment will be published."""
+    so that the applicant signs knowing whether the commitment will be published; the
+    accepting agency's seal and ``issued_on`` close it."""
     registered = (
         (
             Section(
@@ -230,6 +268,7 @@ def letter_document(
             Section(
                 "承诺内容（《德州市政务服务信用信息应用办法》第九条）", bullets=tuple(affirmations)
             ),
+            *supplement_section(notice, deadlines),
             *to_meet,
             Section(
                 "履行承诺",
@@ -242,6 +281,8 @@ def letter_document(
         ),
         deadlines=_deadline_lines(deadlines),
         signatures=(f"承诺人（签字/盖章）：{signed_by}", "签署日期：" + signed_on),
+        dated=issued_on,
+        issuer=notice.agency_name,
     )
 
 

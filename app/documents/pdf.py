@@ -1,8 +1,10 @@
-"""Printable documents (A4, Chinese) rendered with reportlab's built-in CJK font.
+"""Printable documents (A4, Chinese) with their CJK font embedded (app.documents.fonts).
 
-`STSong-Light` is one of the Adobe CID fonts every PDF reader carries, so nothing is
-downloaded or embedded. One layout serves the one-time notice (一次性告知书), the
-commitment letter (承诺书) and the listing notice (失信制约认定告知书).
+One layout serves every document: the one-time notice (一次性告知书), the commitment
+letter (承诺书), the listing and repair notices (告知书) and the credit repair letters.
+A label column is as wide as its longest label (a label never wraps mid-word), list items
+carry a mark the font draws, and a document an agency issues ends with the issuer, the
+place of its seal (盖章) and the date of issue.
 """
 
 from __future__ import annotations
@@ -13,16 +15,35 @@ from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib import colors, textsplit
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+    paragraph,
+)
 
-FONT = "STSong-Light"
+from app.documents.fonts import BULLET, document_font
+
+PADDING = 6  # points each side of a table cell (reportlab's default)
+# Marks no line may start with (禁则): reportlab's CJK list has the Japanese ones but not
+# the full-width comma, semicolon, colon, ! and ? of Chinese text, nor the closing
+# book-title marks of citations (》), so "…法/》第八十二条" could break there. Both of its CJK
+# line breakers (one fragment, several) read the list.
+_CANNOT_START = "".join(
+    c for c in "》〉」』】〕〗，；：！？" if c not in textsplit.ALL_CANNOT_START
+)
+textsplit.ALL_CANNOT_START += _CANNOT_START
+paragraph.ALL_CANNOT_START += _CANNOT_START
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +70,8 @@ class Document:
     deadlines: tuple[DeadlineLine, ...] = ()
     signatures: tuple[str, ...] = ()
     footer: tuple[str, ...] = field(default=())
-    dated: date | None = None
+    dated: date | None = None  # date of issue (成文日期)
+    issuer: str | None = None  # the issuing agency: its name over the place of its seal
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +80,29 @@ class _Styles:
     heading: ParagraphStyle
     body: ParagraphStyle
     small: ParagraphStyle
+    item: ParagraphStyle
+    right: ParagraphStyle
+
+
+def day_zh(day: date) -> str:
+    """2026年10月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @lru_cache(maxsize=4)
-def _styles(font: str = FONT) -> _Styles:
-    """Register the font once per process and build the styles; ``font`` another font
-    already registered (an embedded one, app.statistics.report.report_font)."""
-    if font == FONT:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+def _styles(font: str) -> _Styles:
     base = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     return _Styles(
         title=ParagraphStyle(
-            "title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4 * mm
+            "title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=2 * mm
         ),
         heading=ParagraphStyle("heading", parent=base, fontSize=12, leading=18, spaceBefore=3 * mm),
         body=base,
         small=ParagraphStyle("small", parent=base, fontSize=9, leading=13, textColor=colors.grey),
+        item=ParagraphStyle(
+            "item", parent=base, leftIndent=5 * mm, bulletIndent=1 * mm, bulletFontName=font
+        ),
+        right=ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
     )
 
 
@@ -81,7 +110,16 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _table(rows: list[list[Paragraph]], widths: list[float], font: str = FONT) -> Table:
+def _fit(texts: list[str], style: ParagraphStyle, widest: float) -> float:
+    """A column as wide as its longest text on one line (with the cell's padding), at most
+    ``widest``: a short label is never broken, a long one wraps inside its cell."""
+    longest = max(
+        (pdfmetrics.stringWidth(t, style.fontName, style.fontSize) for t in texts), default=0
+    )
+    return min(longest + 2 * PADDING + 1, widest)
+
+
+def _table(rows: list[list[Paragraph]], widths: list[float], font: str) -> Table:
     table = Table(rows, colWidths=widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -96,37 +134,65 @@ def _table(rows: list[list[Paragraph]], widths: list[float], font: str = FONT) -
     return table
 
 
-def render_pdf(document: Document, font: str = FONT) -> bytes:
-    """The document on A4; in ``font`` when given (registered by the caller)."""
+def _deadline_table(document: Document, styles: _Styles, width: float, font: str) -> Table:
+    days = [
+        day_zh(line.on) + ("（暂定）" if line.provisional else "") for line in document.deadlines
+    ]
+    labels = [line.label for line in document.deadlines]
+    label_width = _fit(labels, styles.body, width * 0.3)
+    day_width = _fit(days, styles.body, width * 0.3)
+    rows = [
+        [_p(line.label, styles.body), _p(day, styles.body), _p(line.citation, styles.small)]
+        for line, day in zip(document.deadlines, days, strict=True)
+    ]
+    return _table(rows, [label_width, day_width, width - label_width - day_width], font)
+
+
+def _issued(document: Document, styles: _Styles, story: list[Flowable]) -> None:
+    """The issuer over the place of its seal, and the date of issue, at the right; kept on
+    the page of the text before it (a seal never stands alone on a page)."""
+    lines = []
+    if document.issuer is not None:
+        lines.append(_p(f"{document.issuer}（盖章）", styles.right))
+    if document.dated is not None:
+        lines.append(_p(day_zh(document.dated), styles.right))
+    if not lines:
+        return
+    seal_room = Spacer(1, 18 * mm if document.issuer is not None else 4 * mm)
+    story.append(KeepTogether([story.pop(), seal_room, *lines]))
+
+
+def render_pdf(document: Document, font: str | None = None) -> bytes:
+    """The document on A4, embedded in ``font`` (a registered font's name: the caller's
+    ``document_font(settings.report_font).name``), else in the first known CJK font."""
+    font = font or document_font().name
     styles = _styles(font)
     width = A4[0] - 40 * mm
-    story: list[Flowable] = [_p(document.title, styles.title), _p(document.reference, styles.small)]
+    story: list[Flowable] = [_p(document.title, styles.title)]
+    story.append(
+        _p(document.reference, ParagraphStyle("ref", parent=styles.small, alignment=TA_RIGHT))
+    )
     story.append(Spacer(1, 3 * mm))
     if document.fields:
+        label_width = _fit([k for k, _ in document.fields], styles.body, width * 0.4)
         rows = [[_p(k, styles.body), _p(v, styles.body)] for k, v in document.fields]
-        story.append(_table(rows, [35 * mm, width - 35 * mm], font))
+        story.append(_table(rows, [label_width, width - label_width], font))
     for section in document.sections:
         story.append(_p(section.heading, styles.heading))
         story.extend(_p(text, styles.body) for text in section.paragraphs)
-        story.extend(_p(f"· {text}", styles.body) for text in section.bullets)
+        story.extend(
+            Paragraph(escape(text), styles.item, bulletText=BULLET) for text in section.bullets
+        )
     if document.deadlines:
         story.append(_p("期限", styles.heading))
-        rows = [
-            [
-                _p(line.label, styles.body),
-                _p(line.on.isoformat() + ("（暂定）" if line.provisional else ""), styles.body),
-                _p(line.citation, styles.small),
-            ]
-            for line in document.deadlines
-        ]
-        story.append(_table(rows, [45 * mm, 40 * mm, width - 85 * mm], font))
+        story.append(_deadline_table(document, styles, width, font))
     if document.signatures:
         story.append(Spacer(1, 8 * mm))
-        story.extend(_p(f"{label}：________________", styles.body) for label in document.signatures)
-    if document.dated is not None:
-        d = document.dated
-        story.append(Spacer(1, 4 * mm))
-        story.append(_p(f"{d.year}年{d.month}月{d.day}日", styles.body))
+        story.extend(
+            _p(label if "：" in label else f"{label}：________________", styles.body)
+            for label in document.signatures
+        )
+    _issued(document, styles, story)
     if document.footer:
         story.append(Spacer(1, 6 * mm))
         story.extend(_p(text, styles.small) for text in document.footer)
@@ -141,7 +207,7 @@ def render_pdf(document: Document, font: str = FONT) -> bytes:
         bottomMargin=20 * mm,
         title=document.title,
         author="zwfw-credit",
-        # an embedded font names no other: the page's initial font is it too
-        **({} if font == FONT else {"initialFontName": font}),
+        # the page's initial font is the embedded one too: no other font is named
+        initialFontName=font,
     ).build(story)
     return buffer.getvalue()

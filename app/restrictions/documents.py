@@ -9,17 +9,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
-from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
+from app.documents.fonts import document_font
+from app.documents.numbers import DocumentKind, document_number
+from app.documents.pdf import render_pdf
 from app.lifecycle.deadlines import due_date
 from app.restrictions import reads
+from app.restrictions.document_content import (
+    Issuer,
+    Party,
+    listing_notice_document,
+    objection_line,
+)
+from app.restrictions.models import Restriction
 from app.restrictions.notice_route import FREE_OF_CHARGE_ZH, repair_route
 from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
 from app.restrictions.state import listing_profile
-from app.rules.citations import LZ_5_1_4_OBJECTION
 from app.rules.restrictions import Situation
 from app.subjects.repository import SubjectRepository
 
 CREDIT_REPAIR_WARNING = FREE_OF_CHARGE_ZH  # the name other modules and tests know
+
+
+def listing_number(restriction: Restriction, kind: DocumentKind, ctx: Context) -> str:
+    """The readable number of a listing's document: its department, the year it was
+    recorded and its id (app.documents.numbers)."""
+    year = restriction.created_at.astimezone(ctx.settings.tz).year
+    return document_number(kind, restriction.collecting_department, year, restriction.id)
 
 
 async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.UUID) -> bytes:
@@ -27,66 +42,29 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
     subject = await SubjectRepository(session).get(restriction.subject_id)
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     assert subject is not None and department is not None
-    channel = SOURCE_CHANNEL_ZH[SourceChannel(restriction.source_channel)]
-    situation = Situation(restriction.situation)
     objection_due = due_date(restriction.deadlines, "objection_due")
-    deadlines: tuple[DeadlineLine, ...] = ()
+    objection = None
     if objection_due is not None:
         entry = restriction.deadlines["objection_due"]
-        deadlines = (
-            DeadlineLine(
-                "提出陈述和申辩的期限", objection_due, entry["provisional"], entry["citation"]
-            ),
-        )
-    intro = (
-        f"{department.name}（窗口）通过{channel}途径，发现你/你单位存在{restriction.facts}"
-        f"（{situation.label_zh}）行为，依据市区政务服务“失信制约”制度有关规定，"
-        "现拟将被告知单位（人）列入政务服务部门失信制约名单。"
-    )
-    right = (
-        "现以书面形式告知，如有异议，可在接到本告知书之日起3个工作日内提出陈述和申辩；"
-        "逾期未提出陈述或者申辩，视为放弃陈述和申辩的权利。"
-    )
-    if objection_due is not None:
-        right += (
-            f"依本告知书的签收日期计算，提出陈述和申辩的最后一日为{objection_due.isoformat()}。"
-        )
-    fields = [
-        ("当事人（公民、法人或其他组织）", subject.name),
-        ("证件号码", subject.id_number),
-        ("住所（注册地址）", restriction.address or subject.address or ""),
-        ("认定依据", restriction.legal_basis),
-    ]
-    # 认定日期 (LZ §5(1)3) once the listing is determined: a notice printed before then
-    # announces an intended listing (拟将…列入) and has none.
-    determined = reads.determined_on(restriction, ctx.today)
-    if determined is not None:
-        fields.append(("认定日期", determined.isoformat()))
-    document = Document(
-        title="政务服务失信制约认定告知书",
-        reference=f"编号：{restriction.id}",
-        fields=tuple(fields),
-        sections=(
-            Section("告知事项", paragraphs=(intro,)),
-            Section("陈述和申辩的权利", paragraphs=(right,)),
-            # 两书同达: the repair route travels with the notice that lists.
-            Section(
-                "信用修复途径",
-                paragraphs=repair_route(
-                    listing_profile(restriction),
-                    restriction.situation,
-                    department.name,
-                    department.contact_phone,
-                ),
-            ),
+        objection = objection_line(objection_due, entry["provisional"], entry["citation"])
+    document = listing_notice_document(
+        number=listing_number(restriction, DocumentKind.LISTING_NOTICE, ctx),
+        party=Party(subject.name, subject.id_number, restriction.address or subject.address or ""),
+        issuer=Issuer(department.name, department.contact_phone or ""),
+        facts=restriction.facts,
+        situation_zh=Situation(restriction.situation).label_zh,
+        channel_zh=SOURCE_CHANNEL_ZH[SourceChannel(restriction.source_channel)],
+        legal_basis=restriction.legal_basis,
+        # 两书同达: the repair route travels with the notice that lists.
+        repair_route=repair_route(
+            listing_profile(restriction),
+            restriction.situation,
+            department.name,
+            department.contact_phone,
         ),
-        deadlines=deadlines,
-        signatures=(
-            f"认定部门（盖章）：{department.name}",
-            f"联系电话：{department.contact_phone or ''}",
-        ),
-        footer=(f"{LZ_5_1_4_OBJECTION.label}：{LZ_5_1_4_OBJECTION.text_zh}",),
-        dated=restriction.notice_issued_on or ctx.today,
+        objection=objection,
+        determined_on=reads.determined_on(restriction, ctx.today),
+        issued_on=restriction.notice_issued_on or ctx.today,
     )
     await record(
         session,
@@ -96,4 +74,4 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)

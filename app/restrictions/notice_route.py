@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.rules.citations import Basis, join_labels
+from app.documents.pdf import day_zh
+from app.rules.citation_zh import cite_zh, join_zh
+from app.rules.citations import LZ_5_1_4_NOTICE, LZ_5_1_5_REPAIR, Basis
+from app.rules.national_citations import GB_2025_22_2_MINOR
 from app.rules.profiles import Profile
 from app.rules.repair import REPAIR_DECISION, REPAIR_NOTICE, rectification_rule, repair_parameters
 
@@ -39,7 +42,8 @@ def repair_route(
     period = profile.management_period_months
     conditions = (
         f"修复条件：列入失信制约名单的管理期限为{period}个月，自公布之日起计算；管理期内原失信行为已"
-        "整改且无新的失信行为的，期满后信用自行修复，从名单中移除，屏蔽公示信息（LZ §5(1)5）。"
+        "整改且无新的失信行为的，期满后信用自行修复，从名单中移除，屏蔽公示信息"
+        f"（{cite_zh(LZ_5_1_5_REPAIR)}）。"
         if period is not None
         else "修复条件：积极履行义务并完成整改后，可以申请取消限制。"
     )
@@ -47,11 +51,11 @@ def repair_route(
     if national is not None:
         cap = national.publicity_cap_months
         conditions += (
-            f"本名单属轻微失信信息：自{national.in_force_from.isoformat()}起公布的，公示期限为"
+            f"本名单属轻微失信信息：自{day_zh(national.in_force_from)}起公布的，公示期限为"
             f"{cap}个月，公示期满后不再公示，但管理期内仍不享受便民惠企措施；法定责任义务履行"
-            "完毕即可申请修复（国办发〔2025〕22号 §二）。信用主体依法享有信用修复的权利；"
+            f"完毕即可申请修复（{cite_zh(GB_2025_22_2_MINOR)}）。信用主体依法享有信用修复的权利；"
             "修复后终止公示、停止共享和使用失信信息，同步解除失信惩戒措施"
-            f"（{join_labels(national.repair_citations)}）。"
+            f"（{join_zh(national.repair_citations)}）。"
         )
     rule = rectification_rule(profile, situation)
     materials = "申请材料：" + (
@@ -60,10 +64,10 @@ def repair_route(
     where = (
         f"申请途径：向认定部门{department}提出，可现场提交或邮寄书面材料"
         + (f"，咨询电话{phone}" if phone else "")
-        + "（谁采集、谁告知，LZ §5(1)4）。"
+        + f"（谁采集、谁告知，{cite_zh(LZ_5_1_4_NOTICE)}）。"
     )
     limits = [
-        f"{p.description_zh.split('。')[0]}（{p.citation.label}"
+        f"{p.description_zh.split('。')[0]}（{cite_zh(p.citation)}"
         + ("，部署选择" if p.basis is Basis.DEPLOYMENT_CHOICE else "")
         + "）。"
         for p in repair_parameters(profile)

@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
-from app.documents.pdf import Document, Section, render_pdf
-from app.restrictions.documents import CREDIT_REPAIR_WARNING
+from app.documents.fonts import document_font
+from app.documents.numbers import DocumentKind
+from app.documents.pdf import render_pdf
+from app.restrictions.document_content import Issuer, Party, repair_notice_document
+from app.restrictions.documents import listing_number
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_errors import RepairNoticeNotDue
 from app.restrictions.state import listing_profile, listing_view, subject_listings
-from app.rules.citations import LZ_5_1_5_REPAIR
 from app.rules.repair import REPAIR_DECISION, rectification_rule, repair_parameter
 from app.rules.restrictions import Situation
 from app.subjects.repository import SubjectRepository
@@ -42,41 +44,19 @@ async def repair_notice_pdf(
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     assert subject is not None and department is not None
     decision = repair_parameter(profile, REPAIR_DECISION)
-    limit = f"{decision.value}{_UNITS_ZH.get(str(decision.unit), '')}"
-    situation = Situation(restriction.situation)
-    published = restriction.published_on.isoformat() if restriction.published_on else ""
-    facts = (
-        f"你/你单位因{restriction.facts}（{situation.label_zh}），自{published}起被列入政务服务"
-        f"失信制约名单，管理期限已于{view.period_ends_on.isoformat()}届满。经核查，原失信行为"
-        "尚未整改，依据临淄区政务服务“失信制约”制度，名单继续有效，直至整改完成。"
-    )
-    apply = (
-        f"你/你单位可随时通过政务服务平台或到{department.name}窗口提交整改证明材料。"
-        f"我单位自收到之日起{limit}内作出认定；认定已整改的，当日完成信用修复，从失信制约名单中"
-        "移除并屏蔽相关公示信息；认定未整改的，将书面说明理由，你/你单位可补充材料后再次提交。"
-    )
-    document = Document(
-        title="政务服务失信制约整改告知书",
-        reference=f"编号：{restriction.id}",
-        fields=(
-            ("当事人（公民、法人或其他组织）", subject.name),
-            ("证件号码", subject.id_number),
-            ("住所（注册地址）", restriction.address or subject.address or ""),
-            ("认定依据", restriction.legal_basis),
-            ("管理期限届满日", view.period_ends_on.isoformat()),
-        ),
-        sections=(
-            Section("告知事项", paragraphs=(facts,)),
-            Section("尚待整改的事项", paragraphs=(rule.remains_zh,)),
-            Section("如何证明已整改", paragraphs=(rule.how_to_prove_zh,)),
-            Section("提交方式与认定期限", paragraphs=(apply, CREDIT_REPAIR_WARNING)),
-        ),
-        signatures=(
-            f"认定部门（盖章）：{department.name}",
-            f"联系电话：{department.contact_phone or ''}",
-        ),
-        footer=(f"{LZ_5_1_5_REPAIR.label}：{LZ_5_1_5_REPAIR.text_zh}",),
-        dated=issued or ctx.today,
+    document = repair_notice_document(
+        number=listing_number(restriction, DocumentKind.REPAIR_NOTICE, ctx),
+        party=Party(subject.name, subject.id_number, restriction.address or subject.address or ""),
+        issuer=Issuer(department.name, department.contact_phone or ""),
+        facts=restriction.facts,
+        situation_zh=Situation(restriction.situation).label_zh,
+        legal_basis=restriction.legal_basis,
+        published_on=restriction.published_on,
+        period_ends_on=view.period_ends_on,
+        remains_zh=rule.remains_zh,
+        how_to_prove_zh=rule.how_to_prove_zh,
+        decision_limit_zh=f"{decision.value}{_UNITS_ZH.get(str(decision.unit), '')}",
+        issued_on=issued or ctx.today,
     )
     await record(
         session,
@@ -86,4 +66,4 @@ async def repair_notice_pdf(
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return render_pdf(document, document_font(ctx.settings.report_font).name)

@@ -1,18 +1,14 @@
 """年度考核报告: one department's year as a printable PDF with two charts drawn with
 reportlab's own graphics (commitment outcomes; late share per deadline).
 
-The font is a CJK TrueType font embedded in the file (subset), so the report prints the
-same everywhere: the file named by ``ZWFW_REPORT_FONT``, or the first of
-``CJK_FONT_PATHS`` found (Debian ``fonts-wqy-microhei``, ``fonts-wqy-zenhei``,
-``fonts-arphic-uming``). Without one the report falls back to the reader's CID font
-STSong-Light, not embedded, as the other documents use (app/documents/pdf.py).
+The font is the documents' CJK TrueType font, embedded in the file (subset), so the report
+prints the same everywhere: app.documents.fonts (``ZWFW_REPORT_FONT``, else Debian's
+``fonts-wqy-microhei``); without one the report is refused (DocumentFontMissing, 503).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -21,43 +17,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.documents.fonts import document_font
 from app.statistics.schemas import DepartmentStatistics, StatisticsRead
 
-FALLBACK_FONT = "STSong-Light"
-# Fonts with both CJK and Latin glyphs and TrueType outlines (reportlab embeds glyf
-# fonts, not CFF ones such as Noto Sans CJK). Droid Sans Fallback lacks Latin digits.
-CJK_FONT_PATHS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
 OUTCOME_ZH = (
     ("fulfilled", "履行"),
     ("terminated", "终止"),
     ("revoked", "撤销"),
     ("withdrawn", "撤回"),
 )
-
-
-@lru_cache(maxsize=4)
-def report_font(configured: str | None = None) -> str:
-    """Register the embeddable CJK font once (``configured`` first, then the known ones);
-    its name, or the CID fallback's."""
-    for candidate in (configured, *CJK_FONT_PATHS):
-        if candidate and Path(candidate).is_file():
-            name = f"ZwfwReport-{Path(candidate).stem}"
-            try:
-                pdfmetrics.registerFont(TTFont(name, candidate, subfontIndex=0))
-            except Exception:  # noqa: S112 - a font reportlab cannot embed: try the next
-                continue
-            return name
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-    return FALLBACK_FONT
 
 
 def _step(largest: int) -> int:
@@ -114,7 +84,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render_report(statistics: StatisticsRead, year: int, font_file: str | None = None) -> bytes:
     """One department's annual report (the first department of ``statistics``)."""
-    font = report_font(font_file)
+    font = document_font(font_file).name
     dep = statistics.departments[0]
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=24, spaceAfter=4 * mm)

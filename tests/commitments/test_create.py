@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -161,12 +162,26 @@ async def test_the_notice_and_the_letter_print(
     text = _text(notice.content)
     assert "容缺受理一次性告知书" in text
     assert "食品经营许可（新办）" in text
-    assert "2026-10-20" in text  # the supplement deadline, across National Day
+    assert "2026年10月20日" in text  # the supplement deadline, across National Day
     assert "食品安全管理制度文本" in text
+    # issued by the agency: its seal and the day of acceptance; a number, not the id
+    assert "德州市行政审批服务局（盖章）" in text and "2026年9月30日" in text
+    assert re.search(r"编号：371400-SPJ-GZ-2026-[0-9A-HJKMNP-TV-Z]{8}\n", text)
+    assert case["id"] not in text
+    assert b"/FontFile2" in notice.content and b"STSong" not in notice.content  # embedded
     letter = _text((await client.get(f"{url}/letter.pdf", headers=auth("clerk"))).content)
     assert "容缺受理承诺书" in letter and "食品经营许可（新办）" in letter
     assert "愿意承担不实承诺和未履行承诺的法律责任" in letter
-    assert "2026-10-20" in letter and ORG_ID in letter
+    assert "2026年10月20日" in letter and ORG_ID in letter
+    # DZ art. 7 ¶2: the letter states the materials, the deadline and the way to submit
+    flat = letter.replace("\n", "")
+    assert "补齐补正的材料、期限和方式（《德州市政务服务信用信息应用办法》第七条第二款）" in flat
+    assert "补齐补正期限：2026年10月20日前（含当日）" in flat
+    assert "提交方式：窗口提交或网上提交。" in flat
+    assert "• 食品安全管理制度文本" in letter
+    assert "德州市行政审批服务局（盖章）" in flat
+    assert re.search(r"编号：371400-SPJ-CN-2026-[0-9A-HJKMNP-TV-Z]{8}\n", letter)
+    assert case["id"] not in letter and "¶" not in letter
     assert (
         await client.get(f"{url}/letter.pdf", headers=auth("clerk", department="370305-XZSP"))
     ).status_code == 403

@@ -62,7 +62,7 @@ async def test_a_lapsed_window_determines_the_listing_the_day_after(
     dates = published["dates"]
     assert (dates["determined_on"], dates["published_on"]) == ("2026-03-10", "2026-03-12")
     notice = await client.get(f"{URL}/{listing_id}/notice.pdf", headers=auth("clerk"))
-    assert "认定日期2026-03-10" in _pdf_text(notice.content)
+    assert "认定日期2026年3月10日" in _pdf_text(notice.content)
 
 
 async def test_a_review_that_upholds_determines_on_its_day(

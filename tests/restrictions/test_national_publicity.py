@@ -121,8 +121,9 @@ async def test_the_listing_notice_carries_the_repair_route(
     text = _pdf_text(response.content)
     assert "信用修复途径" in text
     assert "修复条件" in text and "法定责任义务履行完毕即可申请修复" in text
-    assert "公示期限为3个月" in text and "国办发〔2025〕22号§二" in text
-    assert "国家发展改革委令第36号art.2" in text
+    assert "公示期限为3个月" in text
+    assert "《关于进一步完善信用修复制度的实施方案》（国办发〔2025〕22号）第二部分" in text
+    assert "《信用修复管理办法》（国家发展改革委令第36号）第二条、第三条第一款" in text
     assert "申请材料" in text and "信用承诺书" in text  # false materials: closure + commitment
     assert "申请途径" in text and "向认定部门" in text
     assert "办理时限" in text and "5个工作日内" in text

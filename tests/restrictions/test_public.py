@@ -162,6 +162,7 @@ async def test_the_listing_notice_prints_every_field(
         f"/api/v1/restrictions/{listing_id}/notice.pdf", headers=auth("clerk")
     )
     assert response.headers["content-type"] == "application/pdf"
+    assert b"/FontFile2" in response.content and b"STSong" not in response.content
     pages = PdfReader(BytesIO(response.content)).pages
     text = "".join(p.extract_text() for p in pages).replace("\n", "")
     for expected in (
@@ -171,7 +172,7 @@ async def test_the_listing_notice_prints_every_field(
         "事实调查",  # the source channel
         "提供虚假的经营场所证明",  # the behaviour
         "3个工作日内提出陈述和申辩",
-        "2026-03-09",  # the objection deadline computed from the receipt
+        "2026年3月9日",  # the objection deadline computed from the receipt
         "不收取任何费用",
         "联系电话",
         "2026年3月3日",  # issued on

@@ -222,8 +222,8 @@ async def test_granted_ends_publication_sharing_and_effects_the_same_day(
         "已履行相关义务",  # reasons
         "国家发展改革委令第36号",  # legal basis
         "2026年6月22日",  # date
-        "作出决定部门",
-        "德州市",  # issuing department (the demo department's name)
+        "德州市",  # issuing department (the demo department's name), over its seal
+        "（盖章）",
     ):
         assert part in flat, part
     assert "救济途径" not in flat
@@ -275,7 +275,7 @@ async def test_refused_gives_reasons_and_remedy_and_stays_effective(
         "救济途径",
         "行政复议",
         "2026年6月23日",
-        "作出决定部门",
+        "（盖章）",
     ):
         assert part in flat, part
 

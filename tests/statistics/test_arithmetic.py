@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.documents.fonts import DocumentFontMissing, document_font
 from app.main import create_app
 from app.rules.calendar import WorkingCalendar, YearCalendar
 from app.statistics.arithmetic import (
@@ -20,7 +21,6 @@ from app.statistics.arithmetic import (
     step_day,
     tally,
 )
-from app.statistics.report import report_font
 from app.statistics.schemas import StatisticsRead
 from app.statistics.service import withdrawal_category
 from tests.conftest import make_settings
@@ -102,5 +102,7 @@ def test_the_documented_examples_validate() -> None:
     assert csv_example.startswith("\ufeff部门代码,部门名称,起始日期,截止日期,类别,项目,数值")
 
 
-def test_a_configured_font_file_that_is_missing_falls_back_to_the_known_ones() -> None:
-    assert report_font("/nonexistent/font.ttf") == report_font(None)
+def test_a_configured_font_file_that_is_missing_is_an_error_not_a_fallback() -> None:
+    with pytest.raises(DocumentFontMissing, match=r"ZWFW_REPORT_FONT='/nonexistent/font\.ttf'"):
+        document_font("/nonexistent/font.ttf")
+    assert DocumentFontMissing.status == 503
