@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.rules.explain import DayKind, ExplainedDay, Explanation, summary_zh
@@ -66,6 +67,15 @@ EXPLANATION_EXAMPLE: dict[str, Any] = {
         "至2026年10月10日"
     ),
 }
+
+
+ExplainQuery = Annotated[
+    bool,
+    Query(
+        description="期限说明: each stored deadline with `explanation`, its computation day "
+        "by day on the calendar loaded now."
+    ),
+]
 
 
 class CitationText(BaseModel):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calendar.explain_schemas import ExplainQuery
 from app.commitments import documents, orders, reads, signing, steps, verifications
 from app.commitments.schemas import (
     CommitmentCreate,
@@ -205,9 +206,10 @@ async def read_commitment(
     principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
+    explain: ExplainQuery = False,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await reads.read_commitment(session, ctx, commitment_id)
+    return await reads.read_commitment(session, ctx, commitment_id, explain=explain)
 
 
 @router.get(

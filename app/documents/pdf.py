@@ -13,6 +13,8 @@ from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -31,6 +33,7 @@ class DeadlineLine:
     on: date
     provisional: bool
     citation: str
+    explanation: str | None = None  # 期限说明 in one line (app.rules.explain.summary_zh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,14 @@ class Section:
     heading: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """核验码 and the URL that verifies it (app.documents.verification)."""
+
+    code: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,7 @@ class Document:
     signatures: tuple[str, ...] = ()
     footer: tuple[str, ...] = field(default=())
     dated: date | None = None
+    verification: Verification | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +132,7 @@ def render_pdf(document: Document, font: str = FONT) -> bytes:
             for line in document.deadlines
         ]
         story.append(_table(rows, [45 * mm, 40 * mm, width - 85 * mm], font))
+        story.extend(_deadline_explanations(document.deadlines, styles))
     if document.signatures:
         story.append(Spacer(1, 8 * mm))
         story.extend(_p(f"{label}：________________", styles.body) for label in document.signatures)
@@ -130,6 +143,8 @@ def render_pdf(document: Document, font: str = FONT) -> bytes:
     if document.footer:
         story.append(Spacer(1, 6 * mm))
         story.extend(_p(text, styles.small) for text in document.footer)
+    if document.verification is not None:
+        story.extend(verification_block(document.verification, font))
 
     buffer = BytesIO()
     SimpleDocTemplate(
@@ -141,7 +156,38 @@ def render_pdf(document: Document, font: str = FONT) -> bytes:
         bottomMargin=20 * mm,
         title=document.title,
         author="zwfw-credit",
+        invariant=1,  # the same document renders the same bytes (its SHA-256 is registered)
         # an embedded font names no other: the page's initial font is it too
         **({} if font == FONT else {"initialFontName": font}),
     ).build(story)
     return buffer.getvalue()
+
+
+def _deadline_explanations(deadlines: tuple[DeadlineLine, ...], styles: _Styles) -> list[Flowable]:
+    """期限说明 under the deadlines: how each was counted, in one line."""
+    return [
+        _p(f"{line.label}：{line.explanation}", styles.small)
+        for line in deadlines
+        if line.explanation
+    ]
+
+
+def verification_block(verification: Verification, font: str = FONT) -> list[Flowable]:
+    """核验码, its URL and the URL's QR code, for the end of any document."""
+    style = ParagraphStyle("verification", fontName=font, fontSize=8.5, leading=12, wordWrap="CJK")
+    widget = QrCodeWidget(verification.url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    size = 24 * mm
+    qr = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
+    qr.add(widget)
+    text = [
+        _p(f"文书核验码：{verification.code}", style),
+        _p(
+            f"可通过 {verification.url} 或扫描二维码核验本文书的种类、编号、出具机关、出具时间、"
+            "当前状态及电子文件的SHA-256值。",
+            style,
+        ),
+    ]
+    table = Table([[qr, text]], colWidths=[28 * mm, A4[0] - 40 * mm - 28 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return [Spacer(1, 5 * mm), table]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.calendar.explain import load_explainer
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
 from app.documents.pdf import DeadlineLine, Document, Section, render_pdf
-from app.lifecycle.deadlines import due_date
+from app.documents.schemas import DocumentKind, DocumentStateRead
+from app.documents.verification import Issue, issue_pdf, register_state
+from app.lifecycle.deadlines import StoredDeadline, due_date
 from app.restrictions import reads
 from app.restrictions.notice_route import FREE_OF_CHARGE_ZH, repair_route
+from app.restrictions.repository import RestrictionRepository
 from app.restrictions.schemas import SOURCE_CHANNEL_ZH, SourceChannel
-from app.restrictions.state import listing_profile
+from app.restrictions.state import derived_status, listing_profile, listing_view, subject_listings
 from app.rules.citations import LZ_5_1_4_OBJECTION
 from app.rules.restrictions import Situation
 from app.subjects.repository import SubjectRepository
@@ -32,10 +37,15 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
     objection_due = due_date(restriction.deadlines, "objection_due")
     deadlines: tuple[DeadlineLine, ...] = ()
     if objection_due is not None:
-        entry = restriction.deadlines["objection_due"]
+        entry = StoredDeadline.model_validate(restriction.deadlines["objection_due"])
+        explainer = await load_explainer(session)
         deadlines = (
             DeadlineLine(
-                "提出陈述和申辩的期限", objection_due, entry["provisional"], entry["citation"]
+                "提出陈述和申辩的期限",
+                objection_due,
+                entry.provisional,
+                entry.citation,
+                explainer.line(entry),
             ),
         )
     intro = (
@@ -96,4 +106,59 @@ async def notice_pdf(session: AsyncSession, ctx: Context, restriction_id: uuid.U
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return await issue_pdf(
+        session,
+        ctx,
+        Issue(
+            DocumentKind.LISTING_NOTICE,
+            str(restriction.id),
+            str(restriction.id),
+            department.code,
+            department.name,
+            document.title,
+            repr(document),
+        ),
+        lambda verification: render_pdf(replace(document, verification=verification)),
+    )
+
+
+LISTING_STATE_ZH = {
+    "proposed": "拟列入（待受理）",
+    "collected": "信息采集",
+    "verified": "信息核实",
+    "notified": "已告知",
+    "under_review": "陈述申辩复核中",
+    "confirmed": "确定列入",
+    "effective": "已公布（管理期内）",
+    "repaired": "已信用修复",
+    "lifted": "已取消限制",
+    "withdrawn": "已撤销（移除）",
+}
+
+
+async def listing_state(session: AsyncSession, entity_id: str, ctx: Context) -> DocumentStateRead:
+    """The state now of the listing a document is about, derived by date."""
+    restriction = await RestrictionRepository(session).get(uuid.UUID(entity_id))
+    if restriction is None:
+        return DocumentStateRead(code="deleted", label="已删除", as_of=ctx.today)
+    view = listing_view(
+        restriction,
+        await subject_listings(session, restriction.subject_id),
+        ctx.today,
+        listing_profile(restriction),
+    )
+    status = derived_status(restriction, ctx.today, view)
+    return DocumentStateRead(
+        code=status, label=LISTING_STATE_ZH.get(status, status), as_of=ctx.today
+    )
+
+
+register_state(
+    (
+        DocumentKind.LISTING_NOTICE,
+        DocumentKind.REPAIR_NOTICE,
+        DocumentKind.CREDIT_REPAIR_COMMITMENT,
+        DocumentKind.CREDIT_REPAIR_DECISION,
+    ),
+    listing_state,
+)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calendar.explain_schemas import ExplainQuery
 from app.core.context import Context, ContextDep, PublicContextDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -162,9 +163,13 @@ async def search_restrictions(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_restriction(
-    session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep,
+    _principal: Owned,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    explain: ExplainQuery = False,
 ) -> RestrictionRead:
-    return await reads.read_restriction(session, ctx, restriction_id)
+    return await reads.read_restriction(session, ctx, restriction_id, explain=explain)
 
 
 _DATED = (
