@@ -139,8 +139,15 @@ def notice_snapshot(
 
 
 def _deadline_lines(deadlines: list[StoredDeadline]) -> tuple[DeadlineLine, ...]:
+    """Each deadline, with its explanation in one line when it carries one."""
     return tuple(
-        DeadlineLine(DEADLINE_LABELS.get(d.name, d.name), d.date, d.provisional, d.citation)
+        DeadlineLine(
+            DEADLINE_LABELS.get(d.name, d.name),
+            d.date,
+            d.provisional,
+            d.citation,
+            d.explanation.summary if d.explanation is not None else None,
+        )
         for d in deadlines
     )
 

@@ -6,6 +6,7 @@ refusal the remedy."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,8 @@ from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
 from app.documents.pdf import Document, Section, render_pdf
+from app.documents.schemas import DocumentKind
+from app.documents.verification import Issue, issue_pdf
 from app.restrictions.credit_repair import load_application
 from app.restrictions.credit_repair_schemas import CreditRepairOutcome
 from app.restrictions.models import Restriction
@@ -42,6 +45,33 @@ async def _parties(session: AsyncSession, restriction: Restriction) -> tuple[str
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     assert subject is not None and department is not None
     return subject.name, subject.id_number, department.name, department.contact_phone or ""
+
+
+async def _issued(
+    session: AsyncSession,
+    ctx: Context,
+    kind: DocumentKind,
+    restriction: Restriction,
+    number: str,
+    department: str,
+    document: Document,
+) -> bytes:
+    """The document with its verification code (app.documents.verification)."""
+    font = report_font(ctx.settings.report_font)
+    return await issue_pdf(
+        session,
+        ctx,
+        Issue(
+            kind,
+            str(restriction.id),
+            number,
+            restriction.collecting_department,
+            department,
+            document.title,
+            repr(document),
+        ),
+        lambda verification: render_pdf(replace(document, verification=verification), font),
+    )
 
 
 async def _audit(
@@ -98,7 +128,15 @@ async def commitment_letter_pdf(
         dated=ctx.today,
     )
     await _audit(session, ctx, restriction, "credit_commitment_pdf")
-    return render_pdf(document, report_font(ctx.settings.report_font))
+    return await _issued(
+        session,
+        ctx,
+        DocumentKind.CREDIT_REPAIR_COMMITMENT,
+        restriction,
+        str(restriction.id),
+        department,
+        document,
+    )
 
 
 async def decision_letter_pdf(
@@ -148,4 +186,12 @@ async def decision_letter_pdf(
         dated=application.decided_on,
     )
     await _audit(session, ctx, restriction, "credit_repair_decision_pdf")
-    return render_pdf(document, report_font(ctx.settings.report_font))
+    return await _issued(
+        session,
+        ctx,
+        DocumentKind.CREDIT_REPAIR_DECISION,
+        restriction,
+        str(application.id),
+        department,
+        document,
+    )

@@ -4,6 +4,7 @@ and how to prove it (LZ §5(1)5; app.rules.repair), on the notices' PDF machiner
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,8 @@ from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
 from app.documents.pdf import Document, Section, render_pdf
+from app.documents.schemas import DocumentKind
+from app.documents.verification import Issue, issue_pdf
 from app.restrictions.documents import CREDIT_REPAIR_WARNING
 from app.restrictions.reads import load_listing
 from app.restrictions.repair_errors import RepairNoticeNotDue
@@ -86,4 +89,17 @@ async def repair_notice_pdf(
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document)
+    return await issue_pdf(
+        session,
+        ctx,
+        Issue(
+            DocumentKind.REPAIR_NOTICE,
+            str(restriction.id),
+            str(restriction.id),
+            department.code,
+            department.name,
+            document.title,
+            repr(document),
+        ),
+        lambda verification: render_pdf(replace(document, verification=verification)),
+    )

@@ -14,6 +14,7 @@ from app.core.errors import problem_responses
 from app.core.identifiers import SubjectType, normalize
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.credit_profiles import service as credit_profiles
+from app.documents.schemas import PDF_RESPONSES as PDF
 from app.restrictions import corrections, documents, lifting, notices, reads, register, steps
 from app.restrictions.schemas import (
     CorrectionCreate,
@@ -65,9 +66,6 @@ supervision_router = APIRouter(
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
-}
 
 
 @router.post(
