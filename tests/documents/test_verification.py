@@ -13,23 +13,17 @@ from io import BytesIO
 from typing import Any
 
 import httpx
-import pytest
 from pypdf import PdfReader
 
 from app.core.clock import FixedClock
 from app.documents.verification import code_hash, new_code
 from tests.conftest import TokenFactory
-from tests.factories import PERSON, ok, setup_catalog
+from tests.factories import PERSON, ok
 from tests.restrictions.conftest import at, notified, step
 
 URL = "/api/v1/restrictions"
 VERIFY = "/api/v1/public/documents"
 CODE = re.compile(r"文书核验码：([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})")
-
-
-@pytest.fixture(autouse=True)
-async def catalog(client: httpx.AsyncClient, auth: TokenFactory) -> None:
-    await setup_catalog(client, auth)
 
 
 def pdf_text(content: bytes) -> str:
