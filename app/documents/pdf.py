@@ -178,7 +178,9 @@ def verification_block(verification: Verification, font: str = FONT) -> list[Flo
     widget = QrCodeWidget(verification.url, barLevel="M")
     left, bottom, right, top = widget.getBounds()
     size = 24 * mm
-    qr = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
+    scale = [size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    # the drawing's font is the document's: no reader font slips into an embedded document
+    qr = Drawing(size, size, transform=scale, initialFontName=font)
     qr.add(widget)
     text = [
         _p(f"文书核验码：{verification.code}", style),
@@ -189,5 +191,7 @@ def verification_block(verification: Verification, font: str = FONT) -> list[Flo
         ),
     ]
     table = Table([[qr, text]], colWidths=[28 * mm, A4[0] - 40 * mm - 28 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), font)])
+    )
     return [Spacer(1, 5 * mm), table]
