@@ -25,6 +25,8 @@ from app.core.errors import install_error_handlers
 from app.core.logs import configure_logging
 from app.credit_checks import router as credit_checks_router
 from app.departments import router as departments_router
+from app.documents import router as documents_router
+from app.documents.schemas import VERIFY_PATH
 from app.events import router as events_router
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
@@ -102,6 +104,10 @@ TAGS = [
         "name": "restrictions",
         "description": "The dishonesty restriction list (失信制约名单, LZ §5; DZ art. 15).",
     },
+    {
+        "name": "documents",
+        "description": "Verification of printed documents by their code (文书核验), no login.",
+    },
     {"name": "tasks", "description": "Work due by department (待办)."},
     {
         "name": "events",
@@ -152,6 +158,7 @@ def create_app(
             await worker.aclose()
         await app.state.database.dispose()
         await app.state.rate_limiter.aclose()
+        await app.state.verification_limiter.aclose()
         if app.state.joint_punishment_client is not None:
             await app.state.joint_punishment_client.aclose()
 
@@ -181,7 +188,15 @@ def create_app(
         route_limits={JOINT_PUNISHMENT_IMPORT: settings.max_import_bytes},
     )
     app.state.rate_limiter = RateLimiter.from_settings(settings)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
+    app.state.verification_limiter = RateLimiter(
+        settings.verification_rate_limit, settings.redis_url
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=app.state.rate_limiter,
+        settings=settings,
+        scoped=((VERIFY_PATH + "/", app.state.verification_limiter),),
+    )
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -222,6 +237,7 @@ def create_app(
     app.include_router(webhooks_router.router)
     app.include_router(restrictions_router.public_router)
     app.include_router(commitments_public_router.public_router)
+    app.include_router(documents_router.public_router)
     app.include_router(restrictions_router.subjects_router)
     app.include_router(restrictions_router.lookups_router)
     app.include_router(restrictions_router.supervision_router)

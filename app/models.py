@@ -12,6 +12,7 @@ from app.core.db import Base
 from app.credit_checks.models import CreditCheck
 from app.credit_records.models import CreditRecordEntry
 from app.departments.models import Department
+from app.documents.models import IssuedDocument
 from app.events.models import Event
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.referrals.models import Referral
@@ -46,6 +47,7 @@ __all__ = [
     "Department",
     "Event",
     "IdempotencyRecord",
+    "IssuedDocument",
     "JointPunishmentEntry",
     "JointPunishmentImport",
     "LiftingRequest",

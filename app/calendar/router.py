@@ -17,6 +17,7 @@ router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
 Year = Annotated[int, Path(ge=1949, le=2199, description="Calendar year, e.g. 2026.")]
 MAX_AMOUNT = 3660
+EXPLAIN_DESCRIPTION = "期限说明: also explain the computation day by day."
 # Legal dates this service can meaningfully count from (the calendar covers 1949-2199).
 EARLIEST = date(1949, 10, 1)
 LATEST = date(2199, 12, 31)
@@ -31,7 +32,12 @@ LATEST = date(2199, 12, 31)
         "and statutory holidays and count make-up working days; `months` end on the same day "
         "N months later or the month's last day (民法典 art. 202); `days` ending on a day off "
         "move to the next working day when `roll_forward` is true (民法典 art. 203). A result "
-        "that touches a year with no loaded calendar is `provisional`."
+        "that touches a year with no loaded calendar is `provisional`. With `explain=true` "
+        "the answer says how it was counted (期限说明): the start day and why it is not "
+        "counted, each day counted or skipped in order with its reason (weekday, 调休上班日 "
+        "with its notice, weekend, holiday with its name), the rule and citations, the month "
+        "arithmetic for months, the years whose calendar is missing, and one Chinese line "
+        "as the notices print it."
     ),
     responses=problem_responses(422),
 )
@@ -49,6 +55,7 @@ async def get_deadline(
     roll_forward: Annotated[
         bool, Query(description="For `days`: move a last day off to the next working day.")
     ] = True,
+    explain: Annotated[bool, Query(description=EXPLAIN_DESCRIPTION)] = False,
 ) -> DeadlineRead:
     if not EARLIEST <= start <= LATEST:
         raise UnprocessableEntity(
@@ -58,7 +65,9 @@ async def get_deadline(
                 FieldError(field="query.start", code="date_out_of_range", message="out of range")
             ],
         )
-    return await service.deadline(session, start, amount, unit, roll_forward=roll_forward)
+    return await service.deadline(
+        session, start, amount, unit, roll_forward=roll_forward, explain=explain
+    )
 
 
 @router.get(

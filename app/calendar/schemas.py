@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.calendar.explain_schemas import EXPLANATION_EXAMPLE, DeadlineExplanation
 from app.core.text import text
 from app.rules.periods import Unit
 
@@ -77,6 +78,7 @@ class DeadlineRead(BaseModel):
                     "deadline": "2026-10-10",
                     "provisional": False,
                     "citation": "民法典 art. 201; 行政许可法 art. 82",
+                    "explanation": EXPLANATION_EXAMPLE,
                 }
             ]
         }
@@ -90,3 +92,6 @@ class DeadlineRead(BaseModel):
         description="True when the computation touched a year with no loaded calendar."
     )
     citation: str
+    explanation: DeadlineExplanation | None = Field(
+        default=None, description="期限说明, with `explain=true`: the computation day by day."
+    )

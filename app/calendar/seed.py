@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from importlib.metadata import version
 
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,31 @@ def package_years() -> dict[int, tuple[list[date], list[date]]]:
     return {
         year: (sorted(holidays[year]), sorted(workdays.get(year, []))) for year in sorted(holidays)
     }
+
+
+# The package names its holidays in English; the notices name them so.
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+@lru_cache(maxsize=1)
+def package_day_names() -> tuple[dict[date, str], dict[date, str]]:
+    """Each holiday's name and the holiday each make-up working day belongs to, in
+    Chinese, as the package knows them."""
+    from chinese_calendar import constants
+
+    def zh(table: dict[date, str]) -> dict[date, str]:
+        return {day: HOLIDAY_NAMES_ZH.get(str(name), str(name)) for day, name in table.items()}
+
+    return zh(constants.holidays), zh(constants.workdays)
 
 
 def package_source() -> str:

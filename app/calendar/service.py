@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.calendar.explain import load_explainer
 from app.calendar.hooks import recompute_provisional
 from app.calendar.models import CalendarYear
 from app.calendar.repository import CalendarRepository
@@ -118,10 +119,17 @@ async def load_year(
 
 
 async def deadline(
-    session: AsyncSession, start: date, amount: int, unit: Unit, *, roll_forward: bool
+    session: AsyncSession,
+    start: date,
+    amount: int,
+    unit: Unit,
+    *,
+    roll_forward: bool,
+    explain: bool = False,
 ) -> DeadlineRead:
-    calendar = await load_working_calendar(session)
-    result = compute_deadline(calendar, start, amount, unit, roll_forward=roll_forward)
+    """The deadline; with ``explain`` its computation day by day (app.rules.explain)."""
+    explainer = await load_explainer(session)
+    result = compute_deadline(explainer.calendar, start, amount, unit, roll_forward=roll_forward)
     return DeadlineRead(
         start=start,
         amount=amount,
@@ -129,4 +137,7 @@ async def deadline(
         deadline=result.date,
         provisional=result.provisional,
         citation=result.citation_label,
+        explanation=explainer.read(start, amount, unit, roll_forward=roll_forward)
+        if explain
+        else None,
     )

@@ -141,9 +141,14 @@ def notice_snapshot(
 
 
 def _deadline_lines(deadlines: list[StoredDeadline]) -> tuple[DeadlineLine, ...]:
+    """Each deadline, with its explanation in one line when it carries one."""
     return tuple(
         DeadlineLine(
-            DEADLINE_LABELS.get(d.name, d.name), d.date, d.provisional, label_zh(d.citation)
+            DEADLINE_LABELS.get(d.name, d.name),
+            d.date,
+            d.provisional,
+            label_zh(d.citation),
+            d.explanation.summary if d.explanation is not None else None,
         )
         for d in deadlines
     )

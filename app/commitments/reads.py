@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.calendar.explain import explain_stored
 from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.schemas import VerificationMethod
@@ -167,7 +168,7 @@ async def load_for_read(session: AsyncSession, commitment_id: uuid.UUID) -> Comm
 
 
 async def read_commitment(
-    session: AsyncSession, ctx: Context, commitment_id: uuid.UUID
+    session: AsyncSession, ctx: Context, commitment_id: uuid.UUID, *, explain: bool = False
 ) -> CommitmentRead:
     """Read one commitment (credit data: the read is audited, docs/domain.md section 7)."""
     commitment = await load_for_read(session, commitment_id)
@@ -178,7 +179,10 @@ async def read_commitment(
         target_type="commitment",
         target_id=str(commitment.id),
     )
-    return await commitment_read(session, commitment, ctx.today, ctx.principal.department)
+    read = await commitment_read(session, commitment, ctx.today, ctx.principal.department)
+    if explain:
+        read.deadlines.details = await explain_stored(session, read.deadlines.details)
+    return read
 
 
 async def load_for_agency(

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calendar.explain_schemas import ExplainQuery
 from app.commitments import documents, orders, reads, signing, steps, verifications
 from app.commitments.schemas import (
     CommitmentCreate,
@@ -31,6 +32,7 @@ from app.core.context import Context
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.documents.schemas import PDF_RESPONSES as PDF
 from app.web.auth import Principal
 from app.web.authz import Authorized
 from app.web.deprecation import deprecated_responses, successor_route
@@ -52,9 +54,6 @@ _DATED = (
     "(`step_date_before_previous_step`); a day before today needs `late_entry_reason`. "
     "Guards and deadlines count from that day."
 )
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
-}
 
 
 def _context(request: Request, principal: Principal, clock: ClockDep) -> Context:
@@ -205,9 +204,10 @@ async def read_commitment(
     principal: Owned,
     clock: ClockDep,
     commitment_id: uuid.UUID,
+    explain: ExplainQuery = False,
 ) -> CommitmentRead:
     ctx = _context(request, principal, clock)
-    return await reads.read_commitment(session, ctx, commitment_id)
+    return await reads.read_commitment(session, ctx, commitment_id, explain=explain)
 
 
 @router.get(

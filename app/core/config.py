@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_import_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     rate_limit: str = "600/minute"
+    # Public document verification (GET /api/v1/public/documents/{code}), per client on top
+    # of ``rate_limit``: a code is unguessable, and this keeps guessing slow too.
+    verification_rate_limit: str = "30/minute"
+    # Where the public reaches this service: the base of the verification URL printed,
+    # with its QR code, on every document.
+    public_base_url: str = Field(default="http://localhost:8000", pattern=r"^https?://\S+$")
     redis_url: str | None = None
     cors_origins: str = ""
     joint_punishment_url: str | None = None
@@ -90,7 +96,7 @@ class Settings(BaseSettings):
             raise ValueError(f"not a readable file: {value!r}")
         return value
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "verification_rate_limit")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse_many

@@ -15,6 +15,8 @@ from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -52,6 +54,7 @@ class DeadlineLine:
     on: date
     provisional: bool
     citation: str
+    explanation: str | None = None  # 期限说明 in one line (app.rules.explain.summary_zh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,14 @@ class Section:
     heading: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """核验码 and the URL that verifies it (app.documents.verification)."""
+
+    code: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,7 @@ class Document:
     footer: tuple[str, ...] = field(default=())
     dated: date | None = None  # date of issue (成文日期)
     issuer: str | None = None  # the issuing agency: its name over the place of its seal
+    verification: Verification | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +198,7 @@ def render_pdf(document: Document, font: str | None = None) -> bytes:
     if document.deadlines:
         story.append(_p("期限", styles.heading))
         story.append(_deadline_table(document, styles, width, font))
+        story.extend(_deadline_explanations(document.deadlines, styles))
     if document.signatures:
         story.append(Spacer(1, 8 * mm))
         story.extend(
@@ -196,6 +209,8 @@ def render_pdf(document: Document, font: str | None = None) -> bytes:
     if document.footer:
         story.append(Spacer(1, 6 * mm))
         story.extend(_p(text, styles.small) for text in document.footer)
+    if document.verification is not None:
+        story.extend(verification_block(document.verification, font))
 
     buffer = BytesIO()
     SimpleDocTemplate(
@@ -207,7 +222,42 @@ def render_pdf(document: Document, font: str | None = None) -> bytes:
         bottomMargin=20 * mm,
         title=document.title,
         author="zwfw-credit",
+        invariant=1,  # the same document renders the same bytes (its SHA-256 is registered)
         # the page's initial font is the embedded one too: no other font is named
         initialFontName=font,
     ).build(story)
     return buffer.getvalue()
+
+
+def _deadline_explanations(deadlines: tuple[DeadlineLine, ...], styles: _Styles) -> list[Flowable]:
+    """期限说明 under the deadlines: how each was counted, in one line."""
+    return [
+        _p(f"{line.label}：{line.explanation}", styles.small)
+        for line in deadlines
+        if line.explanation
+    ]
+
+
+def verification_block(verification: Verification, font: str) -> list[Flowable]:
+    """核验码, its URL and the URL's QR code, for the end of any document."""
+    style = ParagraphStyle("verification", fontName=font, fontSize=8.5, leading=12, wordWrap="CJK")
+    widget = QrCodeWidget(verification.url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    size = 24 * mm
+    scale = [size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    # the drawing's font is the document's: no reader font slips into an embedded document
+    qr = Drawing(size, size, transform=scale, initialFontName=font)
+    qr.add(widget)
+    text = [
+        _p(f"文书核验码：{verification.code}", style),
+        _p(
+            f"可通过 {verification.url} 或扫描二维码核验本文书的种类、编号、出具机关、出具时间、"
+            "当前状态及电子文件的SHA-256值。",
+            style,
+        ),
+    ]
+    table = Table([[qr, text]], colWidths=[28 * mm, A4[0] - 40 * mm - 28 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), font)])
+    )
+    return [Spacer(1, 5 * mm), table]

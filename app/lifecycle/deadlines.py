@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.calendar.explain_schemas import DeadlineExplanation
 from app.rules.calendar import WorkingCalendar
 from app.rules.periods import Deadline, Unit, compute_deadline
 
@@ -24,6 +25,11 @@ class StoredDeadline(BaseModel):
     citation: str
     rolled_from: dt.date | None = Field(
         default=None, description="The last day before 民法典 art. 203 moved it off a rest day."
+    )
+    explanation: DeadlineExplanation | None = Field(
+        default=None,
+        description="期限说明, on request (`?explain=true`): the computation day by day on the "
+        "calendar loaded now.",
     )
 
 

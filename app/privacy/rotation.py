@@ -22,6 +22,7 @@ ENCRYPTED = (
     EncryptedColumns("restrictions", ("address",)),
     EncryptedColumns("commitments", ("signed_by",)),
     EncryptedColumns("idempotency_keys", ("body",), key_columns=("caller", "key")),
+    EncryptedColumns("issued_documents", ("code",)),
 )
 
 

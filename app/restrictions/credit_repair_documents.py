@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
-from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind, document_number
-from app.documents.pdf import render_pdf
+from app.documents.schemas import DocumentKind as RegisteredKind
+from app.documents.verification import issue_document
 from app.restrictions.credit_repair import load_application
 from app.restrictions.credit_repair_schemas import CreditRepairOutcome
 from app.restrictions.document_content import (
@@ -63,8 +63,9 @@ async def commitment_letter_pdf(
     if not on_application(listing_profile(restriction)).applies:
         raise CreditRepairNotAvailable("The listing's profile has no credit repair on application.")
     party, issuer = await _parties(session, restriction)
+    number = listing_number(restriction, DocumentKind.CREDIT_COMMITMENT, ctx)
     document = credit_commitment_document(
-        number=listing_number(restriction, DocumentKind.CREDIT_COMMITMENT, ctx),
+        number=number,
         party=party,
         department=issuer.name,
         facts=restriction.facts,
@@ -73,7 +74,15 @@ async def commitment_letter_pdf(
         today=ctx.today,
     )
     await _audit(session, ctx, restriction, "credit_commitment_pdf")
-    return render_pdf(document, document_font(ctx.settings.report_font).name)
+    return await issue_document(
+        session,
+        ctx,
+        RegisteredKind.CREDIT_REPAIR_COMMITMENT,
+        str(restriction.id),
+        number,
+        (restriction.collecting_department, issuer.name),
+        document,
+    )
 
 
 async def decision_letter_pdf(
@@ -92,17 +101,26 @@ async def decision_letter_pdf(
         accepted_on=application.accepted_on,
         decided_on=application.decided_on,
     )
+    number = document_number(
+        DocumentKind.CREDIT_REPAIR_DECISION,
+        restriction.collecting_department,
+        application.decided_on.year,
+        application.id,
+    )
     document = credit_decision_document(
-        number=document_number(
-            DocumentKind.CREDIT_REPAIR_DECISION,
-            restriction.collecting_department,
-            application.decided_on.year,
-            application.id,
-        ),
+        number=number,
         party=party,
         issuer=issuer,
         facts=restriction.facts,
         decision=decision,
     )
     await _audit(session, ctx, restriction, "credit_repair_decision_pdf")
-    return render_pdf(document, document_font(ctx.settings.report_font).name)
+    return await issue_document(
+        session,
+        ctx,
+        RegisteredKind.CREDIT_REPAIR_DECISION,
+        str(restriction.id),
+        number,
+        (restriction.collecting_department, issuer.name),
+        document,
+    )

@@ -4,7 +4,7 @@ and its two documents (app.restrictions.credit_repair_documents)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from app.core.context import ContextDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.documents.schemas import PDF_RESPONSES as PDF
 from app.restrictions import credit_repair, credit_repair_documents
 from app.restrictions.credit_repair_schemas import (
     CreditRepairCreate,
@@ -26,9 +27,6 @@ router = APIRouter(prefix="/api/v1/restrictions", tags=["restrictions"], route_c
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The listing's `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "A4 PDF, CJK font embedded"}
-}
 _BASE = "/{restriction_id}/credit-repair-applications"
 _DATED = (
     "步骤日期：请求体可带 `on`（发生日，默认今日），早于今日须写明 `late_entry_reason`。"

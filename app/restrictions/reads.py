@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
+from app.calendar.explain import explain_stored
 from app.core.concurrency import check_version
 from app.core.context import Context
 from app.core.errors import NotFound, UnprocessableEntity
@@ -186,7 +187,7 @@ async def load_for_notice(
 
 
 async def read_restriction(
-    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID
+    session: AsyncSession, ctx: Context, restriction_id: uuid.UUID, *, explain: bool = False
 ) -> RestrictionRead:
     restriction = await load_listing(session, ctx, restriction_id, for_update=False)
     await record(
@@ -196,7 +197,10 @@ async def read_restriction(
         target_type="restriction",
         target_id=str(restriction.id),
     )
-    return await restriction_read(session, restriction, ctx.today, listing_profile(restriction))
+    read = await restriction_read(session, restriction, ctx.today, listing_profile(restriction))
+    if explain:
+        read.deadlines = await explain_stored(session, read.deadlines)
+    return read
 
 
 async def list_restrictions(

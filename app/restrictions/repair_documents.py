@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.core.context import Context
 from app.departments.repository import DepartmentRepository
-from app.documents.fonts import document_font
 from app.documents.numbers import DocumentKind
-from app.documents.pdf import render_pdf
+from app.documents.schemas import DocumentKind as RegisteredKind
+from app.documents.verification import issue_document
 from app.restrictions.document_content import Issuer, Party, repair_notice_document
 from app.restrictions.documents import listing_number
 from app.restrictions.reads import load_listing
@@ -44,8 +44,9 @@ async def repair_notice_pdf(
     department = await DepartmentRepository(session).get(restriction.collecting_department)
     assert subject is not None and department is not None
     decision = repair_parameter(profile, REPAIR_DECISION)
+    number = listing_number(restriction, DocumentKind.REPAIR_NOTICE, ctx)
     document = repair_notice_document(
-        number=listing_number(restriction, DocumentKind.REPAIR_NOTICE, ctx),
+        number=number,
         party=Party(subject.name, subject.id_number, restriction.address or subject.address or ""),
         issuer=Issuer(department.name, department.contact_phone or ""),
         facts=restriction.facts,
@@ -66,4 +67,12 @@ async def repair_notice_pdf(
         target_id=str(restriction.id),
         purpose="print",
     )
-    return render_pdf(document, document_font(ctx.settings.report_font).name)
+    return await issue_document(
+        session,
+        ctx,
+        RegisteredKind.REPAIR_NOTICE,
+        str(restriction.id),
+        number,
+        (department.code, department.name),
+        document,
+    )

@@ -7,12 +7,14 @@ from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calendar.explain_schemas import ExplainQuery
 from app.core.context import Context, ContextDep, PublicContextDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.identifiers import SubjectType, normalize
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.credit_profiles import service as credit_profiles
+from app.documents.schemas import PDF_RESPONSES as PDF
 from app.restrictions import corrections, documents, lifting, notices, reads, register, steps
 from app.restrictions.schemas import (
     CorrectionCreate,
@@ -64,9 +66,6 @@ supervision_router = APIRouter(
 
 IfMatch = Annotated[str | None, Header(max_length=64, description="The current `version`.")]
 STEP = problem_responses(401, 403, 404, 409, 412, 422)
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "A4 PDF in Chinese"}
-}
 
 
 @router.post(
@@ -162,9 +161,13 @@ async def search_restrictions(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_restriction(
-    session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
+    session: SessionDep,
+    _principal: Owned,
+    ctx: ContextDep,
+    restriction_id: uuid.UUID,
+    explain: ExplainQuery = False,
 ) -> RestrictionRead:
-    return await reads.read_restriction(session, ctx, restriction_id)
+    return await reads.read_restriction(session, ctx, restriction_id, explain=explain)
 
 
 _DATED = (

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.documents.fonts import document_font
+from app.documents.pdf import Verification, verification_block
 from app.statistics.schemas import DepartmentStatistics, StatisticsRead
 
 OUTCOME_ZH = (
@@ -82,8 +83,14 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def render_report(statistics: StatisticsRead, year: int, font_file: str | None = None) -> bytes:
-    """One department's annual report (the first department of ``statistics``)."""
+def render_report(
+    statistics: StatisticsRead,
+    year: int,
+    font_file: str | None = None,
+    verification: Verification | None = None,
+) -> bytes:
+    """One department's annual report (the first department of ``statistics``), with its
+    verification code when given."""
     font = document_font(font_file).name
     dep = statistics.departments[0]
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
@@ -135,6 +142,8 @@ def render_report(statistics: StatisticsRead, year: int, font_file: str | None =
         _p("三、数据", heading),
         table,
     ]
+    if verification is not None:
+        story.extend(verification_block(verification, font))
     buffer = BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -145,6 +154,7 @@ def render_report(statistics: StatisticsRead, year: int, font_file: str | None =
         bottomMargin=18 * mm,
         title=f"{dep.name} {year}年度考核报告",
         author="zwfw-credit",
+        invariant=1,  # the same figures render the same bytes (app.documents.verification)
         initialFontName=font,
     ).build(story)
     return buffer.getvalue()

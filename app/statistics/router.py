@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
+from app.core.context import ContextDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.statistics import service
@@ -79,16 +80,20 @@ async def get_statistics(
         "数字与 `GET /api/v1/statistics` 在该年 1 月 1 日至 12 月 31 日的结果相同。"
     ),
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "A4 PDF，中文，字体内嵌。"},
+        200: {
+            "content": {"application/pdf": {}},
+            "description": "A4 PDF，中文，字体内嵌；印有核验码和二维码（GET /api/v1/public/"
+            "documents/{code}）。",
+        },
         **problem_responses(401, 403, 404, 422),
     },
 )
 async def get_statistics_report(
-    request: Request,
     session: SessionDep,
     principal: Authorized,
+    ctx: ContextDep,
     department: Annotated[str, Query(min_length=1, max_length=32, description="部门代码。")],
     year: Annotated[int, Query(ge=2000, le=2100, description="考核年度。")],
 ) -> Response:
-    content = await service.annual_report(session, request.app.state.settings, department, year)
+    content = await service.annual_report(session, ctx, department, year)
     return Response(content, media_type="application/pdf")

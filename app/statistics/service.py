@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calendar.service import load_working_calendar
-from app.core.config import Settings
+from app.core.context import Context
+from app.documents.schemas import DocumentKind
+from app.documents.verification import Issue, issue_pdf
 from app.rules.calendar import WorkingCalendar
 from app.statistics.arithmetic import (
     handling_days,
@@ -233,13 +235,27 @@ def _read(code: str, name: str, entry: _Department) -> DepartmentStatistics:
     )
 
 
-async def annual_report(
-    session: AsyncSession, settings: Settings, department: str, year: int
-) -> bytes:
-    """年度考核报告: the department's figures from 1 January to 31 December of ``year``."""
-    zone = settings.tz
+async def annual_report(session: AsyncSession, ctx: Context, department: str, year: int) -> bytes:
+    """年度考核报告: the department's figures from 1 January to 31 December of ``year``,
+    with its verification code (app.documents.verification)."""
+    settings = ctx.settings
     period = check_period(date(year, 1, 1), date(year, 12, 31))
-    statistics = await department_statistics(session, zone, period, department)
+    statistics = await department_statistics(session, settings.tz, period, department)
     if not statistics.departments:
         raise StatisticsDepartmentUnknown(f"No department {department!r}.")
-    return render_report(statistics, year, settings.report_font)
+    figures = statistics.departments[0]
+    issue = Issue(
+        DocumentKind.STATISTICS_REPORT,
+        f"{department}:{year}",
+        f"{department}-{year}",
+        department,
+        figures.name,
+        f"{figures.name} {year}年度信用信息应用考核报告",
+        statistics.model_dump_json(),
+    )
+    return await issue_pdf(
+        session,
+        ctx,
+        issue,
+        lambda verification: render_report(statistics, year, settings.report_font, verification),
+    )

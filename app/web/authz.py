@@ -169,6 +169,7 @@ MATRIX: Final[dict[tuple[str, str], Access]] = {
     ("POST", "/api/v1/public/restrictions/search"): PUBLIC,
     ("GET", "/api/v1/public/commitments"): PUBLIC,
     ("POST", "/api/v1/public/commitments/search"): PUBLIC,
+    ("GET", "/api/v1/public/documents/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{subject_type}/{id_number}/credit-profile"): _(C, P, R),
     ("POST", "/api/v1/credit-profiles/lookup"): _(C, P, R),
     ("GET", "/api/v1/supervision/targets"): _(R, owner=Owner.region),

@@ -92,21 +92,38 @@ def principal_key(scope: Scope, settings: Settings) -> str:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, settings: Settings) -> None:
+    """``limiter`` counts every request; each of ``scoped`` (path prefix, limiter) counts
+    the requests under its prefix again, under a key of its own (a stricter limit for a
+    public lookup, e.g. document verification)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        settings: Settings,
+        scoped: tuple[tuple[str, RateLimiter], ...] = (),
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.settings = settings
+        self.scoped = scoped
+
+    async def _acquire(self, path: str, key: str) -> int | None:
+        retry_after = await self.limiter.acquire(key) if self.limiter.enabled else None
+        for prefix, limiter in self.scoped:
+            if retry_after is None and limiter.enabled and path.startswith(prefix):
+                retry_after = await limiter.acquire(f"{prefix}|{key}")
+        return retry_after
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or not self.limiter.enabled
-            or scope.get("path", "") in EXEMPT_PATHS
-        ):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        enabled = self.limiter.enabled or any(limiter.enabled for _, limiter in self.scoped)
+        if scope["type"] != "http" or not enabled or path in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         try:
-            retry_after = await self.limiter.acquire(principal_key(scope, self.settings))
+            retry_after = await self._acquire(path, principal_key(scope, self.settings))
         except (StorageError, OSError) as exc:
             logger.warning("rate limit store unavailable", extra={"error": type(exc).__name__})
             retry_after = None
