@@ -36,7 +36,8 @@ async def test_the_one_time_notice_explains_its_deadline_and_verifies(
     body = await ok(await client.get(f"/api/v1/public/documents/{code_of(notice)}"), 200)
     assert body["kind"] == "commitment_notice"
     assert body["title"] == "容缺受理一次性告知书"
-    assert body["number"] == case["id"]
+    assert f"编号：{body['number']}" in text  # the number the notice prints
+    assert body["number"].startswith("371400-SPJ-GZ-")
     assert body["sha256"] == hashlib.sha256(notice).hexdigest()
     assert body["state"]["code"] == "accepted"
     assert ORG_ID not in str(body)
@@ -45,7 +46,8 @@ async def test_the_one_time_notice_explains_its_deadline_and_verifies(
     assert SUPPLEMENT_LINE in pdf_text(letter)
     answer = await ok(await client.get(f"/api/v1/public/documents/{code_of(letter)}"), 200)
     assert answer["kind"] == "commitment_letter"
-    assert answer["number"] == case["record"]["number"]  # the register's number
+    assert f"编号：{answer['number']}" in pdf_text(letter)
+    assert answer["number"].startswith("371400-SPJ-CN-")
     assert answer["sha256"] == hashlib.sha256(letter).hexdigest()
     assert code_of(letter) != code_of(notice)
     read = await ok(await client.get(url, params={"explain": "true"}, headers=auth("clerk")), 200)
@@ -103,4 +105,4 @@ def test_a_document_without_a_code_or_explanation_prints_as_before() -> None:
     line = DeadlineLine("期限", date(2026, 10, 10), True, "民法典 art. 201")
     text = pdf_text(render_pdf(_document(deadlines=(line,))))
     assert "核验码" not in text
-    assert "2026-10-10（暂定）" in text
+    assert "2026年10月10日（暂定）" in text

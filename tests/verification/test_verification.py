@@ -62,7 +62,8 @@ async def test_a_notice_code_verifies_and_its_hash_is_the_bytes_served(
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
     assert body["kind"] == "listing_notice"
     assert body["title"] == "政务服务失信制约认定告知书"
-    assert body["number"] == listing_id
+    assert f"编号：{body['number']}" in text  # the number the notice prints
+    assert body["number"].startswith("371400-SPJ-RD-2026-")
     assert body["issued_by"] == {"department": "371400-SPJ", "name": body["issued_by"]["name"]}
     assert body["issued_on"] == "2026-03-04"
     assert body["state"] == {"code": "notified", "label": "已告知", "as_of": "2026-03-04"}
@@ -92,7 +93,7 @@ async def test_the_state_is_read_now_and_changed_content_is_a_new_document(
     await step(client, auth, f"{URL}/{listing_id}/publication")
     # The notice now states the determination date: another document, another code.
     second = await _notice(client, auth, listing_id)
-    assert "认定日期2026-03-10" in pdf_text(second)
+    assert "认定日期2026年3月10日" in pdf_text(second)
     assert code_of(second) != code
     later = await _verify(client, code_of(second))
     assert later["sha256"] == hashlib.sha256(second).hexdigest()
