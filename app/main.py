@@ -49,6 +49,7 @@ from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
+from app.web.docs import install_docs
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import require_kept_creates
 from app.web.middleware import RequestContextMiddleware
@@ -161,6 +162,9 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # Served from the service's own files by install_docs, never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -232,5 +236,6 @@ def create_app(
     app.include_router(joint_punishment_router.router)
     app.include_router(statistics_router.router)
     install_openapi(app)
+    install_docs(app)
     require_kept_creates(app.routes)
     return app
