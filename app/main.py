@@ -52,6 +52,7 @@ from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.web.docs import install_docs
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import require_kept_creates
+from app.web.methods import MethodNotAllowedMiddleware
 from app.web.middleware import RequestContextMiddleware
 from app.web.openapi import install_openapi
 from app.web.rate_limit import RateLimiter, RateLimitMiddleware
@@ -172,7 +173,8 @@ def create_app(
     app.state.joint_punishment_client = client_from_settings(settings)
     install_error_handlers(app)
     # Middleware runs outermost-last-added: security headers, request id, metrics, CORS,
-    # rate limit, body size cap, idempotency keys, then the routes.
+    # rate limit, body size cap, idempotency keys, 405 for undeclared methods, the routes.
+    app.add_middleware(MethodNotAllowedMiddleware, routes=lambda: app.routes)
     app.add_middleware(
         IdempotencyMiddleware,
         routes=lambda: app.routes,
