@@ -48,6 +48,7 @@ from app.rules.national import check_profiles
 from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
+from app.web.auth import TokenVerifier
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
 from app.web.docs import install_docs
 from app.web.idempotency.middleware import IdempotencyMiddleware
@@ -154,6 +155,7 @@ def create_app(
             await worker.aclose()
         await app.state.database.dispose()
         await app.state.rate_limiter.aclose()
+        await app.state.token_verifier.aclose()
         if app.state.joint_punishment_client is not None:
             await app.state.joint_punishment_client.aclose()
 
@@ -171,6 +173,7 @@ def create_app(
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.state.joint_punishment_client = client_from_settings(settings)
+    app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_error_handlers(app)
     # Middleware runs outermost-last-added: security headers, request id, metrics, CORS,
     # rate limit, body size cap, idempotency keys, 405 for undeclared methods, the routes.
@@ -180,6 +183,7 @@ def create_app(
         routes=lambda: app.routes,
         clock=lambda: app.state.clock,
         settings=settings,
+        verifier=app.state.token_verifier,
     )
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -187,7 +191,9 @@ def create_app(
         route_limits={JOINT_PUNISHMENT_IMPORT: settings.max_import_bytes},
     )
     app.state.rate_limiter = RateLimiter.from_settings(settings)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
+    app.add_middleware(
+        RateLimitMiddleware, limiter=app.state.rate_limiter, verifier=app.state.token_verifier
+    )
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
