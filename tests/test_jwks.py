@@ -25,6 +25,8 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from app.core.config import SettingsError, load_settings
 from app.core.errors import NotAuthenticated
 from app.main import create_app
+from app.ops.cli import main
+from app.web.auth import decode_token, mint_token
 from app.web.jwks import JwksUnavailable, KeySet
 from tests.conftest import TEST_SECRET, Harness, check_problem, make_settings
 
@@ -324,3 +326,31 @@ def test_a_jwks_url_needs_an_issuer_and_an_audience(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("ZWFW_JWT_JWKS_URL", "sso.example.gov.cn/certs")
     with pytest.raises(SettingsError, match="ZWFW_JWT_JWKS_URL"):
         load_settings()
+
+
+def test_the_cli_mints_no_token_when_the_provider_issues_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [name for name in os.environ if name.upper().startswith("ZWFW_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ZWFW_JWT_JWKS_URL", "https://sso.example.gov.cn/certs")
+    monkeypatch.setenv("ZWFW_JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("ZWFW_JWT_AUDIENCE", AUDIENCE)
+    assert main(["token", "--role", "admin", "--sub", "alice"]) == 2
+    assert "identity provider" in capsys.readouterr().err
+
+
+def test_a_fixed_key_checks_issuer_and_audience_when_they_are_set() -> None:
+    memory = "sqlite+aiosqlite:///:memory:"
+    settings = make_settings(memory, jwt_issuer=ISSUER, jwt_audience=AUDIENCE)
+    minted = mint_token(settings, sub="a", roles=["admin"], department=None, ttl_seconds=60)
+    assert decode_token(minted, settings).sub == "a"
+    now = datetime.now(UTC)
+    bare = jwt.encode(
+        {"sub": "a", "roles": ["admin"], "exp": now + timedelta(minutes=1)},
+        TEST_SECRET,
+        algorithm="HS256",
+    )
+    assert decode_token(bare, make_settings(memory)).sub == "a"
+    with pytest.raises(NotAuthenticated):
+        decode_token(bare, settings)
