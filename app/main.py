@@ -50,9 +50,12 @@ from app.rules.national import check_profiles
 from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
+from app.web.auth import TokenVerifier
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
+from app.web.docs import install_docs
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import require_kept_creates
+from app.web.methods import MethodNotAllowedMiddleware
 from app.web.middleware import RequestContextMiddleware
 from app.web.openapi import install_openapi
 from app.web.rate_limit import RateLimiter, RateLimitMiddleware
@@ -159,6 +162,7 @@ def create_app(
         await app.state.database.dispose()
         await app.state.rate_limiter.aclose()
         await app.state.verification_limiter.aclose()
+        await app.state.token_verifier.aclose()
         if app.state.joint_punishment_client is not None:
             await app.state.joint_punishment_client.aclose()
 
@@ -168,19 +172,25 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # Served from the service's own files by install_docs, never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.state.joint_punishment_client = client_from_settings(settings)
+    app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_error_handlers(app)
     # Middleware runs outermost-last-added: security headers, request id, metrics, CORS,
-    # rate limit, body size cap, idempotency keys, then the routes.
+    # rate limit, body size cap, idempotency keys, 405 for undeclared methods, the routes.
+    app.add_middleware(MethodNotAllowedMiddleware, routes=lambda: app.routes)
     app.add_middleware(
         IdempotencyMiddleware,
         routes=lambda: app.routes,
         clock=lambda: app.state.clock,
         settings=settings,
+        verifier=app.state.token_verifier,
     )
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -194,7 +204,7 @@ def create_app(
     app.add_middleware(
         RateLimitMiddleware,
         limiter=app.state.rate_limiter,
-        settings=settings,
+        verifier=app.state.token_verifier,
         scoped=((VERIFY_PATH + "/", app.state.verification_limiter),),
     )
     if settings.cors_origin_list:
@@ -248,5 +258,6 @@ def create_app(
     app.include_router(joint_punishment_router.router)
     app.include_router(statistics_router.router)
     install_openapi(app)
+    install_docs(app)
     require_kept_creates(app.routes)
     return app

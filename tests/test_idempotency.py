@@ -18,6 +18,7 @@ from app.core.db import SessionDep
 from app.core.errors import install_error_handlers
 from app.main import create_app
 from app.ops.worker import Worker
+from app.web.auth import TokenVerifier
 from app.web.idempotency.middleware import IdempotencyMiddleware, caller_key
 from app.web.idempotency.models import IdempotencyRecord
 from app.web.idempotency.repository import lock_number
@@ -270,6 +271,7 @@ def _bare_app(harness: Harness, clock: FixedClock, fail_first: int = 0) -> FastA
         routes=lambda: app.routes,
         clock=lambda: clock,
         settings=harness.settings,
+        verifier=TokenVerifier(harness.settings),
     )
     return app
 

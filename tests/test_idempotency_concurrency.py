@@ -16,6 +16,7 @@ from app.consents.models import Consent
 from app.core.clock import FixedClock
 from app.core.db import Database, SessionDep
 from app.core.errors import install_error_handlers
+from app.web.auth import TokenVerifier
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import KeepingRoute
 from tests.conftest import (
@@ -102,6 +103,7 @@ async def test_a_running_request_holds_its_key_however_long_it_runs(
         routes=lambda: app.routes,
         clock=lambda: clock,
         settings=settings,
+        verifier=TokenVerifier(settings),
     )
     headers = {**auth("clerk"), "Idempotency-Key": "slow-import-1"}
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

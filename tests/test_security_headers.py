@@ -10,7 +10,7 @@ import pytest
 
 from app.core.config import SettingsError, load_settings
 from app.main import create_app
-from app.web.security_headers import API_CSP
+from app.web.security_headers import API_CSP, DOCS_CSP
 from tests.conftest import make_settings
 
 ORIGIN = "https://portal.example.gov.cn"
@@ -53,17 +53,18 @@ async def test_a_413_and_a_429_carry_them_too() -> None:
         assert response.headers["x-request-id"]
 
 
-async def test_the_docs_may_load_swagger_ui_from_its_cdn() -> None:
+async def test_the_docs_load_swagger_ui_and_redoc_from_the_service_itself() -> None:
     async with _client() as client:
         docs = await client.get("/docs")
         redoc = await client.get("/redoc")
     assert docs.status_code == 200
     csp = docs.headers["content-security-policy"]
-    assert "https://cdn.jsdelivr.net" in csp
+    assert csp == DOCS_CSP
+    assert "https:" not in csp
     assert "frame-ancestors 'none'" in csp
-    # Every script the page loads comes from a source the policy allows.
-    assert "https://cdn.jsdelivr.net/npm/swagger-ui-dist" in docs.text
-    assert "https://cdn.jsdelivr.net/npm/redoc" in redoc.text
+    # Every script the page loads comes from the service (tests/test_api_docs.py).
+    assert '<script src="/docs/static/swagger-ui-bundle.js">' in docs.text
+    assert '<script src="/docs/static/redoc.standalone.js">' in redoc.text
     assert redoc.headers["content-security-policy"] == csp
 
 

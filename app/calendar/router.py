@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from app.calendar import service
 from app.calendar.schemas import CalendarYearRead, CalendarYearWrite, DeadlineRead
 from app.core.context import ContextDep
+from app.core.dates import IsoDate
 from app.core.db import SessionDep
 from app.core.errors import FieldError, UnprocessableEntity, problem_responses
 from app.rules.periods import Unit
@@ -44,7 +45,7 @@ LATEST = date(2199, 12, 31)
 async def get_deadline(
     session: SessionDep,
     start: Annotated[
-        date,
+        IsoDate,
         Query(
             description=f"Day D, not counted; between {EARLIEST} and {LATEST}.",
             examples=["2026-09-30"],

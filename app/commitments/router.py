@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -29,6 +28,7 @@ from app.commitments.search_schemas import CommitmentSearch
 from app.commitments.withdrawal_schemas import WithdrawalCreate
 from app.core.clock import ClockDep
 from app.core.context import Context
+from app.core.dates import IsoDate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -135,7 +135,7 @@ async def list_commitments(
     ] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
     department: Annotated[str | None, Query(max_length=32)] = None,
-    due_before: date | None = None,
+    due_before: IsoDate | None = None,
     late: Annotated[
         bool | None,
         Query(description="逾期办结: `true` decisions after the completion limit (DZ art. 7 ¶3)."),

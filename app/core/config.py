@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_public_key: str | None = None
+    # Tokens of the platform's identity provider (统一身份认证, OIDC): its published keys
+    # (RS256/ES256, app.web.jwks) instead of a fixed secret or key; issuer and audience
+    # are then required and checked. Set, it is the only way a token verifies.
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = Field(default=None, min_length=1)
+    jwt_audience: str | None = Field(default=None, min_length=1)
+    jwt_jwks_cache_seconds: float = Field(default=300.0, ge=1, le=86400)
+    jwt_jwks_min_refetch_seconds: float = Field(default=30.0, ge=0, le=3600)
+    jwt_jwks_timeout: float = Field(default=3.0, gt=0, le=60)
     # The deployment's explicit profile for departments without one of their own; unset,
     # a department takes its region's (app.rules.regions). Never a silent default.
     profile: str | None = None
@@ -82,7 +91,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with 'sqlite+aiosqlite://' or 'postgresql+asyncpg://'")
         return value
 
-    @field_validator("joint_punishment_url", "credit_platform_url")
+    @field_validator("joint_punishment_url", "credit_platform_url", "jwt_jwks_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -143,7 +152,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _key_material(self) -> Settings:
-        if self.jwt_algorithm == "HS256":
+        if self.jwt_jwks_url is not None:
+            if self.jwt_secret is not None or self.jwt_public_key is not None:
+                raise ValueError(
+                    "ZWFW_JWT_JWKS_URL verifies every token: unset ZWFW_JWT_SECRET and "
+                    "ZWFW_JWT_PUBLIC_KEY"
+                )
+            if self.jwt_issuer is None or self.jwt_audience is None:
+                raise ValueError(
+                    "ZWFW_JWT_ISSUER and ZWFW_JWT_AUDIENCE are required with ZWFW_JWT_JWKS_URL"
+                )
+        elif self.jwt_algorithm == "HS256":
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
             if len(secret.encode()) < _MIN_HMAC_SECRET_BYTES:
                 raise ValueError(

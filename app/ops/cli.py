@@ -112,6 +112,10 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     from app.web.auth import DEPARTMENT_ROLES, Role, mint_token
 
+    if settings.jwt_jwks_url is not None:
+        # Tokens then come from the identity provider only; none is minted here.
+        sys.stderr.write("ZWFW_JWT_JWKS_URL is set: tokens are issued by the identity provider\n")
+        return 2
     known = {role.value for role in Role}
     unknown = [role for role in args.role if role not in known]
     if unknown:

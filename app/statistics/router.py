@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from app.core.context import ContextDep
+from app.core.dates import IsoDate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.statistics import service
@@ -53,8 +53,8 @@ async def get_statistics(
     request: Request,
     session: SessionDep,
     principal: Authorized,
-    from_: Annotated[date, Query(alias="from", description="起始日（含），2000 至 2100 年间。")],
-    to: Annotated[date, Query(description="截止日（含），至多起始日后一年。")],
+    from_: Annotated[IsoDate, Query(alias="from", description="起始日（含），2000 至 2100 年间。")],
+    to: Annotated[IsoDate, Query(description="截止日（含），至多起始日后一年。")],
     department: _DEPARTMENT = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Any:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.core.context import ContextDep
+from app.core.dates import IsoDate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -55,10 +55,10 @@ async def list_supervised_commitments(
     matter: Annotated[str | None, Query(max_length=64, description="事项编码.")] = None,
     agency: _Agency = None,
     decided_from: Annotated[
-        date | None, Query(description="办理决定日不早于该日 (inclusive).")
+        IsoDate | None, Query(description="办理决定日不早于该日 (inclusive).")
     ] = None,
     decided_to: Annotated[
-        date | None, Query(description="办理决定日不晚于该日 (inclusive).")
+        IsoDate | None, Query(description="办理决定日不晚于该日 (inclusive).")
     ] = None,
     status: Annotated[
         SupervisionStatus | None,

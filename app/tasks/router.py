@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.core.context import ContextDep
+from app.core.dates import IsoDate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -36,7 +36,7 @@ async def list_tasks(
     ctx: ContextDep,
     department: Annotated[str | None, Query(max_length=32)] = None,
     kind: TaskKind | None = None,
-    due_before: date | None = None,
+    due_before: IsoDate | None = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[TaskRead]:

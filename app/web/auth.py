@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, NotAuthenticated
+from app.web.jwks import JWKS_ALGORITHMS, KeySet
 
 
 class Role(StrEnum):
@@ -77,39 +78,117 @@ def _verification_key(settings: Settings) -> str:
 
 # Tokens already verified, with their expiry: a client sends the same token with every
 # request, and the rate limiter and the authentication both read it. The key includes
-# the algorithm and the verification key, so a token is never trusted under another key.
+# the algorithm, the verification key and the issuer and audience checked, so a token is
+# never trusted under another key or other checks.
 VERIFIED_TOKENS_MAX = 4096
-_verified: OrderedDict[tuple[str, str, str], tuple[Principal, float]] = OrderedDict()
+_CacheKey = tuple[str, ...]
+_verified: OrderedDict[_CacheKey, tuple[Principal, float]] = OrderedDict()
 
 
-def decode_token(token: str, settings: Settings) -> Principal:
-    """The principal a signed, unexpired token names; 401 otherwise."""
-    key = (settings.jwt_algorithm, _verification_key(settings), token)
+def _remembered(key: _CacheKey) -> Principal | None:
     known = _verified.get(key)
-    if known is not None:
-        principal, expires_at = known
-        if time.time() < expires_at:
-            return principal
-        del _verified[key]
-    principal, expires_at = _decode(token, settings)
+    if known is None:
+        return None
+    principal, expires_at = known
+    if time.time() < expires_at:
+        return principal
+    del _verified[key]
+    return None
+
+
+def _remember(key: _CacheKey, principal: Principal, expires_at: float) -> None:
     _verified[key] = (principal, expires_at)
     if len(_verified) > VERIFIED_TOKENS_MAX:
         _verified.popitem(last=False)
+
+
+def decode_token(token: str, settings: Settings) -> Principal:
+    """The principal a token signed with the fixed secret or key names; 401 otherwise."""
+    key = (settings.jwt_algorithm, _verification_key(settings), *_checks(settings), token)
+    principal = _remembered(key)
+    if principal is None:
+        claims = _claims(token, _verification_key(settings), [settings.jwt_algorithm], settings)
+        principal = _principal(claims)
+        _remember(key, principal, float(claims["exp"]))
     return principal
 
 
-def _decode(token: str, settings: Settings) -> tuple[Principal, float]:
+class TokenVerifier:
+    """Verifies the bearer tokens of one app: with the fixed secret or public key of the
+    settings, or with the keys the identity provider publishes (``ZWFW_JWT_JWKS_URL``)."""
+
+    def __init__(self, settings: Settings, key_set: KeySet | None = None) -> None:
+        self.settings = settings
+        self.key_set = key_set
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenVerifier:
+        if settings.jwt_jwks_url is None:
+            return cls(settings)
+        key_set = KeySet(
+            settings.jwt_jwks_url,
+            cache_seconds=settings.jwt_jwks_cache_seconds,
+            min_refetch_seconds=settings.jwt_jwks_min_refetch_seconds,
+            timeout=settings.jwt_jwks_timeout,
+        )
+        return cls(settings, key_set)
+
+    async def aclose(self) -> None:
+        if self.key_set is not None:
+            await self.key_set.aclose()
+
+    async def principal(self, token: str) -> Principal:
+        """The principal ``token`` names: 401 when it does not verify, 503 when the
+        identity provider's keys cannot be read."""
+        if self.key_set is None:
+            return decode_token(token, self.settings)
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError:
+            raise NotAuthenticated("The token is invalid.", code="token_invalid") from None
+        if kid is not None and not isinstance(kid, str):
+            raise NotAuthenticated("The token is invalid.", code="token_invalid")
+        jwk = await self.key_set.key(kid)
+        cache_key = ("jwks", self.key_set.url, str(jwk.key_id), *_checks(self.settings), token)
+        principal = _remembered(cache_key)
+        if principal is None:
+            claims = _claims(token, jwk, list(JWKS_ALGORITHMS), self.settings)
+            principal = _principal(claims)
+            _remember(cache_key, principal, float(claims["exp"]))
+        return principal
+
+
+def _checks(settings: Settings) -> tuple[str, str]:
+    return settings.jwt_issuer or "", settings.jwt_audience or ""
+
+
+def _claims(
+    token: str, key: str | jwt.PyJWK, algorithms: list[str], settings: Settings
+) -> dict[str, Any]:
+    """The claims of a token whose signature, expiry, issuer and audience (when
+    configured) verify; 401 otherwise."""
+    required = ["sub", "exp"]
+    if settings.jwt_issuer is not None:
+        required.append("iss")
+    if settings.jwt_audience is not None:
+        required.append("aud")
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            _verification_key(settings),
-            algorithms=[settings.jwt_algorithm],
-            options={"require": ["sub", "exp"]},
+            key,
+            algorithms=algorithms,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            options={"require": required},
         )
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("The token has expired.", code="token_expired") from None
     except jwt.InvalidTokenError:
         raise NotAuthenticated("The token is invalid.", code="token_invalid") from None
+    return claims
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
     raw_roles = claims.get("roles", [])
     if not isinstance(raw_roles, list) or not all(isinstance(r, str) for r in raw_roles):
         raise NotAuthenticated("The roles claim must be a list.", code="token_invalid")
@@ -135,8 +214,7 @@ def _decode(token: str, settings: Settings) -> tuple[Principal, float]:
             "A clerk, verifier, regulator or platform token names its department.",
             code="token_invalid",
         )
-    principal = Principal(sub=sub, roles=roles, department=department)
-    return principal, float(claims["exp"])
+    return Principal(sub=sub, roles=roles, department=department)
 
 
 def mint_token(
@@ -159,6 +237,10 @@ def mint_token(
     }
     if department is not None:
         claims["department"] = department
+    if settings.jwt_issuer is not None:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience is not None:
+        claims["aud"] = settings.jwt_audience
     if settings.jwt_algorithm == "RS256":
         if private_key is None:
             raise ValueError("RS256 needs a private key to sign with")
@@ -172,8 +254,8 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("A bearer token is required.", code="not_authenticated")
-    settings: Settings = request.app.state.settings
-    principal = decode_token(credentials.credentials, settings)
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = await verifier.principal(credentials.credentials)
     request.state.principal = principal
     viewer_var.set(principal)
     return principal

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.core.errors import AppError, problem_response
-from app.web.auth import decode_token
+from app.web.auth import TokenVerifier
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 KEY_PREFIX = "zwfw-credit"
@@ -76,14 +76,15 @@ class RateLimiter:
         return None
 
 
-def principal_key(scope: Scope, settings: Settings) -> str:
-    """``sub:<sub>`` for a valid bearer token, else ``ip:<client address>``."""
+async def principal_key(scope: Scope, verifier: TokenVerifier) -> str:
+    """``sub:<sub>`` for a valid bearer token, else ``ip:<client address>`` (an invalid
+    token, or one the identity provider's keys cannot be read for, counts by address)."""
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 try:
-                    return "sub:" + decode_token(token.strip(), settings).sub
+                    return "sub:" + (await verifier.principal(token.strip())).sub
                 except AppError:
                     pass
             break
@@ -101,12 +102,12 @@ class RateLimitMiddleware:
         app: ASGIApp,
         *,
         limiter: RateLimiter,
-        settings: Settings,
+        verifier: TokenVerifier,
         scoped: tuple[tuple[str, RateLimiter], ...] = (),
     ) -> None:
         self.app = app
         self.limiter = limiter
-        self.settings = settings
+        self.verifier = verifier
         self.scoped = scoped
 
     async def _acquire(self, path: str, key: str) -> int | None:
@@ -123,7 +124,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            retry_after = await self._acquire(path, principal_key(scope, self.settings))
+            retry_after = await self._acquire(path, await principal_key(scope, self.verifier))
         except (StorageError, OSError) as exc:
             logger.warning("rate limit store unavailable", extra={"error": type(exc).__name__})
             retry_after = None

@@ -5,7 +5,8 @@
 - ``Cache-Control: no-store`` on ``/api/`` responses (credit data must not sit in
   shared or browser caches) unless the route set its own;
 - ``Content-Security-Policy``: nothing may load for API answers; the interactive docs
-  (``/docs``, ``/redoc``) may load Swagger UI and ReDoc from their CDN.
+  (``/docs``, ``/redoc``) load Swagger UI and ReDoc from the service itself
+  (app.web.docs) and nothing from any other host.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# What FastAPI's /docs and /redoc pages load: their bundles from jsDelivr, an inline
-# start-up script, ReDoc's web fonts and worker, the favicon and /openapi.json.
+# What the /docs and /redoc pages load, all from the service itself: the bundles and the
+# style sheet under /docs/static, an inline start-up script, ReDoc's search worker, the
+# icon and /openapi.json. No other host: what a bundle might fetch from elsewhere is refused.
 DOCS_CSP = (
     "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' data: https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; "
+    "img-src 'self' data:; "
     "worker-src 'self' blob:; "
     "connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"

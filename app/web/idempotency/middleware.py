@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import problem_response
+from app.web.auth import TokenVerifier
 from app.web.idempotency.transaction import STATE_KEY, FaultPause, IdempotentCreate
 from app.web.rate_limit import principal_key
 
@@ -86,11 +87,13 @@ class IdempotencyMiddleware:
         routes: Callable[[], Sequence[BaseRoute]],
         clock: Callable[[], Clock],
         settings: Settings,
+        verifier: TokenVerifier,
     ) -> None:
         self.app = app
         self._routes = routes
         self._clock = clock
         self.settings = settings
+        self.verifier = verifier
         self._creates: list[re.Pattern[str]] | None = None
         self._pause = FaultPause.parse(settings.fault_pause)
 
@@ -107,7 +110,7 @@ class IdempotencyMiddleware:
         if raw_key is None or not self._creates_at(scope["path"]):
             await self.app(scope, receive, send)
             return
-        principal = principal_key(scope, self.settings)
+        principal = await principal_key(scope, self.verifier)
         if not principal.startswith("sub:"):
             await self.app(scope, receive, send)  # no valid token: the route answers 401
             return
