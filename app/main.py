@@ -49,6 +49,7 @@ from app.statistics import router as statistics_router
 from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
+from app.web.contract import operation_id
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import require_kept_creates
 from app.web.middleware import RequestContextMiddleware
@@ -160,6 +161,8 @@ def create_app(
         version=_package_version(),
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        servers=[{"url": "/", "description": "本服务 (this service)"}],
+        generate_unique_id_function=operation_id,
         lifespan=lifespan,
     )
     app.state.settings = settings
