@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import MATTER_CODE_PATTERN
+from app.core.schema_types import UuidStr
 from app.core.text import text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -171,7 +172,7 @@ class ConsentRead(BaseModel):
         }
     )
 
-    id: str
+    id: UuidStr
     subject: SubjectRead
     purpose: ConsentPurpose
     scope: list[InformationCategory] = Field(

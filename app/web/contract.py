@@ -7,13 +7,16 @@ enumeration value labelled in Chinese, and the list of problem codes with their 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.problem_codes import ProblemCode
+from app.web.descriptions_zh import add_chinese_descriptions
 from app.web.enum_labels import enum_class, label_zh
 
 Document = dict[str, Any]
@@ -82,6 +85,28 @@ def name_schemas_by_title(document: Document) -> None:
     _rewrite_refs(document, renamed)
 
 
+def _models(cls: type[BaseModel]) -> list[type[BaseModel]]:
+    found = []
+    for subclass in cls.__subclasses__():
+        found.append(subclass)
+        found.extend(_models(subclass))
+    return found
+
+
+def restore_example_nulls(document: Document) -> None:
+    """Put back the ``null`` members of the schema examples, which FastAPI drops when it
+    writes the document (``exclude_none``): without them an example lacks required fields."""
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    for model in _models(BaseModel):
+        schema = schemas.get(model.__name__)
+        extra = model.model_config.get("json_schema_extra")
+        if schema is None or "examples" not in schema or not isinstance(extra, dict):
+            continue
+        examples = extra.get("examples")
+        if isinstance(examples, list) and len(examples) == len(schema["examples"]):
+            schema["examples"] = json.loads(json.dumps(examples))
+
+
 def declare_public_operations(document: Document) -> None:
     """An operation without a security requirement is public: say so (``security: []``)."""
     for operation in _operations(document):
@@ -134,6 +159,11 @@ def describe_problem_codes(document: Document) -> None:
 def complete_contract(document: Document) -> None:
     check_operation_ids(document)
     name_schemas_by_title(document)
+    restore_example_nulls(document)
+    add_chinese_descriptions(
+        {operation["operationId"]: operation for operation in _operations(document)},
+        document["components"]["schemas"],
+    )
     declare_public_operations(document)
     problems_only(document)
     label_enums(document)
