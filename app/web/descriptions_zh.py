@@ -30,7 +30,9 @@ OPERATIONS_ZH: Final[dict[str, str]] = {
     "record_consent": "登记申请人使用信用信息的授权：用途、方式、范围与期限。",
     "read_consent": "读取一项授权（限授权对象部门或审计员，读取留痕）。",
     "revoke_consent": "撤回授权：立即生效，此后依该授权的信用核验不予通过。",
-    "run_credit_check": "信用核验：核对清单、授权、失信制约名单与联合奖惩名单，给出可适用的便利方式。",
+    "run_credit_check": (
+        "信用核验：核对清单、授权、失信制约名单与联合奖惩名单，给出可适用的便利方式。"
+    ),
     "read_credit_check": "读取一次信用核验（限作出核验的部门或审计员，读取留痕）。",
     "read_commitment": "读取一项承诺：告知内容、承诺书、各项期限与办理历史。",
     "commitment_notice_pdf": "一次性告知书（PDF，可打印）。",
@@ -51,7 +53,9 @@ OPERATIONS_ZH: Final[dict[str, str]] = {
     "supervision_targets": "重点核查对象：监管部门辖区内失信制约生效中的主体。",
     "list_audit_entries": "审计日志：按写入顺序列出，只增不改。",
     "verify_audit_chain": "审计日志防篡改校验：重新计算哈希链并报告首个断点。",
-    "get_joint_punishment_import": "读取一个联合奖惩名单导入批次：导入人、时间、格式与各类行数（管理员）。",
+    "get_joint_punishment_import": (
+        "读取一个联合奖惩名单导入批次：导入人、时间、格式与各类行数（管理员）。"
+    ),
 }
 
 _SUBJECT = "申请人（主体）：类型、证件号码与名称。"
