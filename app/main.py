@@ -162,6 +162,7 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         servers=[{"url": "/", "description": "本服务 (this service)"}],
+        license_info={"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
     )

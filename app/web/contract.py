@@ -123,6 +123,20 @@ def problems_only(document: Document) -> None:
                 content.pop("application/json", None)
 
 
+def type_file_answers(document: Document) -> None:
+    """A PDF or a text answer declared without a schema is declared as what it is (a
+    binary file, a string), so that generated clients return it instead of nothing."""
+    for operation in _operations(document):
+        for response in operation["responses"].values():
+            for media_type, content in response.get("content", {}).items():
+                if "schema" in content:
+                    continue
+                if media_type.startswith("text/"):
+                    content["schema"] = {"type": "string"}
+                else:
+                    content["schema"] = {"type": "string", "format": "binary"}
+
+
 def label_enums(document: Document) -> None:
     """``x-enum-varnames`` and ``x-enum-descriptions`` (Chinese) on every enumeration;
     an enumeration without a label for each value is an error."""
@@ -166,5 +180,6 @@ def complete_contract(document: Document) -> None:
     )
     declare_public_operations(document)
     problems_only(document)
+    type_file_answers(document)
     label_enums(document)
     describe_problem_codes(document)
