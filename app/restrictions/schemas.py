@@ -23,9 +23,7 @@ from app.subjects.schemas import SubjectIn, SubjectRead
 
 # Facts, statements and reasons are kept in Text columns; references in JSON lists.
 _Prose = Annotated[str, text(4000, multiline=True)]
-_REFS: Any = Field(
-    default_factory=list, max_length=50, description="Document or evidence references."
-)
+_REFS: Any = Field(default_factory=list, max_length=50, description="Documents or evidence cited.")
 
 
 class SourceChannel(StrEnum):
