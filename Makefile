@@ -19,7 +19,7 @@ export ZWFW_JWT_SECRET ?= dev-only-secret-change-me-0123456789abcdef
 export ZWFW_DATA_KEY ?= dev1:ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=
 export ZWFW_BLIND_INDEX_KEY ?= ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyLWJ5dGVz
 
-.PHONY: run test lint typecheck pytest openapi token clean bench bench-clean fuzz lock
+.PHONY: run test lint typecheck pytest openapi contract token clean bench bench-clean fuzz lock
 
 # A new lock empties the environment: it then holds exactly what the lock pins, nothing left over.
 $(BIN)/activate: $(LOCK) $(TEST_LOCK)
@@ -67,6 +67,12 @@ fuzz: $(VENV)/.installed-test
 
 openapi: $(VENV)/.installed
 	$(BIN)/zwfw-credit openapi > openapi/openapi.json
+
+# The document as client generators and linters see it (also part of `make test`):
+# openapi-python-client, and openapi-typescript and Redocly CLI from tools/contract
+# (installed with `npm ci` from its package-lock.json into ~/.cache/zwfw-credit).
+contract: $(VENV)/.installed-test
+	$(BIN)/pytest -q tests/test_openapi_contract.py tests/test_openapi_tools.py tests/test_problem_codes.py
 
 token: $(VENV)/.installed
 	@$(BIN)/zwfw-credit token --role $(or $(ROLE),clerk) --department $(or $(DEPARTMENT),371400-SPJ) --sub $(or $(SUB),alice) --ttl $(or $(TTL),3600)

@@ -52,6 +52,7 @@ from app.supervision import router as supervision_router
 from app.tasks import router as tasks_router
 from app.web.auth import TokenVerifier
 from app.web.body_limit import JOINT_PUNISHMENT_IMPORT, BodySizeLimitMiddleware
+from app.web.contract import operation_id
 from app.web.docs import install_docs
 from app.web.idempotency.middleware import IdempotencyMiddleware
 from app.web.idempotency.transaction import require_kept_creates
@@ -171,6 +172,9 @@ def create_app(
         version=_package_version(),
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        servers=[{"url": "/", "description": "本服务 (this service)"}],
+        license_info={"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+        generate_unique_id_function=operation_id,
         lifespan=lifespan,
         # Served from the service's own files by install_docs, never from a CDN.
         docs_url=None,

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.rules.periods import Unit
@@ -219,7 +220,7 @@ class MatterRead(BaseModel):
 
     code: str
     version: int
-    version_id: str
+    version_id: UuidStr
     status: MatterStatus
     effective_from: datetime
     name: str

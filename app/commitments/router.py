@@ -216,7 +216,7 @@ async def read_commitment(
     summary="The one-time notice as a printable PDF (一次性告知书)",
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
 )
-async def notice_pdf(
+async def commitment_notice_pdf(
     request: Request,
     session: SessionDep,
     principal: Owned,
@@ -395,7 +395,7 @@ async def terminate(
     summary="Record rectification in time (整改到位): the commitment is fulfilled",
     responses=STEP_RESPONSES,
 )
-async def record_rectification(
+async def record_commitment_rectification(
     request: Request,
     session: SessionDep,
     principal: Owned,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import PeriodSpec, VerificationMethod
 from app.commitments.register_schemas import CommitmentRecordRead
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
@@ -378,8 +379,8 @@ class VerificationRead(BaseModel):
         }
     )
 
-    id: str
-    commitment_id: str
+    id: UuidStr
+    commitment_id: UuidStr
     method: VerificationMethod
     assigned_department: str
     assisting_department: str | None
@@ -402,8 +403,8 @@ class VerificationRead(BaseModel):
 class CommitmentRead(BaseModel):
     """A commitment with its notice, letter, deadlines, history and verifications."""
 
-    id: str
-    credit_check_id: str
+    id: UuidStr
+    credit_check_id: UuidStr
     mode: Mode
     status: str = Field(
         description="tolerance: accepted, overdue, reminded, supplemented, completed, "
@@ -468,7 +469,7 @@ class CommitmentRead(BaseModel):
 
 
 class CommitmentSummary(BaseModel):
-    id: str
+    id: UuidStr
     mode: Mode
     status: str
     matter_code: str

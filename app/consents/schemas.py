@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import MATTER_CODE_PATTERN
+from app.core.schema_types import UuidStr
 from app.core.text import text
 from app.departments.schemas import DEPARTMENT_CODE_PATTERN
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -61,7 +62,7 @@ class ConsentCreate(BaseModel):
                     "scope": ["restriction_list", "joint_punishment"],
                     "method": "written_signature",
                     "granted_at": "2026-09-30T09:30:00+08:00",
-                    "expires_on": "2026-12-31",
+                    "expires_on": "2027-09-30",
                     "evidence_ref": "SQ-2026-000123（窗口签字授权书扫描件）",
                     "given_to": ["371400-SPJ"],
                 },
@@ -76,6 +77,7 @@ class ConsentCreate(BaseModel):
                     "matter_code": "SPJ-FOOD-001",
                     "application_ref": "SQ-2026-000123",
                     "method": "electronic_signature",
+                    "granted_at": "2026-09-30T09:40:00+08:00",
                     "expires_on": "2026-10-31",
                     "evidence_ref": "DZQM-2026-0456（电子签名授权记录）",
                 },
@@ -159,7 +161,7 @@ class ConsentRead(BaseModel):
                     "application_ref": None,
                     "method": "written_signature",
                     "granted_at": "2026-09-30T01:30:00Z",
-                    "expires_on": "2026-12-31",
+                    "expires_on": "2027-09-30",
                     "evidence_ref": "SQ-2026-000123",
                     "revoked_at": None,
                     "revocation_reason": None,
@@ -171,7 +173,7 @@ class ConsentRead(BaseModel):
         }
     )
 
-    id: str
+    id: UuidStr
     subject: SubjectRead
     purpose: ConsentPurpose
     scope: list[InformationCategory] = Field(

@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
+from app.core.problem_codes import ProblemCode
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:zwfw-credit:problem:"
 # The members of every problem; extensions take names of their own.
@@ -57,7 +59,7 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str | None = None
-    code: str
+    code: ProblemCode
     instance: str | None = None
     request_id: str | None = None
     errors: list[FieldError] | None = None
@@ -68,6 +70,11 @@ class AppError(Exception):
 
     status: int = 400
     code: str = "bad_request"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.code not in ProblemCode.__members__.values():
+            raise ValueError(f"{cls.__name__}: {cls.code!r} is not a ProblemCode")
 
     def __init__(
         self,
@@ -260,7 +267,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    fallback = "bad_request" if exc.status_code < 500 else "internal_error"
+    code = _HTTP_CODES.get(exc.status_code, fallback)
     detail = exc.detail if isinstance(exc.detail, str) else None
     return problem_response(
         exc.status_code,

@@ -26,6 +26,11 @@ class Page(BaseModel, Generic[T]):
         default=None, description="Pass as `cursor` to get the next page; null on the last."
     )
 
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        """``Page[TaskRead]`` is the schema ``TaskReadPage``."""
+        return f"{params[0].__name__}Page"
+
 
 def encode_cursor(position: dict[str, Any]) -> str:
     raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import MATTER_CODE_PATTERN
 from app.consents.schemas import ApplicationRef, ConsentPurpose
+from app.core.schema_types import UuidStr
 from app.rules.eligibility import CheckResult
 from app.rules.profiles import Mode
 from app.subjects.schemas import SubjectIn, SubjectRead
@@ -155,7 +156,7 @@ class CreditCheckRead(BaseModel):
         }
     )
 
-    id: str
+    id: UuidStr
     result: CheckResult = Field(
         description=(
             "`pass`: the requested mode is open. `fail` (核验未通过): a reason bars it. "
@@ -183,7 +184,7 @@ class CreditCheckRead(BaseModel):
     matter_version: int | None
     mode: Mode
     purpose: ConsentPurpose
-    consent_id: str | None
+    consent_id: UuidStr | None
     profile: str
     department: str | None
     checked_at: datetime

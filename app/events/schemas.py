@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.rules.disclosure import Audience
 
 
@@ -37,7 +38,7 @@ class EventRead(BaseModel):
         }
     )
 
-    event_id: str
+    event_id: UuidStr
     position: int
     type: str = Field(
         description="`commitment.*`, `verification.*`, `restriction.*`, `credit_record.appended`."

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.core.text import text
 from app.rules.hearing import ReferralKind
 
@@ -71,14 +72,14 @@ class ReferralMark(BaseModel):
         }
     )
 
-    id: str
+    id: UuidStr
     kind: ReferralKind
     label_zh: str
     decision_reference: str
     decided_on: dt.date | None
     note: str | None
     department: str
-    restriction_id: str | None
-    commitment_id: str | None
+    restriction_id: UuidStr | None
+    commitment_id: UuidStr | None
     recorded_on: dt.date
     citation: str

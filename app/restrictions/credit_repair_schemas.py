@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.lifecycle.step_dates import Dated
 from app.rules.credit_repair import Material
@@ -120,8 +121,8 @@ class CreditRepairRead(BaseModel):
         }
     )
 
-    id: str
-    listing_id: str
+    id: UuidStr
+    listing_id: UuidStr
     listing_status: str = Field(description="The listing's status today (effective, repaired).")
     filed_on: dt.date
     statement: str

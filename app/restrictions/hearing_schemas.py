@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.rules.hearing import DutyOrigin, ObjectionGround
@@ -108,16 +109,16 @@ class ComplaintRejection(Dated):
 class CorrectionDutyRead(BaseModel):
     """更正义务: correct or remove within 2 working days of receipt, or reject with reasons."""
 
-    id: str
+    id: UuidStr
     origin: DutyOrigin = Field(description="complaint 申诉; referral 移送处罚或司法机关后的变更.")
     received_on: dt.date
     due_on: dt.date
     statement: str
     grounds: list[ObjectionGround]
     evidence_refs: list[str]
-    referral_id: str | None
+    referral_id: UuidStr | None
     outcome: str | None = Field(description="corrected 已更正/移除; rejected 不予更正; null: open.")
     reasons: str | None
-    correction_id: str | None
+    correction_id: UuidStr | None
     closed_on: dt.date | None
     overdue: bool = Field(description="Open after its due day (the due day itself is in time).")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.lifecycle.step_dates import Dated, LateEntry
 from app.restrictions.schemas import NoticeMethod
@@ -93,7 +94,7 @@ class RepairDecisionCreate(Dated):
 
 
 class RepairApplicationRead(BaseModel):
-    id: str
+    id: UuidStr
     filed_on: dt.date
     statement: str
     evidence_refs: list[str]
@@ -175,7 +176,7 @@ class RepairRead(BaseModel):
         }
     )
 
-    listing_id: str
+    listing_id: UuidStr
     status: str = Field(description="The listing's status today (effective, repaired, ...).")
     effective: bool
     period_ends_on: dt.date | None = Field(description="管理期限届满日, restarts included.")

@@ -254,7 +254,7 @@ async def issue_notice(
     summary="The listing notice as a printable PDF (政务服务失信制约认定告知书)",
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
 )
-async def notice_pdf(
+async def listing_notice_pdf(
     session: SessionDep, _principal: Owned, ctx: ContextDep, restriction_id: uuid.UUID
 ) -> Response:
     content = await documents.notice_pdf(session, ctx, restriction_id)
@@ -333,7 +333,7 @@ async def review_objection(
     f"rectified: stays effective until rectification is recorded (LZ §5(1)5). {_DATED}",
     responses=STEP,
 )
-async def record_rectification(
+async def record_listing_rectification(
     session: SessionDep,
     _principal: Owned,
     ctx: ContextDep,

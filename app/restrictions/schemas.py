@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.identifiers import SubjectType
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.schema_types import UuidStr
 from app.core.text import Reference, text
 from app.lifecycle.deadlines import StoredDeadline
 from app.lifecycle.schemas import HistoryStep
@@ -22,9 +23,7 @@ from app.subjects.schemas import SubjectIn, SubjectRead
 
 # Facts, statements and reasons are kept in Text columns; references in JSON lists.
 _Prose = Annotated[str, text(4000, multiline=True)]
-_REFS: Any = Field(
-    default_factory=list, max_length=50, description="Document or evidence references."
-)
+_REFS: Any = Field(default_factory=list, max_length=50, description="Documents or evidence cited.")
 
 
 class SourceChannel(StrEnum):
@@ -272,7 +271,7 @@ class RestrictionDates(BaseModel):
 
 
 class ObjectionRead(BaseModel):
-    id: str
+    id: UuidStr
     filed_on: dt.date
     statement: str
     evidence_refs: list[str]
@@ -285,7 +284,7 @@ class ObjectionRead(BaseModel):
 
 
 class LiftingRequestRead(BaseModel):
-    id: str
+    id: UuidStr
     requested_on: dt.date
     reason: str
     evidence_refs: list[str]
@@ -296,7 +295,7 @@ class LiftingRequestRead(BaseModel):
 
 
 class CorrectionRead(BaseModel):
-    id: str
+    id: UuidStr
     kind: CorrectionKind
     discovered_on: dt.date
     due_on: dt.date
@@ -309,7 +308,7 @@ class CorrectionRead(BaseModel):
 class RestrictionRead(BaseModel):
     """A listing with its dates, derived by date at request time."""
 
-    id: str
+    id: UuidStr
     status: str = Field(
         description="proposed, collected, verified, notified, under_review, confirmed, "
         "effective, repaired, lifted, withdrawn — as of today."
@@ -326,7 +325,7 @@ class RestrictionRead(BaseModel):
     legal_documents: list[str]
     collecting_department: str
     profile: str = Field(description="The profile it was made under: its regime's reach.")
-    commitment_id: str | None
+    commitment_id: UuidStr | None
     occurred_on: dt.date | None
     dates: RestrictionDates
     deadlines: list[StoredDeadline]
@@ -342,7 +341,7 @@ class RestrictionRead(BaseModel):
 
 
 class RestrictionSummary(BaseModel):
-    id: str
+    id: UuidStr
     status: str
     effective: bool
     situation: Situation
@@ -386,7 +385,7 @@ class PublicRestriction(BaseModel):
 class ListingEffect(BaseModel):
     """One effective listing as seen in a credit profile; `detail` for the owner only."""
 
-    id: str | None = Field(description="Shown to the collecting department only.")
+    id: UuidStr | None = Field(description="Shown to the collecting department only.")
     profile: str = Field(description="Made under (its regime's jurisdiction is its reach).")
     collecting_department: str
     situation: Situation
@@ -397,7 +396,7 @@ class ListingEffect(BaseModel):
 
 
 class CommitmentEntry(BaseModel):
-    id: str | None
+    id: UuidStr | None
     matter_code: str
     mode: str
     status: str

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.rules.supervision import SupervisionBasis
 from app.subjects.schemas import SubjectRead
 from app.tasks.schemas import TaskLink
@@ -86,7 +87,7 @@ class SupervisionItem(BaseModel):
         }
     )
 
-    commitment_id: str
+    commitment_id: UuidStr
     matter_code: str
     matter_name: str = Field(description="事项名称, as the commitment's notice named it.")
     department: str = Field(description="政务服务实施机关 (the agency).")

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schema_types import UuidStr
 from app.rules.tasks import TaskKind
 
 __all__ = ["TaskKind", "TaskLink", "TaskRead", "TaskSubject"]
@@ -62,12 +63,12 @@ class TaskRead(BaseModel):
     kind: TaskKind
     department: str
     resource_type: str
-    resource_id: str
-    listing_id: str | None = Field(
+    resource_id: UuidStr
+    listing_id: UuidStr | None = Field(
         default=None,
         description="失信制约名单: the listing the task is on (a lifting request's listing too).",
     )
-    commitment_id: str | None = Field(
+    commitment_id: UuidStr | None = Field(
         default=None,
         description="承诺: the case the task is on (a verification's commitment too).",
     )

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.web.contract import complete_contract
 from app.web.rate_limit import EXEMPT_PATHS
 
 Document = dict[str, Any]
@@ -257,6 +258,7 @@ def install_openapi(app: FastAPI) -> None:
             add_idempotency_keys(document)
             add_common_responses(document)
             add_links(document)
+            complete_contract(document)
         assert app.openapi_schema is not None
         return app.openapi_schema
 

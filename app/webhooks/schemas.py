@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from app.core.schema_types import UuidStr
 from app.core.text import text
 
 EVENT_PATTERN = r"^[a-z_]+(\.[a-z_*]+)?$|^\*$"
@@ -55,7 +56,7 @@ class SubscriptionCreate(BaseModel):
 
 
 class SubscriptionRead(BaseModel):
-    id: str
+    id: UuidStr
     name: str
     url: str
     event_types: list[str]
@@ -81,9 +82,9 @@ class PersonalDataGrant(BaseModel):
 
 
 class DeliveryRead(BaseModel):
-    id: str
-    subscription_id: str
-    event_id: str
+    id: UuidStr
+    subscription_id: UuidStr
+    event_id: UuidStr
     event_type: str
     status: str = Field(
         description="pending, delivered, dead (dead-letter) or withheld (its event may not "
