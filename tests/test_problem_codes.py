@@ -53,6 +53,7 @@ FORWARDED = {
     ("app/lifecycle/refusals.py", "code"),
     ("app/restrictions/amendments.py", "refusal.code"),
     ("app/subjects/service.py", "exc.code"),
+    ("app/documents/router.py", "DocumentNotFound.code"),
 }
 # Field errors carry codes of their own (the `errors[].code` of a problem).
 NOT_A_PROBLEM = frozenset({"FieldError", "RowError"})

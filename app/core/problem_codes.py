@@ -499,18 +499,8 @@ class ProblemCode(StrEnum):
     )
 
     # Identity provider and printed documents
-    JWKS_UNAVAILABLE = (
-        "jwks_unavailable",
-        503,
-        "身份认证服务的密钥暂不可取",
-        "Identity provider keys unavailable",
-    )
-    DOCUMENT_NOT_FOUND = (
-        "document_not_found",
-        404,
-        "无此核验码的文书",
-        "No document with this verification code",
-    )
+    JWKS_UNAVAILABLE = "jwks_unavailable", 503, "身份认证密钥暂不可取", "Identity keys unavailable"
+    DOCUMENT_NOT_FOUND = "document_not_found", 404, "无此核验码的文书", "Document not found"
 
 
 def problem_code_table() -> str:
