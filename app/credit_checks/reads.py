@@ -277,7 +277,9 @@ async def read_check_facts(
     consent: StoredConsent | None = None
     histories: list[tuple[ListingHistory, Situation]] = []
     hits: list[tuple[date, str, uuid.UUID, ActiveHit]] = []
-    for row in await session.execute(_CHECK_FACTS, parameters):
+    # Core on the session's connection: no ORM execution layer for a statement of columns.
+    connection = await session.connection()
+    for row in await connection.execute(_CHECK_FACTS, parameters):
         kind = row.kind
         if kind == "listing":
             history = ListingHistory(

@@ -37,13 +37,14 @@ async def insert_check(
 ) -> None:
     """Write a credit check and its audit entry in the caller's transaction: one round
     trip on PostgreSQL, two on SQLite (which has no INSERT in a WITH)."""
-    if session.get_bind().dialect.name == "postgresql":
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
         parameters = {"c_" + k: v for k, v in check.items()}
         parameters.update({"a_" + k: v for k, v in audit_entry.items()})
-        await session.execute(_CHECK_AND_AUDIT, parameters)
+        await connection.execute(_CHECK_AND_AUDIT, parameters)
         return
-    await session.execute(_CHECK, check)
-    await session.execute(_ENTRY, audit_entry)
+    await connection.execute(_CHECK, check)
+    await connection.execute(_ENTRY, audit_entry)
 
 
 class CreditCheckRepository:
