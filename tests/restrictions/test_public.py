@@ -103,10 +103,15 @@ async def test_a_lookup_finds_what_the_whole_list_shows_of_its_subject_and_pages
             if (i["subject_type"], i["id_number"][:4], i["id_number"][-4:])
             == (subject["subject_type"], subject["id_number"][:4], subject["id_number"][-4:])
         ]
-        for params in ({"id_number": subject["id_number"]}, {"name": subject["name"]}):
+        lookups: list[dict[str, str | int]] = [
+            {"id_number": subject["id_number"]},
+            {"name": subject["name"]},
+        ]
+        for params in lookups:
             found = (await client.get(path, params={**params, "limit": 100})).json()
             assert found == {"items": shown, "next_cursor": None}
-            paged, cursor = [], None
+            paged: list[dict[str, Any]] = []
+            cursor: str | None = None
             while True:
                 query = {**params, "limit": 1} | ({"cursor": cursor} if cursor else {})
                 page = (await client.get(path, params=query)).json()
