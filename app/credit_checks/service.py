@@ -22,9 +22,9 @@ from app.core.config import Settings
 from app.core.db import new_id
 from app.core.errors import NotFound, UnprocessableEntity
 from app.core.identifiers import SubjectType
+from app.credit_checks.facts import CheckFacts, StoredSubject, SubjectKey
 from app.credit_checks.models import CreditCheck
-from app.credit_checks.reads import CheckFacts, StoredSubject, SubjectKey, read_check_facts
-from app.credit_checks.repository import CreditCheckRepository, insert_check
+from app.credit_checks.repository import CreditCheckRepository, insert_check, read_check_facts
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
 from app.departments.service import department_profile
 from app.joint_punishment.adapter import JointPunishmentClient

@@ -63,6 +63,12 @@ _PUBLISHED_HISTORIES = select(
 )
 
 
+_PUBLISHED_OF = select(Restriction).where(
+    Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
+    Restriction.published_on.is_not(None),
+)
+
+
 def _window_lapsed(today: date) -> ColumnElement[bool]:
     """Notified, and the objection window (the state's due day) has passed."""
     return and_(Restriction.status == _R.NOTIFIED, Restriction.current_due_on < today)
@@ -163,11 +169,8 @@ class RestrictionRepository:
     async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
         if not subject_ids:
             return []
-        query = select(Restriction).where(
-            Restriction.subject_id.in_(list(subject_ids)),
-            Restriction.published_on.is_not(None),
-        )
-        return (await self.session.scalars(query)).all()
+        parameters = {"subject_ids": list(subject_ids)}
+        return (await self.session.scalars(_PUBLISHED_OF, parameters)).all()
 
     async def effective_candidates(
         self,

@@ -1,5 +1,5 @@
 """The credit check's one-statement read finds exactly what the repositories find, one
-statement per lookup (app.credit_checks.reads), on both databases: for subjects with
+statement per lookup (app.credit_checks.repository), on both databases: for subjects with
 listings in every state, consents valid, expired, revoked, out of scope, given to
 another department or of someone else, joint punishment entries of several list types
 (active, expired, not yet listed), an agent, an unknown subject, matter and consent.
@@ -22,9 +22,8 @@ from app.audit.models import AuditEntry
 from app.consents.models import Consent
 from app.core.config import Settings
 from app.core.db import Database, utcnow
-from app.credit_checks.reads import (
-    CheckFacts,
-    SubjectKey,
+from app.credit_checks.facts import CheckFacts, SubjectKey
+from app.credit_checks.repository import (
     read_check_facts,
     read_check_facts_orm,
 )
