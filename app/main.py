@@ -229,6 +229,9 @@ def create_app(
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    # The credit check first: the router tries the routes in order, and it is the
+    # busiest (each route passed over costs every request a match).
+    app.include_router(credit_checks_router.router)
     app.include_router(health.router)
     app.include_router(metrics_router)
     app.include_router(profiles_router.router)
@@ -237,7 +240,6 @@ def create_app(
     app.include_router(catalog_router.router)
     app.include_router(catalog_router.public_router)
     app.include_router(consents_router.router)
-    app.include_router(credit_checks_router.router)
     app.include_router(commitments_router.router)
     app.include_router(restrictions_router.router)
     app.include_router(repair_router.router)

@@ -87,6 +87,57 @@ async def test_an_empty_setting_turns_rate_limiting_off() -> None:
     assert statuses == {200}
 
 
+class _Clock:
+    """Seconds that move only when the test moves them."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_window_resets_at_its_end_and_says_when_in_retry_after() -> None:
+    # 5/minute; the windows are the minutes since the clock's zero: 120 s starts one.
+    clock = _Clock(125.0)
+    limiter = RateLimiter("5/minute", clock=clock)
+    assert [await limiter.acquire("sub:a") for _ in range(5)] == [None] * 5
+    # Refused until 180 s, the end of the window: 55 s from 125 s.
+    assert await limiter.acquire("sub:a") == 55
+    clock.now = 179.5
+    assert await limiter.acquire("sub:a") == 1  # half a second, rounded up
+    clock.now = 180.0
+    assert await limiter.acquire("sub:a") is None
+
+
+async def test_every_limit_of_the_setting_is_counted() -> None:
+    clock = _Clock(0.0)
+    limiter = RateLimiter("2/second;3/minute", clock=clock)
+    assert await limiter.acquire("sub:a") is None
+    assert await limiter.acquire("sub:a") is None
+    assert await limiter.acquire("sub:a") == 1  # the second's limit
+    clock.now = 1.0
+    assert await limiter.acquire("sub:a") is None
+    clock.now = 2.0
+    assert await limiter.acquire("sub:a") == 58  # the minute's limit: 3 counted by 2 s
+
+
+async def test_the_counts_of_ended_windows_are_dropped_without_visiting_their_keys() -> None:
+    """Many principals: a request counts in the current window's dictionary only, and the
+    window that ended goes whole, so no request walks the keys of others."""
+    clock = _Clock(0.0)
+    limiter = RateLimiter("3/minute", clock=clock)
+    (window,) = limiter.windows
+    for n in range(10_000):
+        assert await limiter.acquire(f"ip:10.0.{n // 256}.{n % 256}") is None
+    assert len(window.counts) == 10_000
+    ended = window.counts
+    clock.now = 60.0
+    assert await limiter.acquire("sub:late") is None
+    assert window.counts == {"sub:late": 1}
+    assert len(ended) == 10_000  # left as it was: replaced, not emptied key by key
+
+
 @pytest.mark.parametrize("value", ["lots", "3/fortnight", "three per minute"])
 def test_a_malformed_rate_limit_is_refused_at_start(value: str) -> None:
     from app.core.config import SettingsError, load_settings
@@ -106,6 +157,7 @@ def _redis_url() -> str:
 async def _redis_reachable(url: str) -> str | None:
     """None when Redis answers PING, else why not."""
     limiter = RateLimiter("1/second", url)
+    assert limiter.storage is not None
     try:
         if await asyncio.wait_for(limiter.storage.check(), timeout=3):
             return None

@@ -53,6 +53,31 @@ async def record(
     return entry
 
 
+def audit_values(
+    principal: Principal,
+    *,
+    action: str,
+    target_type: str,
+    target_id: str,
+    purpose: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of the entry :func:`record` adds, for a statement that inserts it with
+    the row it records (unchained, like every new entry: the chainer links it)."""
+    return {
+        "recorded_at": utcnow(),
+        "actor": principal.sub,
+        "roles": sorted(role.value for role in principal.roles),
+        "department": principal.department,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "purpose": purpose,
+        "request_id": request_id_var.get(),
+        "details": details,
+    }
+
+
 async def chain_pending(session: AsyncSession, batch_size: int = CHAIN_BATCH_SIZE) -> int:
     """Link every committed, unchained entry into the hash chain, in id order.
 

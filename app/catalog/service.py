@@ -55,12 +55,18 @@ def matter_terms(row: MatterVersion | None, code: str) -> MatterTerms | None:
     """The rule module's view of a catalog entry; None when the matter is unknown."""
     if row is None:
         return None
-    modes = MatterModes.model_validate(row.modes)
+    return matter_terms_of(row.modes, row.excluded_categories, row.status, code)
+
+
+def matter_terms_of(
+    modes: dict[str, Any], excluded_categories: list[str], status: str, code: str
+) -> MatterTerms:
+    """:func:`matter_terms` from the version's stored columns."""
     return MatterTerms(
         code=code,
-        offered_modes=frozenset(modes.offered()),
-        excluded_categories=frozenset(HighRiskCategory(c) for c in row.excluded_categories),
-        in_catalog=row.status == MatterStatus.active,
+        offered_modes=frozenset(MatterModes.model_validate(modes).offered()),
+        excluded_categories=frozenset(HighRiskCategory(c) for c in excluded_categories),
+        in_catalog=status == MatterStatus.active,
     )
 
 

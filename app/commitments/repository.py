@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import and_, bindparam, case, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,29 @@ class CommitmentSummary(NamedTuple):
 
 
 _T = ToleranceState
+
+
+# Built once (every credit profile reads it): bound per request.
+_SUMMARIES_OF_SUBJECT = (
+    select(
+        Commitment.id,
+        Commitment.matter_code,
+        Commitment.mode,
+        case(
+            (
+                and_(
+                    Commitment.status == _T.ACCEPTED,
+                    Commitment.current_due_on < bindparam("today"),
+                ),
+                literal(_T.OVERDUE.value),
+            ),
+            else_=Commitment.status,
+        ),
+        Commitment.department,
+    )
+    .where(Commitment.subject_id == bindparam("subject_id"))
+    .order_by(Commitment.created_at, Commitment.id)
+)
 
 
 class CommitmentRepository:
@@ -132,25 +155,9 @@ class CommitmentRepository:
         """What a credit profile shows of each commitment (no whole rows, nothing
         decrypted), oldest first; the status on ``today`` (overdue once the supplement
         deadline has passed, recorded or not)."""
-        status = case(
-            (
-                and_(Commitment.status == _T.ACCEPTED, Commitment.current_due_on < today),
-                literal(_T.OVERDUE.value),
-            ),
-            else_=Commitment.status,
-        )
-        query = (
-            select(
-                Commitment.id,
-                Commitment.matter_code,
-                Commitment.mode,
-                status,
-                Commitment.department,
-            )
-            .where(Commitment.subject_id == subject_id)
-            .order_by(Commitment.created_at, Commitment.id)
-        )
-        return [CommitmentSummary(*row) for row in await self.session.execute(query)]
+        parameters = {"subject_id": subject_id, "today": today}
+        rows = await self.session.execute(_SUMMARIES_OF_SUBJECT, parameters)
+        return [CommitmentSummary(*row) for row in rows]
 
     async def open_commitments(self) -> Sequence[Commitment]:
         """Commitments not yet closed (an outcome sets ``closed_on``), and closed ones whose

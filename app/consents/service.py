@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +39,28 @@ def _invalid(field: str, code: str, message: str) -> UnprocessableEntity:
     )
 
 
-def consent_record(consent: Consent, tz: ZoneInfo) -> ConsentRecord:
+class ConsentTerms(Protocol):
+    """What a credit check reads of a consent: a stored ``Consent`` or a row of those columns."""
+
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def scope(self) -> list[str] | None: ...
+    @property
+    def matter_code(self) -> str | None: ...
+    @property
+    def application_ref(self) -> str | None: ...
+    @property
+    def granted_at(self) -> datetime: ...
+    @property
+    def expires_on(self) -> date: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+    @property
+    def given_to(self) -> list[str]: ...
+
+
+def consent_record(consent: ConsentTerms, tz: ZoneInfo) -> ConsentRecord:
     """The rule module's view: dates in the legal time zone."""
     return ConsentRecord(
         purpose=consent.purpose,
@@ -74,7 +96,7 @@ async def consent_read(session: AsyncSession, consent: Consent) -> ConsentRead:
     )
 
 
-def given_to(consent: Consent, department: str | None) -> bool:
+def given_to(consent: ConsentTerms, department: str | None) -> bool:
     """Whether the consent was given to ``department``: only such a department may use,
     read or revoke it (the reads and revocation are the routes' owner, app.web.ownership)."""
     return department is not None and department in consent.given_to

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import traceback
 from contextvars import ContextVar
@@ -25,10 +26,30 @@ _STANDARD_ATTRS = frozenset(
 )
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 class JsonFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__()
+        # The time up to the second, kept while it is the same second (every line of it).
+        self._second = -1
+        self._stamp = ""
+
+    def _time(self, created: float) -> str:
+        """``created`` as ``datetime.isoformat(timespec="milliseconds")`` writes it in UTC."""
+        fraction, whole = math.modf(created)  # as datetime.fromtimestamp rounds
+        second, micros = int(whole), round(fraction * 1_000_000)
+        if micros >= 1_000_000:
+            second, micros = second + 1, micros - 1_000_000
+        if second != self._second:
+            text = datetime.fromtimestamp(second, UTC).isoformat()
+            self._second, self._stamp = second, text[:-6]  # without "+00:00"
+        return f"{self._stamp}.{micros // 1000:03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": self._time(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -37,11 +58,11 @@ class JsonFormatter(logging.Formatter):
         if request_id:
             entry["request_id"] = request_id
         for key, value in record.__dict__.items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+            if key not in _STANDARD_ATTRS and key[0] != "_":
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _encode(entry)
 
 
 ERROR_MESSAGE_CHARS = 500

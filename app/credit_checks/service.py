@@ -10,27 +10,26 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.service import record
+from app.audit.service import audit_values, record
 from app.catalog.repository import CatalogRepository
-from app.catalog.service import matter_terms
-from app.consents.repository import ConsentRepository
 from app.consents.schemas import ConsentPurpose
 from app.consents.service import consent_record, given_to
 from app.core.config import Settings
 from app.core.db import new_id
 from app.core.errors import NotFound, UnprocessableEntity
 from app.core.identifiers import SubjectType
+from app.credit_checks.facts import CheckFacts, StoredSubject, SubjectKey
 from app.credit_checks.models import CreditCheck
-from app.credit_checks.repository import CreditCheckRepository
+from app.credit_checks.repository import CreditCheckRepository, insert_check, read_check_facts
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
-from app.departments.service import profile_of
+from app.departments.service import department_profile
 from app.joint_punishment.adapter import JointPunishmentClient
-from app.joint_punishment.service import lookup_joint_punishment
-from app.restrictions.state import effective_restrictions
+from app.joint_punishment.service import consult_service, local_hits
+from app.restrictions.state import effective_of
 from app.rules.eligibility import (
     JOINT_PUNISHMENT,
     RESTRICTION_LIST,
@@ -43,9 +42,11 @@ from app.rules.eligibility import (
     check_eligibility,
     credit_check_valid_until,
 )
-from app.rules.profiles import Mode, get_profile
+from app.rules.profiles import Mode, Profile, get_profile
+from app.subjects.models import identifier_index
 from app.subjects.repository import SubjectRepository
-from app.subjects.service import resolve_subject, subject_read
+from app.subjects.schemas import SubjectIn, SubjectRead
+from app.subjects.service import checked_id_number, resolve_subject, subject_read
 from app.web.auth import Principal
 
 
@@ -100,45 +101,64 @@ async def _check_read(
     )
 
 
-async def run_credit_check(
-    session: AsyncSession,
-    principal: Principal,
-    data: CreditCheckCreate,
-    now: datetime,
-    settings: Settings,
-    joint_punishment: JointPunishmentClient | None,
-) -> CreditCheckRead:
-    today = now.astimezone(settings.tz).date()
-    subject = await resolve_subject(session, data.subject, today, "body.subject")
-    agent = await resolve_subject(session, data.agent, today, "body.agent") if data.agent else None
-    if agent is not None and agent.subject.id == subject.subject.id:
-        raise UnprocessableEntity("The agent is the applicant.", code="agent_is_subject")
-
-    version, agency_profile = await CatalogRepository(session).current_version_and_agency_profile(
-        data.matter_code, now
+def _key(subject_type: SubjectType, id_number: str) -> SubjectKey:
+    return SubjectKey(
+        subject_type.value, id_number, identifier_index(subject_type.value, id_number)
     )
+
+
+async def _settle(
+    session: AsyncSession,
+    stored: StoredSubject | None,
+    data: SubjectIn,
+    id_number: str,
+    today: date,
+    field: str,
+) -> StoredSubject:
+    """The stored party as read; created, or its name and address kept current, through
+    :func:`resolve_subject` (the rare case: one more round trip)."""
+    if (
+        stored is not None
+        and stored.name == data.name
+        and (not data.address or stored.address == data.address)
+    ):
+        return stored
+    subject = (await resolve_subject(session, data, today, field)).subject
+    return StoredSubject(subject.id, subject.subject_type, id_number, subject.name, subject.address)
+
+
+def check_request(
+    facts: CheckFacts,
+    data: CreditCheckCreate,
+    parties: tuple[SubjectKey, SubjectKey | None],
+    ids: tuple[uuid.UUID, uuid.UUID | None],
+    department: str | None,
+    settings: Settings,
+    today: date,
+) -> tuple[EligibilityRequest, Profile, frozenset[str]]:
+    """The rule module's request from what was read, the profile that decides and the
+    categories the consent lets the check read; the listings and the local list hits
+    only when it may read them (LZ §5(1)6). The joint punishment lookup holds the local
+    hits; the external service is asked afterwards."""
+    subject_id, agent_id = ids
     # The agency's profile decides; without a catalog entry, the caller's department's.
     profile = (
-        get_profile(agency_profile)
-        if agency_profile is not None
-        else await profile_of(session, principal.department, settings.profile)
+        get_profile(facts.agency_profile)
+        if facts.agency_profile is not None
+        else department_profile(department, facts.department_profile, settings.profile)
     )
-
-    consent = await ConsentRepository(session).get(data.consent_id) if data.consent_id else None
+    consent = facts.consent
     if data.consent_id is not None and consent is None:
         raise NotFound(f"No consent {data.consent_id}.", code="consent_not_found")
     # A consent of someone else is no consent of this applicant, nor one given to other
     # departments a consent this department may use (LZ §5(1)6).
     own_consent = (
         consent
-        if consent
-        and consent.subject_id == subject.subject.id
-        and given_to(consent, principal.department)
+        if consent and consent.subject_id == subject_id and given_to(consent, department)
         else None
     )
-
     request = EligibilityRequest(
-        matter=matter_terms(version, data.matter_code),
+        matter=facts.matter,
         mode=data.mode,
         purpose=data.purpose.value,
         consent=consent_record(own_consent, settings.tz) if own_consent else None,
@@ -148,78 +168,175 @@ async def run_credit_check(
         matter_code=data.matter_code,
         application_ref=data.application_ref,
     )
-    # Read only what the consent covers (LZ §5(1)6).
     readable = categories_to_read(request, profile)
     if RESTRICTION_LIST in readable:
-        ids = [subject.subject.id] + ([agent.subject.id] if agent else [])
-        restrictions = await effective_restrictions(session, ids, today, profile)
+        restrictions = effective_of(
+            facts.histories, [subject_id] + ([agent_id] if agent_id else []), today, profile
+        )
         request = replace(
             request,
-            subject_restrictions=restrictions[subject.subject.id],
-            agent_restrictions=restrictions[agent.subject.id] if agent else (),
+            subject_restrictions=restrictions[subject_id],
+            agent_restrictions=restrictions[agent_id] if agent_id else (),
         )
     if JOINT_PUNISHMENT in readable:
-        parties = [
-            (Party.SUBJECT, SubjectType(subject.subject.subject_type), subject.subject.id_number)
-        ]
-        if agent is not None:
-            parties.append(
-                (Party.AGENT, SubjectType(agent.subject.subject_type), agent.subject.id_number)
-            )
+        named = [(Party.SUBJECT, parties[0])] + ([(Party.AGENT, parties[1])] if parties[1] else [])
+        hits = local_hits(
+            [party for party, _ in named], [(k.subject_type, k.index) for _, k in named], facts.hits
+        )
+        request = replace(
+            request, joint_punishment=JointPunishmentLookup(consulted=True, hits=tuple(hits))
+        )
+    return request, profile, readable
+
+
+async def run_credit_check(
+    session: AsyncSession,
+    principal: Principal,
+    data: CreditCheckCreate,
+    now: datetime,
+    settings: Settings,
+    joint_punishment: JointPunishmentClient | None,
+) -> CreditCheckRead:
+    today = now.astimezone(settings.tz).date()
+    checked = checked_id_number(
+        data.subject.subject_type, data.subject.id_number, today, "body.subject.id_number"
+    )
+    agent_checked = (
+        checked_id_number(
+            data.agent.subject_type, data.agent.id_number, today, "body.agent.id_number"
+        )
+        if data.agent
+        else None
+    )
+    subject_key = _key(data.subject.subject_type, checked.normalized)
+    agent_key = (
+        _key(data.agent.subject_type, agent_checked.normalized)
+        if data.agent and agent_checked
+        else None
+    )
+    facts = await read_check_facts(
+        session,
+        subject_key,
+        agent_key,
+        matter_code=data.matter_code,
+        at=now,
+        department=principal.department,
+        consent_id=data.consent_id,
+        as_of=today,
+    )
+    subject = await _settle(
+        session, facts.subject, data.subject, checked.normalized, today, "body.subject"
+    )
+    agent = (
+        await _settle(session, facts.agent, data.agent, agent_key.id_number, today, "body.agent")
+        if data.agent and agent_key
+        else None
+    )
+    if agent is not None and agent.id == subject.id:
+        raise UnprocessableEntity("The agent is the applicant.", code="agent_is_subject")
+    request, profile, readable = check_request(
+        facts,
+        data,
+        (subject_key, agent_key),
+        (subject.id, agent.id if agent else None),
+        principal.department,
+        settings,
+        today,
+    )
+    if JOINT_PUNISHMENT in readable and joint_punishment is not None:
+        parties = [(Party.SUBJECT, data.subject.subject_type, subject.id_number)]
+        if data.agent is not None and agent is not None:
+            parties.append((Party.AGENT, data.agent.subject_type, agent.id_number))
         request = replace(
             request,
-            joint_punishment=await lookup_joint_punishment(
-                session, joint_punishment, parties, today
+            joint_punishment=await consult_service(
+                joint_punishment, parties, today, list(request.joint_punishment.hits)
             ),
         )
     decision = check_eligibility(request, profile)
-    check = CreditCheck(
-        id=new_id(),
-        subject_id=subject.subject.id,
-        agent_id=agent.subject.id if agent else None,
+    check_id = new_id()
+    reasons = [_reason_json(r) for r in decision.reasons]
+    valid_until = credit_check_valid_until(profile, today)
+    values: dict[str, object] = {
+        "id": check_id,
+        "subject_id": subject.id,
+        "agent_id": agent.id if agent else None,
+        "matter_code": data.matter_code,
+        "application_ref": data.application_ref,
+        "matter_version_id": facts.matter_version_id,
+        "mode": data.mode.value,
+        "purpose": data.purpose.value,
+        "consent_id": data.consent_id,
+        "result": decision.result.value,
+        "eligible_modes": [m.value for m in decision.eligible_modes],
+        "reasons": reasons,
+        "profile": profile.name,
+        "checked_at": now,
+        "checked_on": today,
+        "valid_until": valid_until,
+        "requested_by": principal.sub,
+        "department": principal.department,
+        "created_at": now,
+    }
+    # The check and its audit entry: one statement on PostgreSQL, two on SQLite.
+    await insert_check(
+        session,
+        values,
+        audit_values(
+            principal,
+            action="credit_check.create",
+            target_type="credit_check",
+            target_id=str(check_id),
+            purpose=data.purpose.value,
+            details={
+                "consent_id": str(data.consent_id) if data.consent_id else None,
+                "subject_id": str(subject.id),
+                "agent_id": str(agent.id) if agent else None,
+                "matter_code": data.matter_code,
+                "matter_version_id": (
+                    str(facts.matter_version_id) if facts.matter_version_id else None
+                ),
+                "mode": data.mode.value,
+                "result": decision.result.value,
+                "reasons": [r.code.value for r in decision.reasons],
+                "read": sorted(readable),
+                "joint_punishment_consulted": (
+                    request.joint_punishment.consulted if JOINT_PUNISHMENT in readable else None
+                ),
+            },
+        ),
+    )
+    result = decision.result
+    return CreditCheckRead(
+        id=str(check_id),
+        result=result,
+        eligible_modes=list(decision.eligible_modes),
+        reasons=[ReasonRead.model_validate(r) for r in reasons],
+        next_step="facilitation" if result is CheckResult.PASS else "ordinary",
+        subject=_subject_read(subject),
+        agent=_subject_read(agent) if agent else None,
         matter_code=data.matter_code,
         application_ref=data.application_ref,
-        matter_version_id=version.id if version else None,
-        mode=data.mode.value,
-        purpose=data.purpose.value,
-        consent_id=data.consent_id,
-        result=decision.result.value,
-        eligible_modes=[m.value for m in decision.eligible_modes],
-        reasons=[_reason_json(r) for r in decision.reasons],
+        matter_version=facts.matter_version,
+        mode=data.mode,
+        purpose=data.purpose,
+        consent_id=str(data.consent_id) if data.consent_id else None,
         profile=profile.name,
-        checked_at=now,
-        checked_on=today,
-        valid_until=credit_check_valid_until(profile, today),
-        requested_by=principal.sub,
         department=principal.department,
-        created_at=now,
+        checked_at=now,
+        valid_until=valid_until,
+        warnings=[f"body.subject.id_number: {w}" for w in checked.warnings]
+        + [f"body.agent.id_number: {w}" for w in (agent_checked.warnings if agent_checked else ())],
     )
-    # Written with its audit entry when the request's transaction commits: one flush.
-    CreditCheckRepository(session).add(check)
-    await record(
-        session,
-        principal,
-        action="credit_check.create",
-        target_type="credit_check",
-        target_id=str(check.id),
-        purpose=data.purpose.value,
-        details={
-            "consent_id": str(data.consent_id) if data.consent_id else None,
-            "subject_id": str(subject.subject.id),
-            "agent_id": str(agent.subject.id) if agent else None,
-            "matter_code": data.matter_code,
-            "matter_version_id": str(version.id) if version else None,
-            "mode": data.mode.value,
-            "result": decision.result.value,
-            "reasons": [r.code.value for r in decision.reasons],
-            "read": sorted(readable),
-            "joint_punishment_consulted": (
-                request.joint_punishment.consulted if JOINT_PUNISHMENT in readable else None
-            ),
-        },
+
+
+def _subject_read(subject: StoredSubject) -> SubjectRead:
+    return SubjectRead(
+        subject_type=SubjectType(subject.subject_type),
+        id_number=subject.id_number,
+        name=subject.name,
+        address=subject.address,
     )
-    warnings = subject.warnings + (agent.warnings if agent else ())
-    return await _check_read(session, check, warnings)
 
 
 async def read_credit_check(

@@ -3,10 +3,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credit_records.models import CreditRecordEntry
+
+# Built once (every credit profile reads it): bound per request.
+_OF_SUBJECT = (
+    select(CreditRecordEntry)
+    .where(CreditRecordEntry.subject_id == bindparam("subject_id"))
+    .order_by(CreditRecordEntry.recorded_at, CreditRecordEntry.id)
+)
 
 
 class CreditRecordRepository:
@@ -17,9 +24,4 @@ class CreditRecordRepository:
         self.session.add(entry)
 
     async def of_subject(self, subject_id: uuid.UUID) -> Sequence[CreditRecordEntry]:
-        query = (
-            select(CreditRecordEntry)
-            .where(CreditRecordEntry.subject_id == subject_id)
-            .order_by(CreditRecordEntry.recorded_at, CreditRecordEntry.id)
-        )
-        return (await self.session.scalars(query)).all()
+        return (await self.session.scalars(_OF_SUBJECT, {"subject_id": subject_id})).all()

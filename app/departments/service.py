@@ -48,8 +48,14 @@ async def profile_of(session: AsyncSession, code: str | None, deployment: str | 
     """The profile a department applies; for a department not registered, the one it
     would be given (the deployment's explicit choice, else its region's), else a 422."""
     department = await DepartmentRepository(session).get(code) if code else None
-    if department is not None:
-        return get_profile(department.profile)
+    return department_profile(code, department.profile if department else None, deployment)
+
+
+def department_profile(code: str | None, registered: str | None, deployment: str | None) -> Profile:
+    """:func:`profile_of` once the department's registered profile (None: not registered)
+    has been read."""
+    if registered is not None:
+        return get_profile(registered)
     try:
         return regions.resolve_department_profile((code or "")[:6], None, deployment).profile
     except regions.ProfileUnresolved as exc:

@@ -34,7 +34,7 @@ from app.joint_punishment.importing import (
     validate_row,
 )
 from app.joint_punishment.models import JointPunishmentImport
-from app.joint_punishment.repository import JointPunishmentRepository, NewEntry
+from app.joint_punishment.repository import ActiveHit, JointPunishmentRepository, NewEntry
 from app.joint_punishment.schemas import (
     JointPunishmentImportRead,
     JointPunishmentImportResult,
@@ -284,8 +284,17 @@ async def lookup_joint_punishment(
         for _, subject_type, number in normalized
     ]
     rows = await JointPunishmentRepository(session).active_hits_for(keys, as_of)
+    hits = local_hits([party for party, _, _ in normalized], keys, rows)
+    return await consult_service(client, normalized, as_of, hits)
+
+
+def local_hits(
+    parties: Sequence[Party], keys: Sequence[tuple[str, str]], rows: Sequence[ActiveHit]
+) -> list[JointPunishmentHit]:
+    """The hits of the local lists: each party's (type, blind index) key matched against
+    the active entries read for all of them, in the order read."""
     hits: list[JointPunishmentHit] = []
-    for (party, _, _), key in zip(normalized, keys, strict=True):
+    for party, key in zip(parties, keys, strict=True):
         hits.extend(
             JointPunishmentHit(
                 list_name=row.list_name,
@@ -296,7 +305,17 @@ async def lookup_joint_punishment(
             for row in rows
             if (row.subject_type, row.id_number_index) == key
         )
+    return hits
 
+
+async def consult_service(
+    client: JointPunishmentClient | None,
+    normalized: Sequence[tuple[Party, SubjectType, str]],
+    as_of: date,
+    hits: list[JointPunishmentHit],
+) -> JointPunishmentLookup:
+    """The local ``hits`` and, when an external service is configured, its answers for
+    each party (see :func:`lookup_joint_punishment`)."""
     consulted = True
     if client is not None and normalized:
         answers = await asyncio.gather(

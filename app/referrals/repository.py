@@ -3,10 +3,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.referrals.models import Referral
+
+# Built once (a clerk's credit profile reads it): bound per request.
+_OF_SUBJECT_FOR_DEPARTMENT = (
+    select(Referral)
+    .where(
+        Referral.subject_id == bindparam("subject_id"),
+        Referral.department == bindparam("department"),
+    )
+    .order_by(Referral.recorded_on, Referral.created_at, Referral.id)
+)
 
 
 class ReferralRepository:
@@ -35,12 +45,8 @@ class ReferralRepository:
     ) -> Sequence[Referral]:
         """The subject's marks recorded by ``department`` (its agency or collecting
         department), in the order they were recorded."""
-        query = (
-            select(Referral)
-            .where(Referral.subject_id == subject_id, Referral.department == department)
-            .order_by(Referral.recorded_on, Referral.created_at, Referral.id)
-        )
-        return (await self.session.scalars(query)).all()
+        parameters = {"subject_id": subject_id, "department": department}
+        return (await self.session.scalars(_OF_SUBJECT_FOR_DEPARTMENT, parameters)).all()
 
     async def any_for_commitment(self, commitment_id: uuid.UUID) -> bool:
         query = select(Referral.id).where(Referral.commitment_id == commitment_id).limit(1)

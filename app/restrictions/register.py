@@ -3,7 +3,6 @@ listings made under a regime that publishes (Linzi's; Dezhou's measures have no 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date
 
@@ -21,6 +20,7 @@ from app.restrictions.schemas import PublicRestriction
 from app.restrictions.state import listing_profile
 from app.rules.lifecycles import RestrictionState
 from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
+from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
 
 
@@ -64,6 +64,22 @@ def may_be_effective(row: Restriction, today: date) -> bool:
     )
 
 
+def _public_entry(
+    row: Restriction, view: ListingView, owner: Subject, department: str | None, today: date
+) -> PublicRestriction:
+    shown_name, shown_id = masked_identity(owner.subject_type, owner.name, owner.id_number)
+    return PublicRestriction(
+        subject_type=SubjectType(owner.subject_type),
+        name=shown_name,
+        id_number=shown_id,
+        situation=Situation(row.situation),
+        situation_label=Situation(row.situation).label_zh,
+        department=department or row.collecting_department,
+        published_on=row.published_on or today,
+        period_ends_on=view.period_ends_on,
+    )
+
+
 async def public_list(
     session: AsyncSession,
     ctx: Context,
@@ -74,42 +90,32 @@ async def public_list(
     cursor: str | None,
 ) -> Page[PublicRestriction]:
     """Effective listings only, personal names and citizen IDs masked (LZ §5(1)5-6)."""
-    subject_ids: list[uuid.UUID] | None = None
-    subjects = SubjectRepository(session)
     if id_number is not None or name is not None:
-        found = await subjects.find(id_number=id_number, name=name)
-        subject_ids = [s.id for s in found]
-        if not subject_ids:
-            return Page[PublicRestriction](items=[], next_cursor=None)
+        return await _public_list_of_found(
+            session, ctx.today, name=name, id_number=id_number, limit=limit, cursor=cursor
+        )
     after = cursor_after(cursor)
     items: list[PublicRestriction] = []
     next_cursor: str | None = None
     repository = RestrictionRepository(session)
+    subjects = SubjectRepository(session)
     departments = DepartmentRepository(session)
     while True:
-        batch = await repository.effective_candidates(
-            ctx.today, subject_ids=subject_ids, after=after, limit=limit * 2
-        )
+        batch = await repository.effective_candidates(ctx.today, after=after, limit=limit * 2)
         views = await effective_views(session, batch, ctx.today)
         owners = {s.id: s for s in await subjects.get_many({r.subject_id for r, _ in views})}
         names = await departments.get_many({r.collecting_department for r, _ in views})
         for row, view in views:
             if not view.publicly_visible:
                 continue
-            owner = owners[row.subject_id]
-            shown_name, shown_id = masked_identity(owner.subject_type, owner.name, owner.id_number)
+            department = names.get(row.collecting_department)
             items.append(
-                PublicRestriction(
-                    subject_type=SubjectType(owner.subject_type),
-                    name=shown_name,
-                    id_number=shown_id,
-                    situation=Situation(row.situation),
-                    situation_label=Situation(row.situation).label_zh,
-                    department=names[row.collecting_department].name
-                    if row.collecting_department in names
-                    else row.collecting_department,
-                    published_on=row.published_on or ctx.today,
-                    period_ends_on=view.period_ends_on,
+                _public_entry(
+                    row,
+                    view,
+                    owners[row.subject_id],
+                    department.name if department else None,
+                    ctx.today,
                 )
             )
             if len(items) == limit:
@@ -119,3 +125,41 @@ async def public_list(
             break
         after = batch[-1].id
     return Page[PublicRestriction](items=items, next_cursor=next_cursor)
+
+
+async def _public_list_of_found(
+    session: AsyncSession,
+    today: date,
+    *,
+    name: str | None,
+    id_number: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[PublicRestriction]:
+    """The public list of the subjects a lookup finds: their published listings, subjects
+    and departments' names in one statement; the effective ones after the cursor, in id
+    order, as the whole list pages them."""
+    after = cursor_after(cursor)
+    rows = await RestrictionRepository(session).published_of_found(id_number=id_number, name=name)
+    published = [row for row, _, _ in rows]
+    candidates = [
+        row
+        for row in published
+        if may_be_effective(row, today) and (after is None or row.id > after)
+    ]
+    owners = {subject.id: subject for _, subject, _ in rows}
+    names = {row.collecting_department: department for row, _, department in rows}
+    items: list[PublicRestriction] = []
+    for row, view in views_of(candidates, published, today):
+        if not view.publicly_visible:
+            continue
+        items.append(
+            _public_entry(
+                row, view, owners[row.subject_id], names[row.collecting_department], today
+            )
+        )
+        if len(items) == limit:
+            return Page[PublicRestriction](
+                items=items, next_cursor=encode_cursor({"after": str(row.id)})
+            )
+    return Page[PublicRestriction](items=items, next_cursor=None)

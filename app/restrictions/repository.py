@@ -3,11 +3,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.departments.models import Department
 from app.restrictions.models import (
     Correction,
     CorrectionDuty,
@@ -19,9 +21,10 @@ from app.restrictions.models import (
 )
 from app.rules.lifecycles import TERMINAL_STATES, Machine, RestrictionState
 from app.rules.restrictions import ListingHistory, Situation
-from app.subjects.models import Subject
+from app.subjects.models import PERSON, Subject, identifier_index, name_index
 
 _R = RestrictionState
+ORGANIZATION = "organization"
 
 
 def history_of(row: Any) -> ListingHistory:
@@ -60,6 +63,12 @@ _PUBLISHED_HISTORIES = select(
 )
 
 
+_PUBLISHED_OF = select(Restriction).where(
+    Restriction.subject_id.in_(bindparam("subject_ids", expanding=True)),
+    Restriction.published_on.is_not(None),
+)
+
+
 def _window_lapsed(today: date) -> ColumnElement[bool]:
     """Notified, and the objection window (the state's due day) has passed."""
     return and_(Restriction.status == _R.NOTIFIED, Restriction.current_due_on < today)
@@ -87,6 +96,38 @@ def _status_candidates(status: str, today: date) -> ColumnElement[bool]:
     return Restriction.status == status
 
 
+@cache
+def _published_of_found(by_id: bool, by_name: bool) -> Select[Restriction, Subject, str]:
+    """Every published listing of the subjects found by an identifier of either type
+    (bound as ``person_index`` and ``organization_index``) and/or a name
+    (``name_index``), at most 100 subjects as ``SubjectRepository.find`` finds them,
+    each with its subject and the collecting department's name; in listing id order.
+    Built once per kind of search (the public list's lookups)."""
+    found = select(Subject.id)
+    if by_id:
+        found = found.where(
+            or_(
+                and_(
+                    Subject.subject_type == PERSON,
+                    Subject.id_number_index == bindparam("person_index"),
+                ),
+                and_(
+                    Subject.subject_type == ORGANIZATION,
+                    Subject.id_number_index == bindparam("organization_index"),
+                ),
+            )
+        )
+    if by_name:
+        found = found.where(Subject.name_index == bindparam("name_index"))
+    return (
+        select(Restriction, Subject, Department.name)
+        .join(Subject, Subject.id == Restriction.subject_id)
+        .outerjoin(Department, Department.code == Restriction.collecting_department)
+        .where(Restriction.subject_id.in_(found.limit(100)), Restriction.published_on.is_not(None))
+        .order_by(Restriction.id)
+    )
+
+
 class RestrictionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -109,14 +150,27 @@ class RestrictionRepository:
         rows = await self.session.execute(_PUBLISHED_HISTORIES, {"subject_ids": list(subject_ids)})
         return [(history_of(row), Situation(row.situation)) for row in rows]
 
+    async def published_of_found(
+        self, *, id_number: str | None, name: str | None
+    ) -> list[tuple[Restriction, Subject, str | None]]:
+        """Every published listing of the subjects an identifier and/or a name finds, with
+        its subject and the collecting department's name (None: not registered): one
+        statement."""
+        parameters: dict[str, str] = {}
+        if id_number is not None:
+            parameters["person_index"] = identifier_index(PERSON, id_number)
+            parameters["organization_index"] = identifier_index(ORGANIZATION, id_number)
+        if name is not None:
+            parameters["name_index"] = name_index(name)
+        statement = _published_of_found(id_number is not None, name is not None)
+        rows = await self.session.execute(statement, parameters)
+        return [(row[0], row[1], row[2]) for row in rows]
+
     async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
         if not subject_ids:
             return []
-        query = select(Restriction).where(
-            Restriction.subject_id.in_(list(subject_ids)),
-            Restriction.published_on.is_not(None),
-        )
-        return (await self.session.scalars(query)).all()
+        parameters = {"subject_ids": list(subject_ids)}
+        return (await self.session.scalars(_PUBLISHED_OF, parameters)).all()
 
     async def effective_candidates(
         self,

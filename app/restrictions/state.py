@@ -17,7 +17,7 @@ from app.rules.eligibility import EffectiveRestriction
 from app.rules.jurisdiction import Effect, listing_effect
 from app.rules.lifecycles import RestrictionState
 from app.rules.profiles import Profile, get_profile
-from app.rules.restrictions import ListingHistory, ListingView, listing_state_on
+from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
 
 _R = RestrictionState
 
@@ -30,6 +30,18 @@ async def effective_restrictions(
     under, and only within its regime's jurisdiction (a Linzi listing in Linzi, a Dezhou
     restriction in Dezhou for a false or unfulfilled commitment). One query for all."""
     histories = await RestrictionRepository(session).published_histories(subject_ids)
+    return effective_of(histories, subject_ids, as_of, profile)
+
+
+def effective_of(
+    histories: Sequence[tuple[ListingHistory, Situation]],
+    subject_ids: Collection[uuid.UUID],
+    as_of: date,
+    profile: Profile,
+) -> dict[uuid.UUID, tuple[EffectiveRestriction, ...]]:
+    """:func:`effective_restrictions` once the published histories have been read; each
+    subject's in the order of their listing ids."""
+    histories = sorted(histories, key=lambda pair: pair[0].listing_id)
     result: dict[uuid.UUID, tuple[EffectiveRestriction, ...]] = {}
     for subject_id in subject_ids:
         key = str(subject_id)

@@ -89,15 +89,20 @@ class RequestContextMiddleware:
                 )
                 await response(scope, receive, send_with_id)
         finally:
-            logger.info(
-                "request",
-                extra={
+            if logger.isEnabledFor(logging.INFO):
+                # The record made directly: the same line as logger.info(...) writes,
+                # without looking up the caller's frame on every request.
+                fields = {
                     "method": scope.get("method"),
                     "path": logged_path(scope),
                     "query": logged_query(scope),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+                }
+                logger.handle(
+                    logger.makeRecord(
+                        logger.name, logging.INFO, __file__, 0, "request", (), None, extra=fields
+                    )
+                )
             request_id_var.reset(token)
             viewer_var.reset(viewer_token)

@@ -1,8 +1,13 @@
-"""Per-principal rate limits (限流), counted with the ``limits`` library.
+"""Per-principal rate limits (限流): a fixed window per limit and principal.
 
 The principal is the JWT ``sub`` when the request carries a valid bearer token, else
 the client address. Counts are kept in memory (one process) or, when
-``ZWFW_REDIS_URL`` is set, in Redis, so every API replica counts the same requests. A
+``ZWFW_REDIS_URL`` is set, in Redis (the ``limits`` library's fixed window: one INCR
+per limit), so every API replica counts the same requests. In memory every principal's
+window of one limit starts and ends at the same instants (multiples of its length), so
+the counts of a window are one dictionary, dropped whole when the next window begins:
+counting a request costs one lookup, however many principals there are, and no pass
+over the keys ever expires them. A
 request over the limit is answered ``429 rate_limited`` with ``Retry-After`` (seconds)
 before the application runs. Health and metrics paths are exempt. When Redis cannot be
 reached the request is let through and a warning logged: an outage of the counter
@@ -15,10 +20,11 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Callable
 
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -33,12 +39,52 @@ REDIS_TIMEOUT_SECONDS = 1.0
 logger = logging.getLogger("app.rate_limit")
 
 
-class RateLimiter:
-    """The configured limits and where their counts live."""
+class FixedWindow:
+    """One limit (``amount`` requests per ``seconds``) counted in memory for every key.
 
-    def __init__(self, spec: str, redis_url: str | None = None) -> None:
+    The window in force is the one containing now, aligned on multiples of ``seconds``;
+    ``counts`` holds this window's counts only. When a request arrives in a later window
+    the dictionary is replaced by an empty one (lazy expiry): the keys of a window that
+    has ended are never visited one by one.
+    """
+
+    __slots__ = ("amount", "counts", "seconds", "started")
+
+    def __init__(self, amount: int, seconds: float) -> None:
+        self.amount = amount
+        self.seconds = seconds
+        self.started = -math.inf
+        self.counts: dict[str, int] = {}
+
+    def hit(self, key: str, now: float) -> float | None:
+        """Count one request of ``key`` at ``now``: None when allowed, else the seconds
+        until the window ends (when the key may ask again)."""
+        if now - self.started >= self.seconds:
+            self.started = now - now % self.seconds
+            self.counts = {}
+        count = self.counts.get(key, 0)
+        if count >= self.amount:
+            return self.started + self.seconds - now
+        self.counts[key] = count + 1
+        return None
+
+
+class RateLimiter:
+    """The configured limits and where their counts live (``storage`` is Redis, else None:
+    the counts are :class:`FixedWindow` s in this process)."""
+
+    def __init__(
+        self,
+        spec: str,
+        redis_url: str | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.items: list[RateLimitItem] = parse_many(spec) if spec.strip() else []
-        self.storage: Storage
+        self.clock = clock
+        self.windows = [FixedWindow(item.amount, item.get_expiry()) for item in self.items]
+        self.storage: RedisStorage | None = None
+        self.strategy: FixedWindowRateLimiter | None = None
         if redis_url:
             self.storage = RedisStorage(
                 "async+" + redis_url,
@@ -47,9 +93,7 @@ class RateLimiter:
                 connect_timeout=REDIS_TIMEOUT_SECONDS,
                 stream_timeout=REDIS_TIMEOUT_SECONDS,
             )
-        else:
-            self.storage = MemoryStorage()
-        self.strategy = MovingWindowRateLimiter(self.storage)
+            self.strategy = FixedWindowRateLimiter(self.storage)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
@@ -69,10 +113,17 @@ class RateLimiter:
 
     async def acquire(self, key: str) -> int | None:
         """Count one request of ``key``: None when allowed, else seconds to wait."""
-        for item in self.items:
-            if not await self.strategy.hit(item, key):
-                stats = await self.strategy.get_window_stats(item, key)
-                return max(1, math.ceil(stats.reset_time - time.time()))
+        if self.strategy is not None:
+            for item in self.items:
+                if not await self.strategy.hit(item, key):
+                    stats = await self.strategy.get_window_stats(item, key)
+                    return max(1, math.ceil(stats.reset_time - time.time()))
+            return None
+        now = self.clock()
+        for window in self.windows:
+            wait = window.hit(key, now)
+            if wait is not None:
+                return max(1, math.ceil(wait))
         return None
 
 

@@ -83,6 +83,48 @@ async def test_the_public_list_pages(
     assert names == {c["name"] for c in COMPANIES}
 
 
+async def test_a_lookup_finds_what_the_whole_list_shows_of_its_subject_and_pages_it(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
+) -> None:
+    """A lookup reads its subjects' listings in one statement; it answers what the whole
+    list (read in batches of candidates) shows of them, a page at a time alike."""
+    for subject in PEOPLE + COMPANIES:
+        await published(client, auth, clock, subject)
+    at(clock, "2026-03-01")
+    await published(client, auth, clock, PEOPLE[0], publish_on="2026-03-11")  # a second
+    at(clock, "2026-04-01")
+    path = "/api/v1/public/restrictions"
+    everything = (await client.get(path, params={"limit": 100})).json()["items"]
+    assert len(everything) == len(PEOPLE) + len(COMPANIES) + 1
+    for subject in PEOPLE + COMPANIES:
+        shown = [
+            i
+            for i in everything
+            if (i["subject_type"], i["id_number"][:4], i["id_number"][-4:])
+            == (subject["subject_type"], subject["id_number"][:4], subject["id_number"][-4:])
+        ]
+        lookups: list[dict[str, str | int]] = [
+            {"id_number": subject["id_number"]},
+            {"name": subject["name"]},
+        ]
+        for params in lookups:
+            found = (await client.get(path, params={**params, "limit": 100})).json()
+            assert found == {"items": shown, "next_cursor": None}
+            paged: list[dict[str, Any]] = []
+            cursor: str | None = None
+            while True:
+                query = {**params, "limit": 1} | ({"cursor": cursor} if cursor else {})
+                page = (await client.get(path, params=query)).json()
+                paged += page["items"]
+                cursor = page["next_cursor"]
+                if cursor is None:
+                    break
+            assert paged == shown
+    assert len([i for i in everything if i["name"] == "张*丰"]) == 2
+    unknown = {"id_number": resident_id("37140219700101123")}
+    assert (await client.get(path, params=unknown)).json() == {"items": [], "next_cursor": None}
+
+
 async def test_listings_not_yet_published_are_not_public(
     client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock
 ) -> None:
