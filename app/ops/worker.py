@@ -10,6 +10,11 @@ Several workers may run at once against PostgreSQL: due rows are claimed with
 ``FOR UPDATE SKIP LOCKED`` and the chainer and the sequencer hold advisory locks, so no work is done
 twice. Every pass is idempotent: running it again changes nothing that is already done.
 On SQLite (the embedded default) run a single worker.
+
+Webhooks are delivered by the worker's dispatcher (app.webhooks.dispatch): in a pass
+(``run_once``, ``worker --once``) it sends what is due and the pass waits for it; a running
+worker (``run_forever``) keeps it running beside the passes, woken whenever a pass queues
+deliveries, so a slow receiver never holds up the passes nor another receiver.
 """
 
 from __future__ import annotations
@@ -36,12 +41,8 @@ from app.events.service import sequence
 from app.lifecycle.engine import SYSTEM
 from app.restrictions import steps as restrictions
 from app.web.idempotency.repository import IdempotencyRepository
-from app.webhooks.service import (
-    deliver_due,
-    delivery_client,
-    ensure_platform_subscription,
-    fan_out,
-)
+from app.webhooks.dispatch import Dispatcher, deliver_due
+from app.webhooks.service import delivery_client, ensure_platform_subscription, fan_out
 
 logger = logging.getLogger("app.worker")
 
@@ -85,6 +86,12 @@ class Worker:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.client = client or delivery_client(settings)
+        # One transaction at a time in this worker: the passes and the dispatcher take turns.
+        self.lock = asyncio.Lock()
+        self.dispatcher = Dispatcher(
+            database.sessionmaker, self.client, settings, self.clock, self.lock
+        )
+        self.dispatching = False
 
     def _context(self) -> Context:
         return Context(WORKER, self.clock.now(), self.settings)
@@ -93,9 +100,18 @@ class Worker:
     async def _job(self, name: str) -> AsyncIterator[AsyncSession]:
         """One job of a pass in a transaction of its own; its failure is logged, then
         raised (it ends the pass)."""
+        async with (
+            self._failing(name),
+            self.lock,
+            self.database.sessionmaker() as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def _failing(self, name: str) -> AsyncIterator[None]:
         try:
-            async with self.database.sessionmaker() as session, session.begin():
-                yield session
+            yield
         except Exception as exc:
             logger.error("worker job failed", extra={"job": name, **error_fields(exc)})
             raise
@@ -116,10 +132,12 @@ class Worker:
             events = await sequence(session)
             report.events_sequenced = len(events)
             report.deliveries_created = await fan_out(session, events, self.clock.now())
-        async with self._job("webhooks") as session:
-            report.deliveries = await deliver_due(
-                session, self.client, self.settings, self.clock.now()
-            )
+        if self.dispatching:
+            self.dispatcher.wake()
+            report.deliveries = self.dispatcher.take_counts()
+        else:
+            async with self._failing("webhooks"):
+                report.deliveries = await deliver_due(self.dispatcher)
         async with self._job("idempotency_keys") as session:
             expired = await IdempotencyRepository(session).purge_expired(self.clock.now())
             report.idempotency_keys_expired = expired
@@ -147,12 +165,21 @@ class Worker:
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         logger.info("worker started", extra={"interval": self.settings.worker_interval_seconds})
-        while not stop.is_set():
-            # A failed job has logged its line; the next pass tries again.
-            with contextlib.suppress(SQLAlchemyError, OSError):
-                await self.run_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.settings.worker_interval_seconds)
+        self.dispatching = True
+        deliveries = asyncio.create_task(self.dispatcher.run(stop))
+        try:
+            while not stop.is_set():
+                # A failed job has logged its line; the next pass tries again.
+                with contextlib.suppress(SQLAlchemyError, OSError):
+                    await self.run_once()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        stop.wait(), timeout=self.settings.worker_interval_seconds
+                    )
+        finally:
+            stop.set()
+            await deliveries
+            self.dispatching = False
 
     async def aclose(self) -> None:
         await self.client.aclose()
