@@ -47,6 +47,7 @@ from app.webhooks.service import delivery_client, ensure_platform_subscription, 
 logger = logging.getLogger("app.worker")
 
 WORKER = SYSTEM
+SEQUENCE_BATCH = 1000
 
 
 @dataclass
@@ -129,7 +130,7 @@ class Worker:
             )
         async with self._job("events") as session:
             await ensure_platform_subscription(session, self.settings)
-            events = await sequence(session)
+            events = await sequence(session, SEQUENCE_BATCH)
             report.events_sequenced = len(events)
             report.deliveries_created = await fan_out(session, events, self.clock.now())
         if self.dispatching:
@@ -170,8 +171,11 @@ class Worker:
         try:
             while not stop.is_set():
                 # A failed job has logged its line; the next pass tries again.
+                report = None
                 with contextlib.suppress(SQLAlchemyError, OSError):
-                    await self.run_once()
+                    report = await self.run_once()
+                if report is not None and report.events_sequenced >= SEQUENCE_BATCH:
+                    continue  # more events wait: the next pass at once
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         stop.wait(), timeout=self.settings.worker_interval_seconds

@@ -52,6 +52,7 @@ _MAX_BACKOFF = timedelta(hours=6)
 _MAX_PAUSE = timedelta(seconds=15)
 _ERROR_CHARS = 500
 _DOWN_STATUSES = frozenset({408, 429})
+_GATHER_SECONDS = 0.005
 
 
 def lease(settings: Settings) -> timedelta:
@@ -303,6 +304,8 @@ class Dispatcher:
                 continue
             if not self.answered:
                 await self._answer_or(poll)
+            # Let the answers of the moment gather: one transaction marks them all.
+            await asyncio.sleep(_GATHER_SECONDS)
         if self.tasks:
             await asyncio.wait(set(self.tasks), timeout=self.settings.webhook_timeout + 1)
         with contextlib.suppress(SQLAlchemyError, OSError):
