@@ -88,7 +88,8 @@ def _wait_ready(kind: str, port: int, processes: list[subprocess.Popen[bytes]]) 
         if any(p.poll() is not None for p in processes):
             raise SystemExit(f"a {kind} server exited; see {WORK_DIR}/{kind}-*-x*.log")
         try:
-            if kind != "api" or httpx.get(f"http://127.0.0.1:{port}{path}").status_code == 200:
+            answer = httpx.get(f"http://127.0.0.1:{port}{path}")
+            if kind != "api" or answer.status_code == 200:
                 time.sleep(1.0)  # every process has bound the port by now
                 return
         except httpx.HTTPError:
