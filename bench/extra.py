@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import load as routes
 from bench import run as bench
 from bench.common import BENCH_DIR, ROOT, WORK_DIR, env_float, env_int, say, service_env
 
@@ -158,7 +160,7 @@ def paced(url: str, requests_file: Path) -> Paced:
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed: {done.stderr}\n{done.stdout}")
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRK_SUMMARY "))
-    summary = bench.json.loads(line.removeprefix("WRK_SUMMARY "))
+    summary = json.loads(line.removeprefix("WRK_SUMMARY "))
     seconds = summary["duration_us"] / 1e6 or float(bench.DURATION)
     result = Paced(
         offered_per_second=PACED_RATE,
@@ -200,13 +202,13 @@ def target_rows(report: bench.Report) -> list[str]:
     rows = []
     scales = list(dict.fromkeys(m.scale for m in report.measurements if m.scale != "-"))
     for name in scales:
-        floor = bench._find(report, bench.routes.FLOOR, name)
+        floor = bench._find(report, routes.FLOOR, name)
         if floor is None or not floor.app_cpu_ms_per_request:
             continue
         for route, target in (
-            (bench.routes.CREDIT_CHECK, TARGET_CPU_RATIO),
-            (bench.routes.CREDIT_PROFILE, TARGET_READ_CPU_RATIO),
-            (bench.routes.PUBLIC_LIST, TARGET_READ_CPU_RATIO),
+            (routes.CREDIT_CHECK, TARGET_CPU_RATIO),
+            (routes.CREDIT_PROFILE, TARGET_READ_CPU_RATIO),
+            (routes.PUBLIC_LIST, TARGET_READ_CPU_RATIO),
         ):
             measured = bench._find(report, route, name)
             if measured is None:

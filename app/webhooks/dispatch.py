@@ -298,7 +298,7 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 await self.step()
-            except (SQLAlchemyError, OSError) as exc:
+            except Exception as exc:  # logged; the loop must outlive any one failure
                 logger.error("worker job failed", extra={"job": "webhooks", **error_fields(exc)})
                 await self._answer_or(self.settings.worker_interval_seconds)
                 continue
