@@ -238,3 +238,41 @@ async def test_a_worker_killed_mid_batch_sends_again_only_what_it_had_in_flight(
     assert {event_id for event_id, times in sent.items() if times > 1} == set(held)
     assert sorted(sent.values()) == [1] * 16 + [2] * 4
     assert await _delivered_count(url) == 20
+
+
+# --- a running worker (``zwfw-credit serve --worker``) beside a slow receiver ------------
+
+
+async def _queue_two(url: str, fast_url: str, slow_url: str, count: int) -> None:
+    database = Database(url)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            events = await _events(session, count, DEFAULT_NOW)
+            await _queue(session, _subscription(fast_url, "快"), events)
+            await _queue(session, _subscription(slow_url, "慢"), events)
+    finally:
+        await database.dispose()
+
+
+async def test_a_running_worker_sends_every_fast_delivery_while_a_slow_receiver_answers(
+    own_database: str, tmp_path: Path
+) -> None:
+    """The command the service and the benchmark run: 150 deliveries to a fast receiver
+    and 150 to one that takes 3 s per answer, 4 at a time. Every fast delivery arrives
+    before the slow receiver has answered its third group of 4."""
+    url = own_database
+    env = {"ZWFW_WEBHOOK_CONCURRENCY": "4", "ZWFW_WORKER_INTERVAL_SECONDS": "0.5"}
+    fast = Receiver(secret=SECRET)
+    slow = Receiver(secret=SECRET, delay=3.0)
+    with running_receiver(fast), running_receiver(slow):
+        await _queue_two(url, fast.url, slow.url, 150)
+
+        async def all_fast_arrived() -> bool:
+            return len(fast.received) >= 150
+
+        with running_server(url, tmp_path, env=env, worker=True):
+            await _until(all_fast_arrived, "every fast delivery", seconds=60)
+            slow_answers = len(slow.answered_at)
+    assert slow_answers <= 8
+    assert sorted(Counter(fast.event_ids()).values()) == [1] * 150
+    assert (fast.bad_signatures, slow.most_in_flight) == (0, 4)
