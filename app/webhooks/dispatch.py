@@ -52,7 +52,9 @@ _MAX_BACKOFF = timedelta(hours=6)
 _MAX_PAUSE = timedelta(seconds=15)
 _ERROR_CHARS = 500
 _DOWN_STATUSES = frozenset({408, 429})
-_GATHER_SECONDS = 0.005
+# Answers are gathered before the next transaction marks them: at least the first, then
+# until half of what is in flight has answered, at most this long.
+_GATHER_SECONDS = 0.02
 
 
 def lease(settings: Settings) -> timedelta:
@@ -279,6 +281,19 @@ class Dispatcher:
             await asyncio.wait_for(self.woken.wait(), seconds)
         self.woken.clear()
 
+    async def _gather(self, first: float) -> None:
+        """Wait for an answer (at most ``first`` seconds), then let the answers of the moment
+        gather: one transaction marks them all and fills their slots again."""
+        if not self.answered:
+            await self._answer_or(first)
+        in_flight = len(self.answered) + len(self.tasks)
+        deadline = asyncio.get_running_loop().time() + _GATHER_SECONDS
+        while self.answered and 2 * len(self.answered) < in_flight:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await self._answer_or(left)
+
     async def drain(self) -> dict[str, int]:
         """Send every delivery due now, lane by lane, and return the outcomes once nothing
         is in flight and nothing more is due (a paused lane waits for a later pass)."""
@@ -288,8 +303,7 @@ class Dispatcher:
             await self.step()
             if not self.tasks and not self.answered:
                 return self.take_counts()
-            if not self.answered:
-                await self._answer_or(self.settings.webhook_timeout + 1)
+            await self._gather(self.settings.webhook_timeout + 1)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Keep the lanes full until ``stop``; then let the posts in flight end and mark
@@ -302,10 +316,7 @@ class Dispatcher:
                 logger.error("worker job failed", extra={"job": "webhooks", **error_fields(exc)})
                 await self._answer_or(self.settings.worker_interval_seconds)
                 continue
-            if not self.answered:
-                await self._answer_or(poll)
-            # Let the answers of the moment gather: one transaction marks them all.
-            await asyncio.sleep(_GATHER_SECONDS)
+            await self._gather(poll)
         if self.tasks:
             await asyncio.wait(set(self.tasks), timeout=self.settings.webhook_timeout + 1)
         with contextlib.suppress(SQLAlchemyError, OSError):
