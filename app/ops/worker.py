@@ -42,7 +42,7 @@ from app.lifecycle.engine import SYSTEM
 from app.restrictions import steps as restrictions
 from app.web.idempotency.repository import IdempotencyRepository
 from app.webhooks.dispatch import Dispatcher, deliver_due
-from app.webhooks.service import delivery_client, ensure_platform_subscription, fan_out
+from app.webhooks.service import ensure_platform_subscription, fan_out
 
 logger = logging.getLogger("app.worker")
 
@@ -86,7 +86,8 @@ class Worker:
         self.database = database
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.client = client or delivery_client(settings)
+        # None: each subscription's lane opens a client (a connection pool) of its own.
+        self.client = client
         # One transaction at a time in this worker: the passes and the dispatcher take turns.
         self.lock = asyncio.Lock()
         self.dispatcher = Dispatcher(
@@ -186,4 +187,6 @@ class Worker:
             self.dispatching = False
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        await self.dispatcher.aclose()
+        if self.client is not None:
+            await self.client.aclose()

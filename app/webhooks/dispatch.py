@@ -3,7 +3,8 @@ per delivery.
 
 Every active subscription is a lane of at most ``ZWFW_WEBHOOK_CONCURRENCY`` deliveries in
 flight in this worker. One loop does all the database work in short transactions; the
-posts run concurrently on the worker's one HTTP client (its shared connection pool):
+posts run concurrently, each lane on an HTTP client (a connection pool) of its own, so a
+slow receiver's open connections cost the other lanes nothing:
 
 - **claim**: for each lane with free slots, its due deliveries in the order they fall due
   (``next_attempt_at``: a retry that is due goes before anything newer), skipping rows
@@ -43,7 +44,7 @@ from app.core.logs import error_fields
 from app.rules.disclosure import Audience
 from app.webhooks.models import DeliveryStatus
 from app.webhooks.repository import DeliveryMark, DeliveryRepository, WebhookRepository
-from app.webhooks.service import envelope
+from app.webhooks.service import delivery_client, envelope
 from app.webhooks.signing import signature
 
 logger = logging.getLogger("app.webhooks")
@@ -53,7 +54,7 @@ _MAX_PAUSE = timedelta(seconds=15)
 _ERROR_CHARS = 500
 _DOWN_STATUSES = frozenset({408, 429})
 # Answers are gathered before the next transaction marks them: at least the first, then
-# until half of what is in flight has answered, at most this long.
+# until half of what their lanes have in flight has answered, at most this long.
 _GATHER_SECONDS = 0.02
 
 
@@ -97,6 +98,7 @@ class Lane:
     in_flight: int = 0
     failures: int = 0
     paused_until: datetime | None = None
+    client: httpx.AsyncClient | None = None
 
     def free(self, bound: int, now: datetime) -> int:
         if self.paused_until is None:
@@ -138,12 +140,13 @@ class Dispatcher:
     def __init__(
         self,
         session_factory: Callable[[], AsyncSession],
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | None,
         settings: Settings,
         clock: Clock,
         lock: asyncio.Lock | None = None,
     ) -> None:
         self.session_factory = session_factory
+        # Given, it carries every lane's posts; else each lane opens its own on first use.
         self.client = client
         self.settings = settings
         self.clock = clock
@@ -160,6 +163,21 @@ class Dispatcher:
     def wake(self) -> None:
         """New deliveries were queued (or a slot came free): claim without waiting."""
         self.woken.set()
+
+    def _client(self, subscription_id: uuid.UUID) -> httpx.AsyncClient:
+        if self.client is not None:
+            return self.client
+        lane = self.lanes[subscription_id]
+        if lane.client is None:
+            lane.client = delivery_client(self.settings)
+        return lane.client
+
+    async def aclose(self) -> None:
+        """Close the lanes' HTTP clients (a client given to the dispatcher is the giver's)."""
+        for lane in self.lanes.values():
+            if lane.client is not None:
+                await lane.client.aclose()
+                lane.client = None
 
     def take_counts(self) -> dict[str, int]:
         counts, self.counts = self.counts, _zero()
@@ -226,7 +244,7 @@ class Dispatcher:
 
     async def _send(self, claimed: Claimed) -> None:
         try:
-            answer = await post(self.client, self.settings, claimed)
+            answer = await post(self._client(claimed.subscription_id), self.settings, claimed)
         except Exception as exc:  # never lose the slot: an unexpected error is a failure
             answer = Answer(claimed, ok=False, status=None, error=type(exc).__name__)
         self._pace(answer)
@@ -281,14 +299,19 @@ class Dispatcher:
             await asyncio.wait_for(self.woken.wait(), seconds)
         self.woken.clear()
 
+    def _answering(self) -> int:
+        """Deliveries in flight in the lanes that have answers waiting: a slow lane's posts
+        do not hold up the marking of a fast one's answers."""
+        lanes = {answer.claimed.subscription_id for answer in self.answered}
+        return sum(self.lanes[lane].in_flight for lane in lanes)
+
     async def _gather(self, first: float) -> None:
         """Wait for an answer (at most ``first`` seconds), then let the answers of the moment
         gather: one transaction marks them all and fills their slots again."""
         if not self.answered:
             await self._answer_or(first)
-        in_flight = len(self.answered) + len(self.tasks)
         deadline = asyncio.get_running_loop().time() + _GATHER_SECONDS
-        while self.answered and 2 * len(self.answered) < in_flight:
+        while self.answered and 2 * len(self.answered) < self._answering():
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
                 return

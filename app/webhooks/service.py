@@ -56,9 +56,9 @@ _PLATFORM_BASIS = "ZWFW_CREDIT_PLATFORM_URL: reports to the public credit platfo
 
 
 def delivery_client(settings: Settings) -> httpx.AsyncClient:
-    """The HTTP client of deliveries, one connection pool for every lane (each lane holds
-    at most ``ZWFW_WEBHOOK_CONCURRENCY`` connections): public CAs, plus
-    ``ZWFW_WEBHOOK_CA_FILE`` when set."""
+    """An HTTP client of deliveries, one per subscription's lane (which holds at most
+    ``ZWFW_WEBHOOK_CONCURRENCY`` connections): public CAs, plus ``ZWFW_WEBHOOK_CA_FILE``
+    when set."""
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=256)
     if settings.webhook_ca_file is None:
         return httpx.AsyncClient(limits=limits)
