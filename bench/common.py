@@ -125,8 +125,11 @@ def key_settings() -> dict[str, str]:
 
 
 def service_env(database: str, **extra: str) -> dict[str, str]:
-    """The environment a service process (or ``zwfw-credit``) runs with."""
+    """The environment a service process (or ``zwfw-credit``) runs with. This tree comes
+    first on the import path: the ``zwfw-credit`` script of a shared virtualenv would
+    otherwise import the checkout it was installed from."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ZWFW_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["ZWFW_DATABASE_URL"] = database_url(database)
     env["ZWFW_JWT_SECRET"] = jwt_secret()
     env.update(key_settings())

@@ -551,6 +551,10 @@ class Report:
     plans_scale: str | None = None
     statement_costs: dict[str, dict[str, float]] | None = None
     load_average: dict[str, str] = field(default_factory=dict)
+    multi: list[Any] = field(default_factory=list)
+    paced: Any = None
+    hooks: Any = None
+    wall_seconds: float = 0.0
     finished: str = ""
 
 
@@ -611,7 +615,8 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
         "Written by `bench/run.py`; rerun with the command below after any change to a hot "
         "path. How it works: README.md, section *Benchmark*.",
         "",
-        f"- Run: {report.started} → {report.finished} (UTC)",
+        f"- Run: {report.started} → {report.finished} (UTC), wall time "
+        f"{report.wall_seconds / 60:.1f} min",
         f"- Command: `{COMMAND}` (wrk {THREADS} threads, {CONNECTIONS} connections, "
         f"{WARMUP} s warm-up + {DURATION} s per route and scale, in {ROUNDS} windows of "
         f"{max(1, round(DURATION / ROUNDS))} s with the scales taking turns (ABBA); p50 "
@@ -724,6 +729,9 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
             f"{imp.rejected:,} rejected) | flat, < {TARGET_RSS_MB:.0f} MB | "
             f"{_verdict(imp.rss_peak_mb < TARGET_RSS_MB)} |"
         )
+    from bench import extra
+
+    lines += extra.target_rows(report)
     lines += _limit_lines(report)
     lines += _statement_cost_lines(report)
     lines += _plan_lines(report)
@@ -894,8 +902,36 @@ async def _plans(scale_name: str) -> dict[str, Any]:
     return await check_plans(scale_name)
 
 
+PACED = env_int("BENCH_PACED", 1)
+MULTI = env_int("BENCH_MULTI", 1)
+WEBHOOKS = env_int("BENCH_WEBHOOKS", 1)
+
+
+def _further_runs(report: Report, database: str, files: dict[str, Path]) -> None:
+    """The paced run, one server process per core, webhook delivery (bench/extra.py,
+    bench/webhooks.py); each can be left out (``BENCH_PACED``, ``BENCH_MULTI``,
+    ``BENCH_WEBHOOKS`` = 0)."""
+    from bench import extra, webhooks
+
+    if PACED:
+        say(f"paced credit checks @ {database}")
+        with serving("api", PORT, database) as server:
+            wrk(server.url, files[routes.CREDIT_CHECK], WARMUP)
+            report.paced = extra.paced(server.url, files[routes.CREDIT_CHECK])
+    if MULTI:
+        say(f"{extra.PROCESSES} server processes each @ {database}")
+        report.multi = [
+            extra.throughput("api", PORT + 30, database, files[routes.CREDIT_CHECK]),
+            extra.throughput("floor", PORT + 31, database, files[routes.FLOOR]),
+        ]
+    if WEBHOOKS:
+        report.hooks = webhooks.run()
+
+
 def main() -> None:
     from bench import seed
+
+    wall = time.monotonic()
 
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     scales = os.environ.get("BENCH_SCALES", "small large").split()
@@ -946,6 +982,7 @@ def main() -> None:
                 report.api_peak_rss_mb = max(report.api_peak_rss_mb, *peaks)
 
     last = scales[-1]
+    _further_runs(report, scale(last).database, files[last])
     say(f"query plans @ {last}")
     report.plans = asyncio.run(_plans(last))
     report.plans_scale = last
@@ -957,6 +994,7 @@ def main() -> None:
             report.imports = asyncio.run(run_import(server, scale(last).database, IMPORT_ROWS))
             report.api_peak_rss_mb = max(report.api_peak_rss_mb, server.sampler.peak)
     report.finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    report.wall_seconds = time.monotonic() - wall
     machine = _machine()
     postgres = asyncio.run(_postgres())
     RESULTS_MD.write_text(render(report, machine, postgres), encoding="utf-8")

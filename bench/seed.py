@@ -240,9 +240,14 @@ class ModelRows:
         self.columns: list[str] = []
         self.required: set[str] = set()
         self.converters: list[Callable[[Any], Any] | None] = []
+        # A column the generator leaves out gets the model's scalar default, as an insert
+        # through the ORM would (COPY applies no default of its own to a listed column).
+        self.defaults: dict[str, Any] = {}
         bind_dialect = dialect()  # type: ignore[no-untyped-call]
         for attr in model.__mapper__.column_attrs:
             column = attr.columns[0]
+            if column.default is not None and column.default.is_scalar:
+                self.defaults[attr.key] = column.default.arg
             self.keys.append(attr.key)
             self.columns.append(column.name)
             if not column.nullable and column.server_default is None:
@@ -257,7 +262,7 @@ class ModelRows:
 
     def check(self, values: dict[str, Any]) -> None:
         unknown = sorted(set(values) - set(self.keys))
-        missing = sorted(k for k in self.required if values.get(k) is None)
+        missing = sorted(k for k in self.required if values.get(k, self.defaults.get(k)) is None)
         if unknown or missing:
             raise SystemExit(
                 f"{self.table}: the generated rows no longer match the model "
@@ -269,7 +274,9 @@ class ModelRows:
         return tuple(
             value if convert is None or value is None else convert(value)
             for value, convert in zip(
-                (values.get(key) for key in self.keys), self.converters, strict=True
+                (values.get(key, self.defaults.get(key)) for key in self.keys),
+                self.converters,
+                strict=True,
             )
         )
 
@@ -503,6 +510,10 @@ def joint_punishment_rows(
         }
         if index_of is not None:
             values["id_number_index"] = index_of(subject_type, id_number)
+        if "list_type" in JointPunishmentEntry.__mapper__.column_attrs:
+            from app.rules.joint_punishment import list_type_of
+
+            values["list_type"] = list_type_of(list_name).value
         yield values
 
 
@@ -604,6 +615,7 @@ def commitment_rows(plan: Plan, catalog: Catalog) -> CommitmentSet:
                 "notice": _notice(code, mode),
                 "affirmations": affirmations,
                 "missing_materials": ["食品安全管理制度文本"] if mode == "tolerance" else [],
+                "conditions_to_meet": [],
                 "signed_by": subject_name(index),
                 "signed_at": signed,
                 "exempt_from_verification": False,

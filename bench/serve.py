@@ -1,6 +1,6 @@
 """Serve the app, the work floor or the framework ceiling with the same uvicorn settings.
 
-    python -m bench.serve api|floor|ceiling --port 8101
+    python -m bench.serve api|floor|ceiling --port 8101 [--reuse-port]
 
 ``api`` is what ``zwfw-credit serve --no-migrate`` runs (``create_app`` with the settings
 from the environment), plus the audit chainer of the worker every
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 from typing import Any
 
 import uvicorn
@@ -47,20 +48,35 @@ def build(kind: str) -> Any:
     return ceiling_app
 
 
-def run(app: Any, kind: str, port: int) -> None:
-    if kind != "api":
+def run(app: Any, kind: str, port: int, reuse_port: bool = False) -> None:
+    if kind != "api" and not reuse_port:
         uvicorn.run(app, port=port, **UVICORN_SETTINGS)
         return
     import uvloop
 
-    uvloop.run(_serve_with_chainer(app, port))
+    uvloop.run(_serve(app, kind, port, reuse_port))
 
 
-async def _serve_with_chainer(app: Any, port: int) -> None:
+def _socket(port: int) -> socket.socket:
+    """A listening socket that other processes bind too (``SO_REUSEPORT``): the kernel
+    spreads the connections over them, one server process per core."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(2048)
+    return sock
+
+
+async def _serve(app: Any, kind: str, port: int, reuse_port: bool) -> None:
     from app.audit.service import chain_pending
 
     settings = {k: v for k, v in UVICORN_SETTINGS.items() if k != "workers"}
     server = uvicorn.Server(uvicorn.Config(app, port=port, **settings))
+    sockets = [_socket(port)] if reuse_port else None
+    if kind != "api":
+        await server.serve(sockets=sockets)
+        return
 
     async def chain_forever() -> None:
         interval = app.state.settings.worker_interval_seconds
@@ -71,7 +87,7 @@ async def _serve_with_chainer(app: Any, port: int) -> None:
 
     chainer = asyncio.create_task(chain_forever())
     try:
-        await server.serve()
+        await server.serve(sockets=sockets)
     finally:
         chainer.cancel()
 
@@ -81,10 +97,13 @@ def main() -> None:
     parser.add_argument("kind", choices=("api", "floor", "ceiling"))
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--profile", help="write cProfile statistics to this file at exit")
+    parser.add_argument(
+        "--reuse-port", action="store_true", help="share the port with other server processes"
+    )
     args = parser.parse_args()
     app = build(args.kind)
     if not args.profile:
-        run(app, args.kind, args.port)
+        run(app, args.kind, args.port, args.reuse_port)
         return
     import cProfile
 

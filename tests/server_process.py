@@ -70,7 +70,9 @@ def free_port() -> int:
 
 def server_environment(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The parent's environment without its ``ZWFW_*`` settings, plus the test keys,
-    secret and profile of ``tests/conftest.py``, the database and ``extra``."""
+    secret and profile of ``tests/conftest.py``, the database and ``extra``. This tree comes
+    first on the import path: the ``zwfw-credit`` script of a shared virtualenv would
+    otherwise import the checkout it was installed from."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("ZWFW_")}
     env.update(
         {
@@ -81,6 +83,7 @@ def server_environment(database_url: str, extra: Mapping[str, str] | None = None
             "ZWFW_RATE_LIMIT": "100000/minute",
             "ZWFW_PROFILE": "shandong-combined",  # chosen explicitly, as in tests/conftest.py
             "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
         }
     )
     env.update(extra or {})

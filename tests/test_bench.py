@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bench import run
+from bench.common import ROOT, service_env
 
 
 def _window(seconds: float, requests: int, p50: float, p99: float, **extra: float) -> run.Window:
@@ -79,3 +84,19 @@ def test_statement_costs_are_set_against_what_the_app_spends_beyond_the_floor() 
     # (240 + 200) / 2 = 220 µs over raw, times the floor's 7 statements: 1.5 ms of 4.0 ms.
     assert "At 220 µs each" in text
     assert "about 1.5 ms of the 4.0 ms" in text
+
+
+def test_a_service_process_imports_the_application_of_this_tree(tmp_path: Path) -> None:
+    """A script outside the tree (as ``zwfw-credit`` is, in a virtualenv maybe installed
+    from another checkout) started with the benchmark's environment runs this tree's code."""
+    script = tmp_path / "where.py"
+    script.write_text("import app\nprint(list(app.__path__)[0])\n", encoding="utf-8")
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(script)],
+        env=service_env("zwfw_bench_small"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(done.stdout.strip()) == ROOT / "app"

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(default=5.0, gt=0, le=60)
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
+    # Deliveries in flight per subscription in one worker (app.webhooks.dispatch).
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
     # PEM certificates of authorities trusted for webhook receivers besides the public
     # ones (a government network's own CA); https is what a personal-data grant needs.
     webhook_ca_file: str | None = None

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.events.models import Event
 from app.rules.disclosure import Audience
@@ -49,11 +51,21 @@ class EventRepository:
         """The last feed position given, or None before the first."""
         return await self.session.scalar(select(func.max(Event.position)))
 
-    async def set_position(self, event: Event, position: int) -> None:
-        await self.session.execute(
-            update(Event).where(Event.id == event.id).values(position=position)
+    async def set_positions(self, events: Sequence[Event], first: int) -> None:
+        """Give ``events`` the positions ``first``, ``first + 1``, ... in one statement
+        (executemany), and the loaded rows their positions without another write."""
+        if not events:
+            return
+        table = cast(Table, Event.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(position=bindparam("b_position"))
         )
-        event.position = position
+        rows = [{"b_id": event.id, "b_position": first + n} for n, event in enumerate(events)]
+        await self.session.execute(statement, rows)
+        for row, event in zip(rows, events, strict=True):
+            set_committed_value(event, "position", row["b_position"])
 
     async def page_after(
         self, after: int, limit: int, *, every: bool, department: str | None

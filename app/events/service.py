@@ -88,11 +88,7 @@ async def sequence(session: AsyncSession, batch: int = 1000) -> list[Event]:
     pending = await events.unsequenced(batch)
     if not pending:
         return []
-    position = await events.max_position() or 0
-    for event in pending:
-        position += 1
-        await events.set_position(event, position)
-    await session.flush()
+    await events.set_positions(pending, (await events.max_position() or 0) + 1)
     return list(pending)
 
 

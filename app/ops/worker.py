@@ -10,6 +10,11 @@ Several workers may run at once against PostgreSQL: due rows are claimed with
 ``FOR UPDATE SKIP LOCKED`` and the chainer and the sequencer hold advisory locks, so no work is done
 twice. Every pass is idempotent: running it again changes nothing that is already done.
 On SQLite (the embedded default) run a single worker.
+
+Webhooks are delivered by the worker's dispatcher (app.webhooks.dispatch): in a pass
+(``run_once``, ``worker --once``) it sends what is due and the pass waits for it; a running
+worker (``run_forever``) keeps it running beside the passes, woken whenever a pass queues
+deliveries, so a slow receiver never holds up the passes nor another receiver.
 """
 
 from __future__ import annotations
@@ -36,16 +41,13 @@ from app.events.service import sequence
 from app.lifecycle.engine import SYSTEM
 from app.restrictions import steps as restrictions
 from app.web.idempotency.repository import IdempotencyRepository
-from app.webhooks.service import (
-    deliver_due,
-    delivery_client,
-    ensure_platform_subscription,
-    fan_out,
-)
+from app.webhooks.dispatch import Dispatcher, deliver_due
+from app.webhooks.service import ensure_platform_subscription, fan_out
 
 logger = logging.getLogger("app.worker")
 
 WORKER = SYSTEM
+SEQUENCE_BATCH = 1000
 
 
 @dataclass
@@ -84,7 +86,14 @@ class Worker:
         self.database = database
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.client = client or delivery_client(settings)
+        # None: each subscription's lane opens a client (a connection pool) of its own.
+        self.client = client
+        # One transaction at a time in this worker: the passes and the dispatcher take turns.
+        self.lock = asyncio.Lock()
+        self.dispatcher = Dispatcher(
+            database.sessionmaker, self.client, settings, self.clock, self.lock
+        )
+        self.dispatching = False
 
     def _context(self) -> Context:
         return Context(WORKER, self.clock.now(), self.settings)
@@ -93,9 +102,18 @@ class Worker:
     async def _job(self, name: str) -> AsyncIterator[AsyncSession]:
         """One job of a pass in a transaction of its own; its failure is logged, then
         raised (it ends the pass)."""
+        async with (
+            self._failing(name),
+            self.lock,
+            self.database.sessionmaker() as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def _failing(self, name: str) -> AsyncIterator[None]:
         try:
-            async with self.database.sessionmaker() as session, session.begin():
-                yield session
+            yield
         except Exception as exc:
             logger.error("worker job failed", extra={"job": name, **error_fields(exc)})
             raise
@@ -113,13 +131,15 @@ class Worker:
             )
         async with self._job("events") as session:
             await ensure_platform_subscription(session, self.settings)
-            events = await sequence(session)
+            events = await sequence(session, SEQUENCE_BATCH)
             report.events_sequenced = len(events)
             report.deliveries_created = await fan_out(session, events, self.clock.now())
-        async with self._job("webhooks") as session:
-            report.deliveries = await deliver_due(
-                session, self.client, self.settings, self.clock.now()
-            )
+        if self.dispatching:
+            self.dispatcher.wake()
+            report.deliveries = self.dispatcher.take_counts()
+        else:
+            async with self._failing("webhooks"):
+                report.deliveries = await deliver_due(self.dispatcher)
         async with self._job("idempotency_keys") as session:
             expired = await IdempotencyRepository(session).purge_expired(self.clock.now())
             report.idempotency_keys_expired = expired
@@ -147,12 +167,26 @@ class Worker:
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         logger.info("worker started", extra={"interval": self.settings.worker_interval_seconds})
-        while not stop.is_set():
-            # A failed job has logged its line; the next pass tries again.
-            with contextlib.suppress(SQLAlchemyError, OSError):
-                await self.run_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.settings.worker_interval_seconds)
+        self.dispatching = True
+        deliveries = asyncio.create_task(self.dispatcher.run(stop))
+        try:
+            while not stop.is_set():
+                # A failed job has logged its line; the next pass tries again.
+                report = None
+                with contextlib.suppress(SQLAlchemyError, OSError):
+                    report = await self.run_once()
+                if report is not None and report.events_sequenced >= SEQUENCE_BATCH:
+                    continue  # more events wait: the next pass at once
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        stop.wait(), timeout=self.settings.worker_interval_seconds
+                    )
+        finally:
+            stop.set()
+            await deliveries
+            self.dispatching = False
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        await self.dispatcher.aclose()
+        if self.client is not None:
+            await self.client.aclose()

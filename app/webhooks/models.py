@@ -53,7 +53,8 @@ class Subscription(Base):
 
 
 class Delivery(Base):
-    """One event for one subscription: pending until delivered, dead after the last try."""
+    """One event for one subscription: pending until delivered, dead after the last try;
+    claimed by one worker at a time, with a lease (app.webhooks.dispatch)."""
 
     __tablename__ = "webhook_deliveries"
 
@@ -67,8 +68,13 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A worker holds a claimed delivery until ``claimed_until``; killed, it loses it then.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint("subscription_id", "event_id"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        # Each subscription's lane: its due deliveries in the order they fall due.
+        Index("ix_webhook_deliveries_lane", "subscription_id", "status", "next_attempt_at"),
     )

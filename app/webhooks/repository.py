@@ -2,13 +2,31 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Table, Text, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import UTCDateTime
 from app.events.models import Event
 from app.webhooks.models import Delivery, DeliveryStatus, Subscription
+
+_DELIVERIES = cast(Table, Delivery.__table__)
+
+
+@dataclass(frozen=True)
+class DeliveryMark:
+    """The outcome of one attempt: the new status, when it falls due again (a retry), the
+    receiver's answer."""
+
+    id: uuid.UUID
+    status: DeliveryStatus
+    next_attempt_at: datetime | None
+    status_code: int | None
+    error: str | None
+    delivered_at: datetime | None
 
 
 class WebhookRepository:
@@ -51,17 +69,87 @@ class DeliveryRepository:
     async def get(self, delivery_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id, with_for_update=for_update)
 
-    async def claim_due(self, now: datetime, batch: int) -> Sequence[Delivery]:
-        """Up to ``batch`` pending deliveries due by ``now``, oldest due first, locked for
-        this transaction; rows another transaction holds are skipped (``SKIP LOCKED``)."""
+    async def claim_lane(
+        self,
+        subscription_id: uuid.UUID,
+        now: datetime,
+        limit: int,
+        until: datetime,
+        worker: str,
+    ) -> list[tuple[uuid.UUID, int, Event]]:
+        """Up to ``limit`` of the subscription's pending deliveries due by ``now`` and held
+        by no live claim, in the order they fall due, claimed by ``worker`` until ``until``
+        and counted as one more attempt: (delivery id, attempt number, event). Rows another
+        transaction is claiming are skipped (``SKIP LOCKED``, PostgreSQL)."""
         query = (
-            select(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
+            select(Delivery.id, Delivery.attempts, Event)
+            .join(Event, Event.id == Delivery.event_id)
+            .where(
+                Delivery.subscription_id == subscription_id,
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
+            )
             .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
+            .limit(limit)
+            .with_for_update(of=_DELIVERIES, skip_locked=True)
         )
-        return (await self.session.scalars(query)).all()
+        rows = [(row[0], row[1] + 1, row[2]) for row in (await self.session.execute(query)).all()]
+        if rows:
+            await self.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_([row[0] for row in rows]))
+                .values(claimed_until=until, claimed_by=worker, attempts=Delivery.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+        return rows
+
+    async def withhold(self, delivery_ids: Sequence[uuid.UUID]) -> None:
+        """Deliveries whose event may not leave: never sent, never re-queued."""
+        if delivery_ids:
+            await self.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(delivery_ids))
+                .values(status=DeliveryStatus.WITHHELD, claimed_until=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def mark(self, marks: Sequence[DeliveryMark], worker: str) -> None:
+        """Write each answered delivery's outcome and release its claim, in one statement
+        (executemany); a claim that expired and went to another worker is left alone."""
+        if not marks:
+            return
+        table = _DELIVERIES
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.claimed_by == bindparam("b_by"))
+            .values(
+                status=bindparam("b_status"),
+                next_attempt_at=func.coalesce(
+                    bindparam("b_due", type_=UTCDateTime()), table.c.next_attempt_at
+                ),
+                last_status_code=bindparam("b_code", type_=Integer()),
+                last_error=bindparam("b_error", type_=Text()),
+                delivered_at=bindparam("b_delivered", type_=UTCDateTime()),
+                claimed_until=None,
+                claimed_by=None,
+            )
+        )
+        await self.session.execute(
+            statement,
+            [
+                {
+                    "b_id": mark.id,
+                    "b_by": worker,
+                    "b_status": mark.status.value,
+                    "b_due": mark.next_attempt_at,
+                    "b_code": mark.status_code,
+                    "b_error": mark.error,
+                    "b_delivered": mark.delivered_at,
+                }
+                for mark in marks
+            ],
+        )
 
     async def list_with_events(
         self, status: str | None, limit: int

@@ -1,7 +1,7 @@
 """Webhook subscriptions and deliveries; the public credit platform is one of them.
 
 Each sequenced event fans out to the matching active subscriptions as a delivery row.
-Workers claim due deliveries with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), post the
+Workers claim due deliveries lane by lane with a lease (app.webhooks.dispatch), post the
 event signed, and on failure retry with exponential back-off until the last attempt,
 after which the delivery is dead-lettered for an admin to re-queue.
 
@@ -19,8 +19,7 @@ import json
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,7 +46,6 @@ from app.webhooks.schemas import (
     SubscriptionCreate,
     SubscriptionRead,
 )
-from app.webhooks.signing import signature
 
 logger = logging.getLogger("app.webhooks")
 
@@ -55,17 +53,18 @@ PLATFORM_SUBSCRIPTION = "公共信用信息平台"
 CONFIGURATION = Principal(sub="system:configuration", roles=frozenset(), department=None)
 # The credit platform needs who a report is about to publish it (DZ art. 14).
 _PLATFORM_BASIS = "ZWFW_CREDIT_PLATFORM_URL: reports to the public credit platform (DZ art. 14)"
-_MAX_BACKOFF = timedelta(hours=6)
-_ERROR_CHARS = 500
 
 
 def delivery_client(settings: Settings) -> httpx.AsyncClient:
-    """The HTTP client of deliveries: public CAs, plus ``ZWFW_WEBHOOK_CA_FILE`` when set."""
+    """An HTTP client of deliveries, one per subscription's lane (which holds at most
+    ``ZWFW_WEBHOOK_CONCURRENCY`` connections): public CAs, plus ``ZWFW_WEBHOOK_CA_FILE``
+    when set."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=256)
     if settings.webhook_ca_file is None:
-        return httpx.AsyncClient()
+        return httpx.AsyncClient(limits=limits)
     context = httpx.create_ssl_context()
     context.load_verify_locations(cafile=settings.webhook_ca_file)
-    return httpx.AsyncClient(verify=context)
+    return httpx.AsyncClient(verify=context, limits=limits)
 
 
 def matches(pattern: str, event_type: str) -> bool:
@@ -304,78 +303,6 @@ async def envelope(session: AsyncSession, event: Event, subscription: Subscripti
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def deliver_due(
-    session: AsyncSession,
-    client: httpx.AsyncClient,
-    settings: Settings,
-    now: datetime,
-    batch: int = 50,
-) -> dict[str, int]:
-    """Claim due deliveries (skipping those another worker holds) and post them."""
-    deliveries = await DeliveryRepository(session).claim_due(now, batch)
-    events = EventRepository(session)
-    subscriptions = WebhookRepository(session)
-    counts = {"delivered": 0, "retried": 0, "dead": 0}
-    for delivery in deliveries:
-        event = await events.get(delivery.event_id)
-        subscription = await subscriptions.get(delivery.subscription_id)
-        assert event is not None and subscription is not None
-        if event.audience != Audience.EXTERNAL:
-            # Queued before its event was marked internal: it never leaves.
-            delivery.status = DeliveryStatus.WITHHELD
-            continue
-        body = await envelope(session, event, subscription)
-        outcome = await _post(client, settings, subscription, event, body)
-        delivery.attempts += 1
-        delivery.last_status_code = outcome.get("status")
-        delivery.last_error = outcome.get("error")
-        if outcome.get("ok"):
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = now
-            counts["delivered"] += 1
-        elif delivery.attempts >= settings.webhook_max_attempts:
-            delivery.status = DeliveryStatus.DEAD
-            counts["dead"] += 1
-            logger.warning(
-                "webhook dead-lettered",
-                extra={"delivery_id": str(delivery.id), "attempts": delivery.attempts},
-            )
-        else:
-            backoff = timedelta(
-                seconds=settings.webhook_backoff_seconds * 2 ** (delivery.attempts - 1)
-            )
-            delivery.next_attempt_at = now + min(backoff, _MAX_BACKOFF)
-            counts["retried"] += 1
-    await session.flush()
-    return counts
-
-
-async def _post(
-    client: httpx.AsyncClient,
-    settings: Settings,
-    subscription: Subscription,
-    event: Event,
-    body: bytes,
-) -> dict[str, Any]:
-    timestamp = int(datetime.now().timestamp())  # noqa: DTZ005 - Unix seconds
-    headers = {
-        "Content-Type": "application/json",
-        "X-Zwfw-Event-Id": str(event.event_id),
-        "X-Zwfw-Event-Type": event.type,
-        "X-Zwfw-Timestamp": str(timestamp),
-        "X-Zwfw-Signature": signature(subscription.secret, timestamp, body),
-    }
-    try:
-        response = await client.post(
-            subscription.url, content=body, headers=headers, timeout=settings.webhook_timeout
-        )
-    except httpx.HTTPError as exc:
-        return {"ok": False, "status": None, "error": f"{type(exc).__name__}"[:_ERROR_CHARS]}
-    if 200 <= response.status_code < 300:
-        return {"ok": True, "status": response.status_code, "error": None}
-    return {"ok": False, "status": response.status_code, "error": f"HTTP {response.status_code}"}
-
-
 def delivery_read(row: Delivery, event: Event) -> DeliveryRead:
     return DeliveryRead(
         id=str(row.id),
@@ -409,6 +336,7 @@ async def requeue(
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = now
+    delivery.claimed_until = delivery.claimed_by = None
     await session.flush()
     await record(
         session,

@@ -1,11 +1,17 @@
-"""A real HTTP receiver on loopback for webhook tests (a thread running http.server);
-with a TLS context it listens on https:// (tests.events.tls)."""
+"""A real HTTP receiver on loopback for webhook tests (a thread per request,
+http.server); with a TLS context it listens on https:// (tests.events.tls).
+
+``delay`` makes it answer that many seconds late; with ``hold`` set, every request after the
+first ``answer_first`` waits until the test sets ``release``. It counts how many requests
+it had in hand at once (``most_in_flight``) and notes when each arrived and was answered.
+"""
 
 from __future__ import annotations
 
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +30,14 @@ class Receiver:
     attempts: int = 0
     received: list[dict[str, Any]] = field(default_factory=list)
     bad_signatures: int = 0
+    delay: float = 0.0
+    hold: bool = False
+    answer_first: int = 0
+    release: threading.Event = field(default_factory=threading.Event)
+    in_flight: int = 0
+    most_in_flight: int = 0
+    arrived_at: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def event_ids(self) -> list[str]:
@@ -38,6 +52,10 @@ def running_receiver(receiver: Receiver, tls: ssl.SSLContext | None = None) -> I
             body = self.rfile.read(length)
             with receiver.lock:
                 receiver.attempts += 1
+                arrival = receiver.attempts
+                receiver.arrived_at.append(time.monotonic())
+                receiver.in_flight += 1
+                receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
                 failing = receiver.never_recover or receiver.attempts <= receiver.fail_first
                 if not failing:
                     headers = {k.lower(): v for k, v in self.headers.items()}
@@ -51,8 +69,18 @@ def running_receiver(receiver: Receiver, tls: ssl.SSLContext | None = None) -> I
                     receiver.received.append(
                         {"headers": headers, "body": json.loads(body), "raw": body}
                     )
-            self.send_response(503 if failing else 204)
-            self.end_headers()
+            if receiver.delay:
+                time.sleep(receiver.delay)
+            if receiver.hold and arrival > receiver.answer_first:
+                receiver.release.wait(timeout=60)
+            with receiver.lock:
+                receiver.in_flight -= 1
+                receiver.answered_at.append(time.monotonic())
+            try:
+                self.send_response(503 if failing else 204)
+                self.end_headers()
+            except OSError:
+                return  # the sender is gone (a killed worker)
 
         def log_message(self, format: str, *args: Any) -> None:
             return
