@@ -8,8 +8,8 @@ number, issuing department (code and name), issue time and day, the entity it do
 No personal data.
 
 Revision ID: 0032
-Revises: 0027
-Create Date: 2026-12-08 09:00:00
+Revises: 0030
+Create Date: 2026-12-07 15:00:00
 """
 
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "0032"
-down_revision: str | None = "0027"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
