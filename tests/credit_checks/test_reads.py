@@ -58,6 +58,18 @@ OTHER = {"subject_type": "organization", "id_number": OTHER_ID, "name": "德州�
 UNKNOWN_ID = uscc("91371400MA3C5AB55")  # never stored
 
 
+def _check_of(
+    matter: str, consent_id: uuid.UUID | None, department: str | None = AGENCY
+) -> dict[str, Any]:
+    return {
+        "matter_code": matter,
+        "at": DEFAULT_NOW,
+        "department": department,
+        "consent_id": consent_id,
+        "as_of": TODAY,
+    }
+
+
 def _key(subject: dict[str, Any]) -> SubjectKey:
     kind, number = subject["subject_type"], subject["id_number"]
     return SubjectKey(kind, number, identifier_index(kind, number))
@@ -359,3 +371,36 @@ async def test_a_check_of_a_stored_applicant_reads_once_and_writes_once(
     entry = stored.one()
     assert (entry.action, entry.position, entry.hash) == ("credit_check.create", None, None)
     assert entry.details is not None and entry.details["result"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("consent", "listings", "hits"),
+    [
+        ("narrow", True, False),  # names the restriction list only
+        ("elsewhere", False, False),  # given to another department
+        ("of_other", False, False),  # another subject's
+        ("expired", False, False),  # its last day was 2026-09-29
+        ("revoked", False, False),  # revoked on 2026-09-20
+        (None, False, False),
+    ],
+)
+async def test_the_read_returns_no_rows_the_consent_does_not_cover(
+    client: httpx.AsyncClient,
+    auth: TokenFactory,
+    session: AsyncSession,
+    consent: str | None,
+    listings: bool,
+    hits: bool,
+) -> None:
+    """LZ §5(1)6: ORG has six published listings and three active list entries; the one
+    statement returns those of a category only under a consent that covers it."""
+    await setup_catalog(client, auth)
+    consents = await _consents(client, auth, session)
+    await _history(session)
+    facts = await read_check_facts(
+        session,
+        _key(ORG),
+        None,
+        **_check_of(FOOD, uuid.UUID(consents[consent]) if consent else None),
+    )
+    assert (len(facts.histories), len(facts.hits)) == (6 if listings else 0, 3 if hits else 0)
