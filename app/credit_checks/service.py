@@ -144,7 +144,8 @@ def check_request(
     """The rule module's request from what was read, the profile that decides and the
     categories the consent lets the check read; the listings and the local list hits
     only when it may read them (LZ §5(1)6). The joint punishment lookup holds the local
-    hits; the external service is asked afterwards."""
+    hits; the external service is asked afterwards. A category it may read but
+    ``facts.read`` lacks is read (:func:`read_uncovered`) before the request is used."""
     subject_id, agent_id = ids
     # The agency's profile decides; without a catalog entry, the caller's department's.
     profile = (
