@@ -69,3 +69,5 @@ class CheckFacts:
     histories: tuple[tuple[ListingHistory, Situation], ...]
     # Active local list entries of either party, ordered as the repository orders them.
     hits: tuple[ActiveHit, ...]
+    # The categories whose rows were read (app.rules.eligibility): none of another.
+    read: frozenset[str]

@@ -9,10 +9,17 @@ of one wide row and is told apart by ``kind``; the first branch gives every colu
 type, so dates, timestamps, JSON and encrypted text come back as the ORM reads them
 (personal data decrypted only in this process).
 
-The listing histories and the local list entries come back with the rest whether or not
-the consent covers them; the service hands them to the rules only when
-:func:`app.rules.eligibility.categories_to_read` allows it (LZ §5(1)6), and the external
-list service is asked only then.
+The listing histories and the local list entries come back only when the statement itself
+finds them covered (LZ §5(1)6: nothing of a category is read beyond the consent): a CTE
+``consent_gate`` opens a category when the profile (the agency's, else the registered
+department's) needs no consent, or when the named consent is the applicant's, given to the
+caller's department, for this purpose, matter and application, granted on or before the
+day and neither revoked nor expired on it (its own last day and the shortest maximum
+validity of any profile), and names the category. That is never more than
+:func:`app.rules.eligibility.categories_to_read` allows; where it is less (a department
+whose profile comes from its region, a profile's longer maximum validity), the service
+reads the missing categories afterwards with :func:`read_uncovered`, a second round trip
+only then. ``CheckFacts.read`` tells which categories were read.
 
 :func:`read_check_facts_orm` reads the same through the repositories, one statement per
 lookup: the reference the one-statement read is held to (tests/credit_checks).
@@ -20,9 +27,12 @@ lookup: the reference the one-statement read is held to (tests/credit_checks).
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -33,7 +43,9 @@ from sqlalchemy import (
     Uuid,
     and_,
     bindparam,
+    case,
     cast,
+    exists,
     func,
     insert,
     literal,
@@ -60,6 +72,9 @@ from app.joint_punishment.repository import ActiveHit, JointPunishmentRepository
 from app.privacy.crypto import EncryptedText
 from app.restrictions.models import Restriction
 from app.restrictions.repository import RestrictionRepository
+from app.rules.eligibility import CHECK_SCOPE, JOINT_PUNISHMENT, RESTRICTION_LIST
+from app.rules.parameters import ParameterName
+from app.rules.profiles import PROFILES
 from app.rules.restrictions import ListingHistory, Situation
 from app.subjects.models import PERSON, Subject
 from app.subjects.repository import SubjectRepository
@@ -96,15 +111,66 @@ def _party_is(type_column: Any, index_column: Any) -> Any:
     )
 
 
-def _build() -> Any:
-    s, mv, d, c, r, e = (
-        Subject,
-        MatterVersion,
-        Department,
-        Consent,
-        Restriction,
-        JointPunishmentEntry,
+# Profiles under which the check reads without a consent; the shortest maximum validity of
+# a consent under any profile (days; None: no profile caps it).
+_NO_CONSENT = sorted(name for name, p in PROFILES.items() if not p.consent_required)
+_CAPS = [
+    p.consent_max_validity.value
+    for p in PROFILES.values()
+    if p.has(ParameterName.CONSENT_MAX_VALIDITY) and p.consent_max_validity.value is not None
+]
+_SHORTEST_VALIDITY: int | None = min(_CAPS) if _CAPS else None
+_GATE_BITS = {RESTRICTION_LIST: 1, JOINT_PUNISHMENT: 2}
+
+
+def _like_pattern(value: str) -> str:
+    """A LIKE pattern for a JSON list's text holding the string ``value`` (escape ``/``):
+    the quoted element matches only itself, never part of another element."""
+    quoted = json.dumps(value).replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{quoted}%"
+
+
+def _gate(in_effect: Any) -> Any:
+    """One row: bit 1 set when the listings may be read, bit 2 the list entries."""
+    s, mv, d, c = Subject, MatterVersion, Department, Consent
+    agency = (
+        select(d.profile)
+        .select_from(mv)
+        .join(d, d.code == mv.agency_code)
+        .where(mv.matter_code == bindparam("matter_code"), mv.version == in_effect)
+        .scalar_subquery()
     )
+    registered = select(d.profile).where(d.code == bindparam("department")).scalar_subquery()
+    no_consent_needed = func.coalesce(agency, registered).in_(_NO_CONSENT)
+    applicant = select(s.id).where(
+        s.subject_type == bindparam("subject_type"), s.id_number_index == bindparam("subject_index")
+    )
+    usable = and_(
+        c.id == bindparam("consent_id"),
+        c.subject_id.in_(applicant),
+        cast(c.given_to, String).like(bindparam("given_to_pattern", type_=String()), escape="/"),
+        c.purpose == bindparam("purpose"),
+        c.granted_at < bindparam("day_end"),
+        c.granted_at >= bindparam("granted_from"),
+        or_(c.revoked_at.is_(None), c.revoked_at >= bindparam("day_end")),
+        c.expires_on >= bindparam("as_of"),
+        or_(c.matter_code.is_(None), c.matter_code == bindparam("matter_code")),
+        or_(c.application_ref.is_(None), c.application_ref == bindparam("application_ref")),
+    )
+
+    def covers(category: str) -> Any:
+        named = cast(c.scope, String).like(_like_pattern(category), escape="/")
+        opened = or_(no_consent_needed, exists(select(c.id).where(usable, named)))
+        return case((opened, _GATE_BITS[category]), else_=0)
+
+    return select((covers(RESTRICTION_LIST) + covers(JOINT_PUNISHMENT)).label("bits")).cte(
+        "consent_gate"
+    )
+
+
+def _build() -> Any:
+    s, mv, d, c = Subject, MatterVersion, Department, Consent
+    r, e = Restriction, JointPunishmentEntry
     parties = _party_is(s.subject_type, s.id_number_index)
     subjects = _branch(
         "subject",
@@ -137,6 +203,12 @@ def _build() -> Any:
         .outerjoin(d, d.code == mv.agency_code)
         .where(mv.matter_code == bindparam("matter_code"), mv.version == in_effect)
     )
+    gate = _gate(in_effect)
+
+    def opens(category: str) -> Any:
+        bit = _GATE_BITS[category]
+        return exists(select(gate.c.bits).where(gate.c.bits.op("&")(bit) == bit))
+
     department = _branch("department", s1=d.profile).where(d.code == bindparam("department"))
     consent = _branch(
         "consent",
@@ -164,7 +236,11 @@ def _build() -> Any:
         d5=r.occurred_on,
         d6=r.repair_granted_on,
         i1=r.period_months,
-    ).where(r.subject_id.in_(select(s.id).where(parties)), r.published_on.is_not(None))
+    ).where(
+        r.subject_id.in_(select(s.id).where(parties)),
+        r.published_on.is_not(None),
+        opens(RESTRICTION_LIST),
+    )
     hits = _branch(
         "hit",
         u1=e.id,
@@ -178,8 +254,10 @@ def _build() -> Any:
         _party_is(e.subject_type, e.id_number_index),
         e.listed_on <= bindparam("as_of"),
         or_(e.expires_on.is_(None), e.expires_on >= bindparam("as_of")),
+        opens(JOINT_PUNISHMENT),
     )
-    return union_all(subjects, matter, department, consent, listings, hits)
+    opened = _branch("gate", i1=gate.c.bits).select_from(gate)
+    return union_all(subjects, matter, department, consent, listings, hits, opened)
 
 
 _CHECK_FACTS = _build()
@@ -206,8 +284,18 @@ async def read_check_facts(
     department: str | None,
     consent_id: uuid.UUID | None,
     as_of: date,
+    purpose: str,
+    application_ref: str | None,
+    tz: ZoneInfo,
 ) -> CheckFacts:
-    """Everything a credit check reads, in one statement (see the module docstring)."""
+    """Everything a credit check reads, in one statement (see the module docstring); the
+    listings and list entries only of the categories the statement finds covered."""
+    day_end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=tz)
+    granted_from = (
+        datetime.combine(as_of - timedelta(days=_SHORTEST_VALIDITY), time(), tzinfo=tz)
+        if _SHORTEST_VALIDITY is not None
+        else datetime.min.replace(tzinfo=tz)
+    )
     parameters = {
         "subject_type": subject.subject_type,
         "subject_index": subject.index,
@@ -218,7 +306,13 @@ async def read_check_facts(
         "department": department,
         "consent_id": consent_id,
         "as_of": as_of,
+        "purpose": purpose,
+        "application_ref": application_ref,
+        "given_to_pattern": _like_pattern(department) if department is not None else None,
+        "day_end": day_end,
+        "granted_from": granted_from,
     }
+    read: frozenset[str] = frozenset()
     found: dict[str, StoredSubject] = {}
     matter: Any = None
     department_profile: str | None = None
@@ -251,6 +345,8 @@ async def read_check_facts(
             matter = row
         elif kind == "department":
             department_profile = row.s1
+        elif kind == "gate":
+            read = frozenset(c for c, bit in _GATE_BITS.items() if row.i1 & bit)
         else:
             consent = StoredConsent(
                 id=row.u1,
@@ -277,7 +373,27 @@ async def read_check_facts(
         consent=consent,
         histories=tuple(histories),
         hits=tuple(hit for *_, hit in hits),
+        read=read,
     )
+
+
+async def read_uncovered(
+    session: AsyncSession,
+    facts: CheckFacts,
+    categories: frozenset[str],
+    ids: list[uuid.UUID],
+    keys: list[tuple[str, str]],
+    as_of: date,
+) -> CheckFacts:
+    """The rules may read ``categories`` that the one statement did not find covered:
+    their rows, a statement each (see the module docstring)."""
+    histories, hits = facts.histories, facts.hits
+    if RESTRICTION_LIST in categories:
+        found = await RestrictionRepository(session).published_histories(ids)
+        histories = tuple(sorted(found, key=lambda pair: pair[0].listing_id))
+    if JOINT_PUNISHMENT in categories:
+        hits = tuple(await JointPunishmentRepository(session).active_hits_for(keys, as_of))
+    return replace(facts, histories=histories, hits=hits, read=facts.read | categories)
 
 
 # --- the reference: one statement per lookup, through the repositories -----------------
@@ -299,8 +415,10 @@ async def read_check_facts_orm(
     department: str | None,
     consent_id: uuid.UUID | None,
     as_of: date,
+    categories: frozenset[str] = CHECK_SCOPE,
 ) -> CheckFacts:
-    """:func:`read_check_facts` through the repositories, a statement per lookup."""
+    """:func:`read_check_facts` through the repositories, a statement per lookup; the
+    listings and list entries of ``categories`` only."""
     subjects = SubjectRepository(session)
     stored = await subjects.get_by_identifier(subject.subject_type, subject.id_number)
     stored_agent = (
@@ -312,12 +430,10 @@ async def read_check_facts_orm(
     registered = await DepartmentRepository(session).get(department) if department else None
     row = await ConsentRepository(session).get(consent_id) if consent_id else None
     ids = [s.id for s in (stored, stored_agent) if s is not None]
-    histories = await RestrictionRepository(session).published_histories(ids)
     keys = [(subject.subject_type, subject.index)] + (
         [(agent.subject_type, agent.index)] if agent else []
     )
-    hits = await JointPunishmentRepository(session).active_hits_for(keys, as_of)
-    return CheckFacts(
+    facts = CheckFacts(
         subject=_subject_of(stored),
         agent=_subject_of(stored_agent),
         matter=matter_terms(version, matter_code),
@@ -341,9 +457,11 @@ async def read_check_facts_orm(
             if row
             else None
         ),
-        histories=tuple(sorted(histories, key=lambda pair: pair[0].listing_id)),
-        hits=tuple(hits),
+        histories=(),
+        hits=(),
+        read=frozenset(),
     )
+    return await read_uncovered(session, facts, categories & CHECK_SCOPE, ids, keys, as_of)
 
 
 # --- the writes ------------------------------------------------------------------------

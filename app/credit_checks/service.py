@@ -24,7 +24,12 @@ from app.core.errors import NotFound, UnprocessableEntity
 from app.core.identifiers import SubjectType
 from app.credit_checks.facts import CheckFacts, StoredSubject, SubjectKey
 from app.credit_checks.models import CreditCheck
-from app.credit_checks.repository import CreditCheckRepository, insert_check, read_check_facts
+from app.credit_checks.repository import (
+    CreditCheckRepository,
+    insert_check,
+    read_check_facts,
+    read_uncovered,
+)
 from app.credit_checks.schemas import CreditCheckCreate, CreditCheckRead, ReasonRead
 from app.departments.service import department_profile
 from app.joint_punishment.adapter import JointPunishmentClient
@@ -139,7 +144,8 @@ def check_request(
     """The rule module's request from what was read, the profile that decides and the
     categories the consent lets the check read; the listings and the local list hits
     only when it may read them (LZ §5(1)6). The joint punishment lookup holds the local
-    hits; the external service is asked afterwards."""
+    hits; the external service is asked afterwards. A category it may read but
+    ``facts.read`` lacks is read (:func:`read_uncovered`) before the request is used."""
     subject_id, agent_id = ids
     # The agency's profile decides; without a catalog entry, the caller's department's.
     profile = (
@@ -223,6 +229,9 @@ async def run_credit_check(
         department=principal.department,
         consent_id=data.consent_id,
         as_of=today,
+        purpose=data.purpose.value,
+        application_ref=data.application_ref,
+        tz=settings.tz,
     )
     subject = await _settle(
         session, facts.subject, data.subject, checked.normalized, today, "body.subject"
@@ -234,15 +243,23 @@ async def run_credit_check(
     )
     if agent is not None and agent.id == subject.id:
         raise UnprocessableEntity("The agent is the applicant.", code="agent_is_subject")
+    keys, ids = (subject_key, agent_key), (subject.id, agent.id if agent else None)
     request, profile, readable = check_request(
-        facts,
-        data,
-        (subject_key, agent_key),
-        (subject.id, agent.id if agent else None),
-        principal.department,
-        settings,
-        today,
+        facts, data, keys, ids, principal.department, settings, today
     )
+    if readable - facts.read:
+        # Covered, but not found so by the one statement: read now, then decide.
+        facts = await read_uncovered(
+            session,
+            facts,
+            readable - facts.read,
+            [i for i in ids if i is not None],
+            [(k.subject_type, k.index) for k in keys if k is not None],
+            today,
+        )
+        request, profile, readable = check_request(
+            facts, data, keys, ids, principal.department, settings, today
+        )
     if JOINT_PUNISHMENT in readable and joint_punishment is not None:
         parties = [(Party.SUBJECT, data.subject.subject_type, subject.id_number)]
         if data.agent is not None and agent is not None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
-from app.commitments.repository import CommitmentRepository
 from app.core.context import Context
 from app.core.identifiers import SubjectType
-from app.credit_records.repository import CreditRecordRepository
-from app.referrals.marks import profile_marks
+from app.credit_profiles.repository import read_profile
+from app.referrals.marks import mark_read, marks_department
 from app.restrictions.models import Restriction
 from app.restrictions.register import may_be_effective, views_of
-from app.restrictions.repository import RestrictionRepository, history_of
+from app.restrictions.repository import history_of
 from app.restrictions.schemas import (
     CommitmentEntry,
     CreditProfileRead,
@@ -21,7 +20,6 @@ from app.restrictions.schemas import (
     ListingEffect,
 )
 from app.rules.restrictions import ListingView, Situation, subject_restriction_on
-from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectRead
 from app.subjects.service import checked_id_number, subject_read
 
@@ -39,7 +37,10 @@ async def credit_profile(
     ``field`` names where the identifier came from, for a 422 (the body, or the path of
     the deprecated form)."""
     id_number = checked_id_number(subject_type, raw_id, ctx.today, field).normalized
-    subject = await SubjectRepository(session).get_by_identifier(subject_type.value, id_number)
+    rows = await read_profile(
+        session, subject_type.value, id_number, ctx.today, marks_department(ctx.principal)
+    )
+    subject = rows.subject
     await record(
         session,
         ctx.principal,
@@ -60,17 +61,15 @@ async def credit_profile(
         )
     # Every published listing of the subject, read once: its history decides the summary,
     # and the effective ones among them are the candidates for the listing effects.
-    published = sorted(
-        await RestrictionRepository(session).published_of([subject.id]), key=lambda r: r.id
-    )
+    published = rows.published
     listings = [history_of(row) for row in published]
     summary = subject_restriction_on(listings, ctx.today)  # each under its own profile
     candidates = [row for row in published if may_be_effective(row, ctx.today)]
     own = ctx.principal.department
     views = views_of(candidates, published, ctx.today)
     effects = [listing_effect(row, view, own) for row, view in views]
-    commitments = await CommitmentRepository(session).summaries_of_subject(subject.id, ctx.today)
-    entries = await CreditRecordRepository(session).of_subject(subject.id)
+    commitments = rows.commitments
+    entries = rows.entries
     return CreditProfileRead(
         subject=subject_read(subject),
         as_of=ctx.today,
@@ -98,7 +97,7 @@ async def credit_profile(
             )
             for e in entries
         ],
-        referrals=await profile_marks(session, subject.id, ctx.principal),
+        referrals=[mark_read(m) for m in rows.marks],
     )
 
 

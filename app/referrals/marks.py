@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +17,30 @@ from app.rules.hearing import ReferralKind
 from app.web.auth import Principal, Role
 
 
-def mark_read(referral: Referral) -> ReferralMark:
+class MarkTerms(Protocol):
+    """What a mark shows: a :class:`Referral`, or the columns read of one."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def decision_reference(self) -> str: ...
+    @property
+    def decided_on(self) -> date | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def restriction_id(self) -> uuid.UUID | None: ...
+    @property
+    def commitment_id(self) -> uuid.UUID | None: ...
+    @property
+    def recorded_on(self) -> date: ...
+
+
+def mark_read(referral: MarkTerms) -> ReferralMark:
     kind = ReferralKind(referral.kind)
     return ReferralMark(
         id=str(referral.id),
@@ -47,17 +72,14 @@ async def listing_marks(
     return marks(sorted(found.values(), key=lambda r: (r.recorded_on, r.created_at, str(r.id))))
 
 
-async def profile_marks(
-    session: AsyncSession, subject_id: uuid.UUID, principal: Principal
-) -> list[ReferralMark]:
-    """The marks a credit profile shows its reader (DZ art. 16 ¶1): to a clerk, those its
-    own department recorded as the agency or the collecting department; to any other
-    reader (another department, a regulator, the platform) none. The public list never
-    carries them."""
+def marks_department(principal: Principal) -> str | None:
+    """The department whose referral marks a credit profile shows this reader (DZ art. 16
+    ¶1): to a clerk, those its own department recorded as the agency or the collecting
+    department; to any other reader (another department, a regulator, the platform) none
+    (None). The public list never carries them."""
     if Role.clerk not in principal.roles or not principal.department:
-        return []
-    repository = ReferralRepository(session)
-    return marks(await repository.of_subject_for_department(subject_id, principal.department))
+        return None
+    return principal.department
 
 
 async def commitment_marks(session: AsyncSession, commitment_id: uuid.UUID) -> list[ReferralMark]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -26,11 +27,13 @@ from app.credit_checks.facts import CheckFacts, SubjectKey
 from app.credit_checks.repository import (
     read_check_facts,
     read_check_facts_orm,
+    read_uncovered,
 )
 from app.credit_checks.schemas import CreditCheckCreate
 from app.credit_checks.service import check_request
 from app.joint_punishment.models import JointPunishmentEntry, JointPunishmentImport
 from app.restrictions.models import Restriction
+from app.rules.eligibility import CHECK_SCOPE, RESTRICTION_LIST
 from app.subjects.models import Subject, identifier_index
 from tests.conftest import DEFAULT_NOW, TokenFactory
 from tests.factories import (
@@ -56,6 +59,25 @@ AGENT = {"subject_type": "person", "id_number": AGENT_ID, "name": "李四"}
 OTHER_ID = uscc("91371400MA3C5AB99")
 OTHER = {"subject_type": "organization", "id_number": OTHER_ID, "name": "德州市另一公司"}
 UNKNOWN_ID = uscc("91371400MA3C5AB55")  # never stored
+
+
+_TERMS: dict[str, Any] = {
+    "purpose": "credit_facilitation",
+    "application_ref": None,
+    "tz": ZoneInfo("Asia/Shanghai"),
+}
+
+
+def _check_of(
+    matter: str, consent_id: uuid.UUID | None, department: str | None = AGENCY
+) -> dict[str, Any]:
+    return {
+        "matter_code": matter,
+        "at": DEFAULT_NOW,
+        "department": department,
+        "consent_id": consent_id,
+        "as_of": TODAY,
+    }
 
 
 def _key(subject: dict[str, Any]) -> SubjectKey:
@@ -220,6 +242,7 @@ async def test_the_one_statement_read_finds_what_the_repositories_find(
     consents = await _consents(client, auth, session)
     ids = await _history(session)
     compared = 0
+    completed: list[tuple[str, str | None, str | None]] = []
     for subject, agent, matter, consent, department in CASES:
         consent_id = (
             uuid.uuid4()
@@ -228,21 +251,17 @@ async def test_the_one_statement_read_finds_what_the_repositories_find(
             if consent
             else None
         )
-        arguments: dict[str, Any] = {
-            "matter_code": matter,
-            "at": DEFAULT_NOW,
-            "department": department,
-            "consent_id": consent_id,
-            "as_of": TODAY,
-        }
+        arguments = _check_of(matter, consent_id, department)
         keys = (_key(subject), _key(agent) if agent else None)
-        fast = await read_check_facts(session, *keys, **arguments)
-        reference = await read_check_facts_orm(session, *keys, **arguments)
+        fast = await read_check_facts(session, keys[0], keys[1], **arguments, **_TERMS)
         case = (subject["id_number"], agent and agent["id_number"], matter, consent, department)
+        # Equal to the repositories' read of the categories the statement found covered.
+        reference = await read_check_facts_orm(
+            session, keys[0], keys[1], **arguments, categories=fast.read
+        )
         assert fast == reference, case
         if fast.subject is None or consent == "missing":
             continue
-        # The rule module's request from each read is the same too.
         data = CreditCheckCreate.model_validate(
             {
                 "subject": subject,
@@ -254,24 +273,36 @@ async def test_the_one_statement_read_finds_what_the_repositories_find(
             }
         )
         party_ids = (fast.subject.id, fast.agent.id if fast.agent else None)
+        everything = await read_check_facts_orm(session, keys[0], keys[1], **arguments)
+        _, _, readable = check_request(
+            everything, data, keys, party_ids, department, settings, TODAY
+        )
+        # Never a category beyond the consent; one left out is read afterwards.
+        assert fast.read <= readable, case
+        if fast.read != readable:
+            completed.append((matter, consent, department))
+        fast = await read_uncovered(
+            session,
+            fast,
+            readable - fast.read,
+            [i for i in party_ids if i is not None],
+            [(k.subject_type, k.index) for k in keys if k is not None],
+            TODAY,
+        )
+        # The rule module's request from each read is the same too.
         requests = [
             check_request(facts, data, keys, party_ids, department, settings, TODAY)
-            for facts in (fast, reference)
+            for facts in (fast, everything)
         ]
         assert requests[0] == requests[1], case
         compared += 1
     assert compared == 16
+    # The statement found covered every category the rules may read.
+    assert completed == []
 
     # What was read is what was stored: not an empty read that agrees with another.
     facts = await read_check_facts(
-        session,
-        _key(ORG),
-        _key(AGENT),
-        matter_code=FOOD,
-        at=DEFAULT_NOW,
-        department=AGENCY,
-        consent_id=uuid.UUID(consents["valid"]),
-        as_of=TODAY,
+        session, _key(ORG), _key(AGENT), **_check_of(FOOD, uuid.UUID(consents["valid"])), **_TERMS
     )
     _assert_read_everything(facts, ids)
 
@@ -308,16 +339,7 @@ async def test_a_person_is_read_in_clear_from_encrypted_columns(
 ) -> None:
     await setup_catalog(client, auth)
     await record_consent(client, auth, subject={**PERSON, "address": "德州市德城区某路1号"})
-    facts = await read_check_facts(
-        session,
-        _key(PERSON),
-        None,
-        matter_code=FOOD,
-        at=DEFAULT_NOW,
-        department=AGENCY,
-        consent_id=None,
-        as_of=TODAY,
-    )
+    facts = await read_check_facts(session, _key(PERSON), None, **_check_of(FOOD, None), **_TERMS)
     assert facts.subject is not None
     assert (facts.subject.id_number, facts.subject.name, facts.subject.address) == (
         number,
@@ -351,7 +373,7 @@ async def test_a_check_of_a_stored_applicant_reads_once_and_writes_once(
     assert check["result"] == "pass"
     postgres = engine.dialect.name == "postgresql"
     assert [s.lstrip().split()[0].upper() for s in sent] == (
-        ["SELECT", "WITH"] if postgres else ["SELECT", "INSERT", "INSERT"]
+        ["WITH", "WITH"] if postgres else ["WITH", "INSERT", "INSERT"]
     )
     writes = " ".join(sent[1:])
     assert "INSERT INTO credit_checks" in writes and "INSERT INTO audit_log" in writes
@@ -359,3 +381,73 @@ async def test_a_check_of_a_stored_applicant_reads_once_and_writes_once(
     entry = stored.one()
     assert (entry.action, entry.position, entry.hash) == ("credit_check.create", None, None)
     assert entry.details is not None and entry.details["result"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("consent", "listings", "hits"),
+    [
+        ("narrow", True, False),  # names the restriction list only
+        ("elsewhere", False, False),  # given to another department
+        ("of_other", False, False),  # another subject's
+        ("expired", False, False),  # its last day was 2026-09-29
+        ("revoked", False, False),  # revoked on 2026-09-20
+        (None, False, False),
+    ],
+)
+async def test_the_read_returns_no_rows_the_consent_does_not_cover(
+    client: httpx.AsyncClient,
+    auth: TokenFactory,
+    session: AsyncSession,
+    consent: str | None,
+    listings: bool,
+    hits: bool,
+) -> None:
+    """LZ §5(1)6: ORG has six published listings and three active list entries; the one
+    statement returns those of a category only under a consent that covers it."""
+    await setup_catalog(client, auth)
+    consents = await _consents(client, auth, session)
+    await _history(session)
+    facts = await read_check_facts(
+        session,
+        _key(ORG),
+        None,
+        **_check_of(FOOD, uuid.UUID(consents[consent]) if consent else None),
+        **_TERMS,
+    )
+    covered = {RESTRICTION_LIST} if listings else set()
+    assert facts.read == covered
+    assert (len(facts.histories), len(facts.hits)) == (6 if listings else 0, 3 if hits else 0)
+
+
+async def test_what_the_statement_cannot_find_covered_is_read_afterwards(
+    client: httpx.AsyncClient, auth: TokenFactory, session: AsyncSession, settings: Settings
+) -> None:
+    """Without a deployment profile, an unregistered department of region 3714 runs
+    Dezhou's profile, which reads without consent: the statement cannot tell (the profile
+    comes from the region), reads neither category; the rules may read both, and
+    :func:`read_uncovered` reads them."""
+    await setup_catalog(client, auth)
+    await _consents(client, auth, session)  # stores the subjects
+    await _history(session)
+    regional = settings.model_copy(update={"profile": None})
+    keys = (_key(ORG), None)
+    fast = await read_check_facts(
+        session, keys[0], None, **_check_of("SPJ-NOPE-404", None, "371400-UNREG"), **_TERMS
+    )
+    assert (fast.read, fast.histories, fast.hits) == (frozenset(), (), ())
+    assert fast.subject is not None
+    data = CreditCheckCreate.model_validate(
+        {
+            "subject": ORG,
+            "matter_code": "SPJ-NOPE-404",
+            "mode": "tolerance",
+            "purpose": "credit_facilitation",
+        }
+    )
+    ids = (fast.subject.id, None)
+    _, profile, readable = check_request(fast, data, keys, ids, "371400-UNREG", regional, TODAY)
+    assert (profile.name, readable) == ("dezhou-2023", CHECK_SCOPE)
+    completed = await read_uncovered(
+        session, fast, readable, [fast.subject.id], [(ORG["subject_type"], keys[0].index)], TODAY
+    )
+    assert (completed.read, len(completed.histories), len(completed.hits)) == (CHECK_SCOPE, 6, 3)
