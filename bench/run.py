@@ -554,6 +554,7 @@ class Report:
     multi: list[Any] = field(default_factory=list)
     paced: Any = None
     hooks: Any = None
+    mixed: list[Any] = field(default_factory=list)
     wall_seconds: float = 0.0
     finished: str = ""
 
@@ -729,9 +730,11 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
             f"{imp.rejected:,} rejected) | flat, < {TARGET_RSS_MB:.0f} MB | "
             f"{_verdict(imp.rss_peak_mb < TARGET_RSS_MB)} |"
         )
-    from bench import extra
+    from bench import extra, mixed
 
     lines += extra.target_rows(report)
+    lines += mixed.target_rows(report.mixed)
+    lines += mixed.lines(report.mixed)
     lines += _limit_lines(report)
     lines += _statement_cost_lines(report)
     lines += _plan_lines(report)
@@ -908,10 +911,10 @@ WEBHOOKS = env_int("BENCH_WEBHOOKS", 1)
 
 
 def _further_runs(report: Report, database: str, files: dict[str, Path]) -> None:
-    """The paced run, one server process per core, webhook delivery (bench/extra.py,
-    bench/webhooks.py); each can be left out (``BENCH_PACED``, ``BENCH_MULTI``,
-    ``BENCH_WEBHOOKS`` = 0)."""
-    from bench import extra, webhooks
+    """The paced run, one server process per core, the mixed workload, webhook delivery
+    (bench/extra.py, bench/mixed.py, bench/webhooks.py); each can be left out
+    (``BENCH_PACED``, ``BENCH_MULTI``, ``BENCH_MIXED``, ``BENCH_WEBHOOKS`` = 0)."""
+    from bench import extra, mixed, webhooks
 
     if PACED:
         say(f"paced credit checks @ {database}")
@@ -924,6 +927,9 @@ def _further_runs(report: Report, database: str, files: dict[str, Path]) -> None
             extra.throughput("api", PORT + 30, database, files[routes.CREDIT_CHECK]),
             extra.throughput("floor", PORT + 31, database, files[routes.FLOOR]),
         ]
+    if mixed.MIXED:
+        # With several processes too when the run with several processes is on.
+        report.mixed = mixed.run(database, PORT, multi=bool(MULTI))
     if WEBHOOKS:
         report.hooks = webhooks.run()
 

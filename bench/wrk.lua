@@ -4,8 +4,9 @@
 -- FILE has one request per line: method, path, bearer token, X-Forwarded-For, body,
 -- separated by tabs (empty fields are left out of the request).
 
-local prepared = {}
-local position = 0
+-- Globals, so bench/mixed.lua can share the list out between its threads.
+prepared = {}
+position = 0
 local threads = 0
 
 function setup(thread)

@@ -100,3 +100,40 @@ def test_a_service_process_imports_the_application_of_this_tree(tmp_path: Path) 
         check=True,
     )
     assert Path(done.stdout.strip()) == ROOT / "app"
+
+
+WRK_MIXED_OUTPUT = """\
+  Latency Distribution
+     50%   40.00ms
+     75%   60.00ms
+     90%   90.00ms
+     99%  250.00ms
+WRK_SUMMARY {"requests": 2600, "duration_us": 20000000, "bytes": 1, "connect_errors": 0, \
+"read_errors": 0, "write_errors": 0, "status_errors": 0, "timeouts": 3, "p50_us": 40000, \
+"p90_us": 90000, "p99_us": 250000, "max_us": 300000}
+WRK_STATUSES {"201": 1200, "200": 1390, "409": 10}
+"""
+
+
+def test_the_mixed_run_counts_a_step_sent_again_as_non_2xx() -> None:
+    from bench import mixed
+
+    result = mixed._result(WRK_MIXED_OUTPUT, processes=1, list_requests=2613)
+    # 2,600 requests in 20 s.
+    assert result.requests_per_second == pytest.approx(130.0)
+    assert result.p50_ms == pytest.approx(40.0)
+    assert result.p99_ms == pytest.approx(250.0)
+    assert result.errors == 3
+    # The 409s of steps already taken, nothing else.
+    assert result.non_2xx == 10
+    # 2,613 requests are 201 cycles of 13.
+    assert result.cycles == 201
+    # 4 credit checks in a cycle of 13: 130 * 4 / 13 = 40 per second; a task list 10.
+    assert result.by_kind["credit_check"] == pytest.approx(40.0)
+    assert result.by_kind["tasks"] == pytest.approx(10.0)
+    assert sum(result.by_kind.values()) == pytest.approx(130.0)
+    section = "\n".join(mixed.lines([result]))
+    assert (
+        "| 1 | 130.0 | 40.0 | 250.0 | 2,600 (2,613) | 3 | 10 | 200: 1,390, 201: 1,200, 409: 10 |"
+        in section
+    )
