@@ -380,7 +380,9 @@ def _sources(one_department: bool) -> list[_Source]:
                 Commitment.deadlines[(RECTIFICATION_ORDER_DUE.value, "date")].as_string(),
                 type_=Date,
             ),
-            (Commitment.supervision_order_pending.is_(True), *of(Commitment.department)),
+            # the bare column, as the partial index states it: PostgreSQL proves its predicate
+            # from "supervision_order_pending", not from "… IS TRUE"
+            (Commitment.supervision_order_pending, *of(Commitment.department)),
         )
     )
     return sources
