@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.routing import Route
 
 from app.main import create_app
 from app.web.authz import MATRIX
+from app.web.methods import MethodIndex, allowed_methods, path_templates
 from tests.conftest import TokenFactory, make_settings
 
 METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")
@@ -93,6 +95,51 @@ async def test_a_declared_method_still_reaches_its_route(
     assert (await client.put("/api/v1/calendar/2026", json={})).status_code == 401
     assert (await client.get("/api/v1/no-such-route")).status_code == 404
     assert (await client.put("/api/v1/no-such-route")).status_code == 404
+
+
+def test_the_index_answers_as_a_scan_of_every_template() -> None:
+    """The per-request lookup (exact path, then the templates of its depth) finds the
+    methods a scan of every template finds, for every path of the document, a path
+    with a ``:path`` parameter, and paths no route has."""
+    app = create_app(make_settings("sqlite+aiosqlite:///:memory:"))
+    templates = path_templates(app.routes)
+    index = MethodIndex(templates)
+    paths = [_concrete(path) for path in DOCUMENT["paths"]]
+    paths += [
+        "/docs/static/swagger-ui.css",
+        "/docs/static/a/b/c.js",
+        "/api/v1/no-such-route",
+        "/api/v1/calendar/2026/extra",
+        "/",
+        "",
+    ]
+    assert any("{" in t.template for t in templates)
+    for path in paths:
+        assert index.allowed(path) == allowed_methods(templates, path), path
+    assert index.allowed("/api/v1/calendar/deadline") == frozenset({"GET"})
+    assert index.allowed("/api/v1/calendar/2026") == allowed_methods(
+        [t for t in templates if t.template == "/api/v1/calendar/{year}"], "/api/v1/calendar/2026"
+    )
+
+
+def test_a_path_parameter_spans_any_depth_in_the_index() -> None:
+    def endpoint() -> None: ...
+
+    routes = [
+        Route("/files/{rest:path}", endpoint, methods=["GET"]),
+        Route("/files/{name}", endpoint, methods=["DELETE"]),
+        Route("/files/readme", endpoint, methods=["PUT"]),
+    ]
+    templates = path_templates(routes)
+    index = MethodIndex(templates)
+    for path, expected in (
+        ("/files/a/b/c", {"GET", "HEAD"}),
+        ("/files/a", {"GET", "HEAD", "DELETE"}),
+        ("/files/readme", {"PUT"}),
+        ("/other", None),
+    ):
+        assert index.allowed(path) == allowed_methods(templates, path)
+        assert index.allowed(path) == (frozenset(expected) if expected else None), path
 
 
 # --- date query parameters ---------------------------------------------------------------

@@ -65,6 +65,36 @@ def allowed_methods(templates: Sequence[PathTemplate], path: str) -> frozenset[s
     )
 
 
+class MethodIndex:
+    """:func:`allowed_methods` without a scan of every template on each request.
+
+    A concrete template is the most concrete match of the one path it matches, so an
+    exact hit answers alone. Otherwise only templated paths of the request's number of
+    segments are tried (a parameter never spans a ``/``), with those whose ``:path``
+    parameter may span any number.
+    """
+
+    def __init__(self, templates: Sequence[PathTemplate]) -> None:
+        self._concrete = {t.template: t.methods for t in templates if "{" not in t.template}
+        self._by_depth: dict[int, list[PathTemplate]] = {}
+        self._any_depth: list[PathTemplate] = []
+        for template in templates:
+            if "{" not in template.template:
+                continue
+            if ":path}" in template.template:
+                self._any_depth.append(template)
+            else:
+                self._by_depth.setdefault(template.template.count("/"), []).append(template)
+
+    def allowed(self, path: str) -> frozenset[str] | None:
+        """As :func:`allowed_methods` over every template."""
+        methods = self._concrete.get(path)
+        if methods is not None:
+            return methods
+        candidates = self._by_depth.get(path.count("/"), [])
+        return allowed_methods([*candidates, *self._any_depth], path)
+
+
 def _route_path(scope: Scope) -> str:
     """The path the routes see: without the ``root_path`` a proxy mounts the service at."""
     path: str = scope["path"]
@@ -78,15 +108,15 @@ class MethodNotAllowedMiddleware:
     def __init__(self, app: ASGIApp, *, routes: Callable[[], Sequence[BaseRoute]]) -> None:
         self.app = app
         self._routes = routes
-        self._templates: list[PathTemplate] | None = None
+        self._index: MethodIndex | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self._templates is None:
-            self._templates = path_templates(self._routes())
-        allowed = allowed_methods(self._templates, _route_path(scope))
+        if self._index is None:
+            self._index = MethodIndex(path_templates(self._routes()))
+        allowed = self._index.allowed(_route_path(scope))
         if allowed is None or scope["method"] in allowed:
             await self.app(scope, receive, send)
             return
