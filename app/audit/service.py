@@ -18,7 +18,10 @@ from app.web.auth import Principal
 from .schemas import AuditChainVerification, AuditEntryRead
 
 VERIFY_BATCH_SIZE = 500
-CHAIN_BATCH_SIZE = 1000
+# A batch is read, hashed and linked without the event loop serving anything else while it
+# hashes; the process that chains may be serving requests (``serve --worker``), so a batch
+# is kept to a few milliseconds of work.
+CHAIN_BATCH_SIZE = 100
 
 
 async def record(
