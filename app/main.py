@@ -30,7 +30,7 @@ from app.documents.schemas import VERIFY_PATH
 from app.events import router as events_router
 from app.joint_punishment import router as joint_punishment_router
 from app.joint_punishment.adapter import client_from_settings
-from app.ops import health
+from app.ops import health, heap
 from app.ops.metrics import Metrics, MetricsMiddleware
 from app.ops.metrics import router as metrics_router
 from app.ops.worker import Worker
@@ -138,6 +138,7 @@ def create_app(
     clock: Clock | None = None,
     *,
     with_worker: bool = False,
+    settle_heap: bool = False,
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -155,6 +156,8 @@ def create_app(
         if with_worker:
             worker = Worker(app.state.database, settings, app.state.clock)
             task = asyncio.create_task(worker.run_forever(stop))
+        if settle_heap:
+            heap.settle()
         yield
         if task is not None:
             stop.set()

@@ -38,7 +38,7 @@ def build(kind: str) -> Any:
         settings = load_settings()
         if hasattr(settings, "keyring") and settings.data_key is not None:
             settings.keyring()  # as `zwfw-credit serve`: refuse to start without the keys
-        return create_app(settings)
+        return create_app(settings, settle_heap=True)
     if kind == "floor":
         from bench.floor import app as floor_app
 

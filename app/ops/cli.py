@@ -24,7 +24,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.demo:
         asyncio.run(_load_demo(settings))
     uvicorn.run(
-        create_app(settings, with_worker=args.worker),
+        create_app(settings, with_worker=args.worker, settle_heap=True),
         host=args.host,
         port=args.port,
         log_config=None,
