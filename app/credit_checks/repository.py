@@ -63,6 +63,7 @@ from app.catalog.service import matter_terms, matter_terms_of
 from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
 from app.core.db import UTCDateTime
+from app.core.direct import Direct
 from app.credit_checks.facts import CheckFacts, StoredConsent, StoredSubject, SubjectKey
 from app.credit_checks.models import CreditCheck
 from app.departments.models import Department
@@ -141,7 +142,10 @@ def _gate(in_effect: Any) -> Any:
         .scalar_subquery()
     )
     registered = select(d.profile).where(d.code == bindparam("department")).scalar_subquery()
-    no_consent_needed = func.coalesce(agency, registered).in_(_NO_CONSENT)
+    # Each name bound on its own (no list parameter), so the statement compiles once.
+    no_consent_needed = func.coalesce(agency, registered).in_(
+        [literal(name, String()) for name in _NO_CONSENT]
+    )
     applicant = select(s.id).where(
         s.subject_type == bindparam("subject_type"), s.id_number_index == bindparam("subject_index")
     )
@@ -260,7 +264,7 @@ def _build() -> Any:
     return union_all(subjects, matter, department, consent, listings, hits, opened)
 
 
-_CHECK_FACTS = _build()
+_CHECK_FACTS = Direct(_build())
 
 
 def _stored_subject(row: Any) -> StoredSubject:
@@ -319,9 +323,9 @@ async def read_check_facts(
     consent: StoredConsent | None = None
     histories: list[tuple[ListingHistory, Situation]] = []
     hits: list[tuple[date, str, uuid.UUID, ActiveHit]] = []
-    # Core on the session's connection: no ORM execution layer for a statement of columns.
+    # Straight to the driver on PostgreSQL (app.core.direct): a read of columns.
     connection = await session.connection()
-    for row in await connection.execute(_CHECK_FACTS, parameters):
+    for row in await _CHECK_FACTS.rows(connection, parameters):
         kind = row.kind
         if kind == "listing":
             history = ListingHistory(
@@ -484,7 +488,7 @@ def _check_and_audit() -> Any:
     return insert(_AUDIT).from_select([c.key for c in _AUDITED], entry)
 
 
-_CHECK_AND_AUDIT = _check_and_audit()
+_CHECK_AND_AUDIT = Direct(_check_and_audit())
 _CHECK = insert(_CHECKS)
 _ENTRY = insert(_AUDIT)
 
@@ -498,7 +502,8 @@ async def insert_check(
     if connection.dialect.name == "postgresql":
         parameters = {"c_" + k: v for k, v in check.items()}
         parameters.update({"a_" + k: v for k, v in audit_entry.items()})
-        await connection.execute(_CHECK_AND_AUDIT, parameters)
+        # One statement, atomic on its own or in the request's open transaction.
+        await _CHECK_AND_AUDIT.execute(connection, parameters)
         return
     await connection.execute(_CHECK, check)
     await connection.execute(_ENTRY, audit_entry)
