@@ -97,6 +97,28 @@ async def test_a_declared_method_still_reaches_its_route(
     assert (await client.put("/api/v1/no-such-route")).status_code == 404
 
 
+async def test_every_operation_reaches_its_own_route() -> None:
+    """Whatever order the routers are included in, each operation of the document is
+    answered by the route declared for its path and method (the route is known before
+    authentication, validation or the handler run)."""
+    app = create_app(make_settings("sqlite+aiosqlite:///:memory:"))
+    reached: list[Any] = []
+
+    async def probe(scope: Any, receive: Any, send: Any) -> None:
+        await app(scope, receive, send)
+        reached.append(scope.get("route"))
+
+    transport = httpx.ASGITransport(app=probe, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        for path, item in DOCUMENT["paths"].items():
+            for method in (m.upper() for m in item if m.upper() in METHODS):
+                reached.clear()
+                await http.request(method, _concrete(path))
+                route = reached[0]
+                assert route is not None, (method, path)
+                assert (route.path, method in route.methods) == (path, True), (method, path)
+
+
 def test_the_index_answers_as_a_scan_of_every_template() -> None:
     """The per-request lookup (exact path, then the templates of its depth) finds the
     methods a scan of every template finds, for every path of the document, a path
