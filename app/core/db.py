@@ -221,6 +221,26 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await participant.committed()
 
 
+async def statements_alone(session: AsyncSession) -> None:
+    """Send the session's statements each on its own, without ``BEGIN`` before the first and
+    ``COMMIT`` after the last: two round trips fewer on PostgreSQL.
+
+    Only for a request that reads, or whose one write is a single statement (a read's
+    audit entry): under READ COMMITTED every statement takes its own snapshot inside a
+    transaction too, so reads lose nothing, and one statement is atomic on its own. Call
+    it before the session's first statement. A session already in a transaction, or
+    bound to a caller's connection (the tests' outer transaction), or on SQLite, is left
+    as it is.
+    """
+    bind = session.bind
+    if (
+        isinstance(bind, AsyncEngine)
+        and bind.dialect.name == "postgresql"
+        and not session.in_transaction()
+    ):
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 # scope="function": commit before the response is sent, so a failed commit is never
 # answered with a success.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

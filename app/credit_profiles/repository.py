@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.commitments.models import Commitment
 from app.commitments.repository import CommitmentRepository, CommitmentSummary
 from app.core.db import UTCDateTime
+from app.core.direct import Direct
 from app.credit_records.models import CreditRecordEntry
 from app.credit_records.repository import CreditRecordRepository
 from app.referrals.models import Referral
@@ -153,7 +154,7 @@ def _build() -> Any:
     return union_all(commitments, entries, marks)
 
 
-_OF_SUBJECT = _build()
+_OF_SUBJECT = Direct(_build())
 
 
 async def read_profile(
@@ -179,7 +180,7 @@ async def read_profile(
     marks: list[tuple[Any, MarkRow]] = []
     connection = await session.connection()
     bound = {"subject_id": subject.id, "today": today, "department": marks_of}
-    for r in await connection.execute(_OF_SUBJECT, bound):
+    for r in await _OF_SUBJECT.rows(connection, bound):
         if r.kind == "commitment":
             commitments.append(((r.t1, r.u1), CommitmentSummary(r.u1, r.s1, r.s2, r.s3, r.s4)))
         elif r.kind == "entry":

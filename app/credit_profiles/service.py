@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record
 from app.core.context import Context
+from app.core.db import statements_alone
 from app.core.identifiers import SubjectType
 from app.credit_profiles.repository import read_profile
 from app.referrals.marks import mark_read, marks_department
@@ -37,6 +38,7 @@ async def credit_profile(
     ``field`` names where the identifier came from, for a 422 (the body, or the path of
     the deprecated form)."""
     id_number = checked_id_number(subject_type, raw_id, ctx.today, field).normalized
+    await statements_alone(session)  # reads, and its audit entry: one INSERT
     rows = await read_profile(
         session, subject_type.value, id_number, ctx.today, marks_department(ctx.principal)
     )

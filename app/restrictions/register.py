@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.context import Context
+from app.core.db import statements_alone
 from app.core.identifiers import SubjectType
 from app.core.pagination import Page, encode_cursor
 from app.departments.repository import DepartmentRepository
@@ -90,6 +91,7 @@ async def public_list(
     cursor: str | None,
 ) -> Page[PublicRestriction]:
     """Effective listings only, personal names and citizen IDs masked (LZ §5(1)5-6)."""
+    await statements_alone(session)  # reads only
     if id_number is not None or name is not None:
         return await _public_list_of_found(
             session, ctx.today, name=name, id_number=id_number, limit=limit, cursor=cursor
