@@ -108,14 +108,17 @@ def load_targets(database: str, per_route: int | None = None) -> list[Target]:
                 credit_check_body(subject, matter),
             )
         )
+    # The lookups take the identifier in the body (the GET forms with it in the URL are
+    # deprecated).
     for n, subject in enumerate(checked[:limit]):
-        path = f"/api/v1/subjects/{subject['subject_type']}/{subject['id_number']}/credit-profile"
+        lookup = {"subject_type": subject["subject_type"], "id_number": subject["id_number"]}
         targets.append(
             Target(
                 CREDIT_PROFILE,
-                "GET",
-                path,
+                "POST",
+                "/api/v1/credit-profiles/lookup",
                 token("clerk", departments[n % len(departments)], n % CALLERS),
+                json.dumps(lookup).encode(),
             )
         )
     for n, number in enumerate(data["public_searches"][:limit]):
@@ -123,9 +126,10 @@ def load_targets(database: str, per_route: int | None = None) -> list[Target]:
         targets.append(
             Target(
                 PUBLIC_LIST,
-                "GET",
-                f"/api/v1/public/restrictions?id_number={number}",
+                "POST",
+                "/api/v1/public/restrictions/search",
                 None,
+                json.dumps({"id_number": number}).encode(),
                 forwarded_for=address,
             )
         )
