@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.chain import ChainContent, ChainLink
 from app.audit.models import AuditEntry
+from app.core.direct import Direct
 
 # pg_advisory_xact_lock key that serialises the chainers of the hash chain (a constant; any
 # 64-bit value no other part of the service uses).
@@ -39,6 +40,15 @@ _LINK = (
 )
 
 
+# The columns a new entry is written with (the chain's are set when the chainer links it).
+NEW_ENTRY_COLUMNS = [
+    c for c in _AUDIT_LOG.columns if c.key not in ("id", "prev_hash", "hash", "position")
+]
+_INSERT_ENTRY = Direct(
+    insert(_AUDIT_LOG).values({c.key: bindparam(c.key, type_=c.type) for c in NEW_ENTRY_COLUMNS})
+)
+
+
 def _content(row: Any) -> ChainContent:
     return ChainContent(
         recorded_at=row.recorded_at,
@@ -57,6 +67,10 @@ def _content(row: Any) -> ChainContent:
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def insert_now(self, values: dict[str, Any]) -> None:
+        """Write one new entry at once, in one statement (``values``: NEW_ENTRY_COLUMNS)."""
+        await _INSERT_ENTRY.execute(await self.session.connection(), values)
 
     def add(self, entry: AuditEntry) -> None:
         self.session.add(entry)

@@ -56,6 +56,30 @@ async def record(
     return entry
 
 
+async def record_now(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    target_type: str,
+    target_id: str,
+    purpose: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """As :func:`record`, but written at once in one statement, without the unit of work:
+    for a read whose audit entry is all it writes (app.core.db.statements_alone)."""
+    await AuditRepository(session).insert_now(
+        audit_values(
+            principal,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            purpose=purpose,
+            details=details,
+        )
+    )
+
+
 def audit_values(
     principal: Principal,
     *,

@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
+from app.audit.repository import NEW_ENTRY_COLUMNS
 from app.catalog.models import MatterVersion
 from app.catalog.repository import CatalogRepository
 from app.catalog.service import matter_terms, matter_terms_of
@@ -472,7 +473,7 @@ async def read_check_facts_orm(
 
 _CHECKS: Table = CreditCheck.__table__  # type: ignore[assignment]
 _AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
-_AUDITED = [c for c in _AUDIT.columns if c.key not in ("id", "prev_hash", "hash", "position")]
+_AUDITED = NEW_ENTRY_COLUMNS
 
 
 def _check_and_audit() -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.service import record
+from app.audit.service import record_now
 from app.core.context import Context
 from app.core.db import statements_alone
 from app.core.identifiers import SubjectType
@@ -43,7 +43,7 @@ async def credit_profile(
         session, subject_type.value, id_number, ctx.today, marks_department(ctx.principal)
     )
     subject = rows.subject
-    await record(
+    await record_now(
         session,
         ctx.principal,
         action="credit_profile.read",
