@@ -75,14 +75,18 @@ def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_json(content: ChainContent, prev_hash: str) -> str:
-    """The exact text that is hashed (see the module docstring)."""
+def canonical_json(content: ChainContent, prev_hash: str, *, as_stored: bool = False) -> str:
+    """The exact text that is hashed (see the module docstring). ``as_stored``: the
+    details are already as the database gives them back (read from it)."""
+    details = content.details
+    if details is not None and not as_stored:
+        # Round-trip through JSON so the value is what the database gives back.
+        details = json.loads(json.dumps(details))
     document = {
         "action": content.action,
         "actor": content.actor,
         "department": content.department,
-        # Round-trip through JSON so the value is what the database gives back.
-        "details": None if content.details is None else json.loads(json.dumps(content.details)),
+        "details": details,
         "prev_hash": prev_hash,
         "purpose": content.purpose,
         "recorded_at": _timestamp(content.recorded_at),
@@ -94,9 +98,10 @@ def canonical_json(content: ChainContent, prev_hash: str) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(content: ChainContent, prev_hash: str) -> str:
+def entry_hash(content: ChainContent, prev_hash: str, *, as_stored: bool = False) -> str:
     """SHA-256 (hex) of the entry's canonical JSON, chained to ``prev_hash``."""
-    return hashlib.sha256(canonical_json(content, prev_hash).encode("utf-8")).hexdigest()
+    text = canonical_json(content, prev_hash, as_stored=as_stored)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

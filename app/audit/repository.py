@@ -49,6 +49,14 @@ _INSERT_ENTRY = Direct(
 )
 
 
+_UNCHAINED = Direct(
+    select(*_CONTENT_COLUMNS)
+    .where(AuditEntry.position.is_(None))
+    .order_by(AuditEntry.id)
+    .limit(bindparam("limit"))
+)
+
+
 def _content(row: Any) -> ChainContent:
     return ChainContent(
         recorded_at=row.recorded_at,
@@ -105,13 +113,8 @@ class AuditRepository:
 
     async def unchained(self, limit: int) -> list[tuple[int, ChainContent]]:
         """Committed rows not yet in the chain, oldest id first."""
-        query = (
-            select(*_CONTENT_COLUMNS)
-            .where(AuditEntry.position.is_(None))
-            .order_by(AuditEntry.id)
-            .limit(limit)
-        )
-        return [(row.id, _content(row)) for row in await self.session.execute(query)]
+        rows = await _UNCHAINED.rows(await self.session.connection(), {"limit": limit})
+        return [(row.id, _content(row)) for row in rows]
 
     async def count_unchained(self) -> int:
         query = select(func.count()).select_from(AuditEntry).where(AuditEntry.position.is_(None))

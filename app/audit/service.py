@@ -123,7 +123,7 @@ async def chain_pending(session: AsyncSession, batch_size: int = CHAIN_BATCH_SIZ
         links = []
         for entry_id, content in rows:
             position += 1
-            digest = entry_hash(content, prev_hash)
+            digest = entry_hash(content, prev_hash, as_stored=True)  # read from the log
             links.append((entry_id, position, prev_hash, digest))
             prev_hash = digest
         if links:
