@@ -60,3 +60,17 @@ def test_serve_asks_for_it(monkeypatch: pytest.MonkeyPatch, database_url: str) -
     args = argparse.Namespace(no_migrate=True, demo=False, worker=False, host="127.0.0.1", port=0)
     assert cli._serve(args, make_settings(database_url)) == 0
     assert built == {"with_worker": False, "settle_heap": True, "served": "app"}
+
+
+def test_the_worker_settles_before_it_runs(
+    monkeypatch: pytest.MonkeyPatch, collector: None, database_url: str
+) -> None:
+    seen: dict[str, Any] = {}
+
+    async def run_forever(self: Any, stop: Any = None) -> None:
+        seen["frozen"] = gc.get_freeze_count()
+        seen["threshold"] = gc.get_threshold()[0]
+
+    monkeypatch.setattr("app.ops.worker.Worker.run_forever", run_forever)
+    assert cli._worker(argparse.Namespace(once=False), make_settings(database_url)) == 0
+    assert seen["frozen"] > 10_000 and seen["threshold"] == heap.YOUNG_THRESHOLD

@@ -55,6 +55,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from app.core.db import Database
     from app.core.logs import configure_logging
+    from app.ops import heap
     from app.ops.worker import Worker
     from app.privacy import crypto
 
@@ -69,6 +70,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
                 passes = await worker.run_until_idle()
                 sys.stdout.write(json.dumps({"passes": passes}) + "\n")
             else:
+                heap.settle()  # a long-running process (app.ops.heap)
                 await worker.run_forever()
         finally:
             await worker.aclose()
