@@ -43,7 +43,9 @@ def _claim_statement(
             Delivery.next_attempt_at <= now,
             or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
         )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        # The lane index's own order: the scan stops after ``limit`` rows (a tie-break on the
+        # random id would read and sort every delivery due at the same instant).
+        .order_by(Delivery.next_attempt_at)
         .limit(limit)
         .with_for_update(of=_DELIVERIES, skip_locked=True)
     )
