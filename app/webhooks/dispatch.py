@@ -3,8 +3,9 @@ per delivery.
 
 Every active subscription is a lane of at most ``ZWFW_WEBHOOK_CONCURRENCY`` deliveries in
 flight in this worker. One loop does all the database work in short transactions; the
-posts run concurrently, each lane on an HTTP client (a connection pool) of its own, so a
-slow receiver's open connections cost the other lanes nothing:
+posts run concurrently, each lane on keep-alive connections of its own
+(app.webhooks.sender), so a slow receiver's open connections cost the other lanes
+nothing, and each post is bounded by ``ZWFW_WEBHOOK_TIMEOUT`` as a whole:
 
 - **claim**: for each lane with free slots, its due deliveries in the order they fall due
   (``next_attempt_at``: a retry that is due goes before anything newer), skipping rows
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -44,7 +46,8 @@ from app.core.logs import error_fields
 from app.rules.disclosure import Audience
 from app.webhooks.models import DeliveryStatus
 from app.webhooks.repository import DeliveryMark, DeliveryRepository, WebhookRepository
-from app.webhooks.service import delivery_client, envelope
+from app.webhooks.sender import ClientSender, LaneConnections, PostFailed, Sender, proxied
+from app.webhooks.service import delivery_client, delivery_tls, envelope
 from app.webhooks.signing import signature
 
 logger = logging.getLogger("app.webhooks")
@@ -98,7 +101,7 @@ class Lane:
     in_flight: int = 0
     failures: int = 0
     paused_until: datetime | None = None
-    client: httpx.AsyncClient | None = None
+    sender: Sender | None = None
 
     def free(self, bound: int, now: datetime) -> int:
         if self.paused_until is None:
@@ -108,24 +111,24 @@ class Lane:
         return 1 - self.in_flight  # one probe at a time
 
 
-async def post(client: httpx.AsyncClient, settings: Settings, claimed: Claimed) -> Answer:
+async def post(sender: Sender, settings: Settings, claimed: Claimed) -> Answer:
     timestamp = int(datetime.now().timestamp())  # noqa: DTZ005 - Unix seconds
-    headers = {
-        "Content-Type": "application/json",
-        "X-Zwfw-Event-Id": claimed.event_id,
-        "X-Zwfw-Event-Type": claimed.event_type,
-        "X-Zwfw-Timestamp": str(timestamp),
-        "X-Zwfw-Signature": signature(claimed.secret, timestamp, claimed.body),
-    }
+    headers = (
+        ("Content-Type", "application/json"),
+        ("X-Zwfw-Event-Id", claimed.event_id),
+        ("X-Zwfw-Event-Type", claimed.event_type),
+        ("X-Zwfw-Timestamp", str(timestamp)),
+        ("X-Zwfw-Signature", signature(claimed.secret, timestamp, claimed.body)),
+    )
     try:
-        response = await client.post(
-            claimed.url, content=claimed.body, headers=headers, timeout=settings.webhook_timeout
-        )
-    except httpx.HTTPError as exc:
-        return Answer(claimed, ok=False, status=None, error=type(exc).__name__[:_ERROR_CHARS])
-    if 200 <= response.status_code < 300:
-        return Answer(claimed, ok=True, status=response.status_code, error=None)
-    code = response.status_code
+        async with asyncio.timeout(settings.webhook_timeout):  # the whole exchange
+            code = await sender.post(claimed.url, headers, claimed.body)
+    except PostFailed as exc:
+        return Answer(claimed, ok=False, status=None, error=exc.reason[:_ERROR_CHARS])
+    except TimeoutError:
+        return Answer(claimed, ok=False, status=None, error="TimeoutError")
+    if 200 <= code < 300:
+        return Answer(claimed, ok=True, status=code, error=None)
     return Answer(claimed, ok=False, status=code, error=f"HTTP {code}")
 
 
@@ -146,8 +149,9 @@ class Dispatcher:
         lock: asyncio.Lock | None = None,
     ) -> None:
         self.session_factory = session_factory
-        # Given, it carries every lane's posts; else each lane opens its own on first use.
-        self.client = client
+        # Given, it carries every lane's posts; else each lane keeps connections of its own.
+        self.shared = None if client is None else ClientSender(client, owned=False)
+        self.tls: ssl.SSLContext | None = None
         self.settings = settings
         self.clock = clock
         # Held around each transaction: the worker's passes share it, so a session bound
@@ -164,20 +168,25 @@ class Dispatcher:
         """New deliveries were queued (or a slot came free): claim without waiting."""
         self.woken.set()
 
-    def _client(self, subscription_id: uuid.UUID) -> httpx.AsyncClient:
-        if self.client is not None:
-            return self.client
+    def _sender(self, subscription_id: uuid.UUID) -> Sender:
+        if self.shared is not None:
+            return self.shared
         lane = self.lanes[subscription_id]
-        if lane.client is None:
-            lane.client = delivery_client(self.settings)
-        return lane.client
+        if lane.sender is None:
+            if proxied():  # through the proxy the environment names, as httpx does
+                lane.sender = ClientSender(delivery_client(self.settings), owned=True)
+            else:
+                if self.tls is None:
+                    self.tls = delivery_tls(self.settings)
+                lane.sender = LaneConnections(self.tls)
+        return lane.sender
 
     async def aclose(self) -> None:
-        """Close the lanes' HTTP clients (a client given to the dispatcher is the giver's)."""
+        """Close the lanes' connections (a client given to the dispatcher is the giver's)."""
         for lane in self.lanes.values():
-            if lane.client is not None:
-                await lane.client.aclose()
-                lane.client = None
+            if lane.sender is not None:
+                await lane.sender.aclose()
+                lane.sender = None
 
     def take_counts(self) -> dict[str, int]:
         counts, self.counts = self.counts, _zero()
@@ -244,7 +253,7 @@ class Dispatcher:
 
     async def _send(self, claimed: Claimed) -> None:
         try:
-            answer = await post(self._client(claimed.subscription_id), self.settings, claimed)
+            answer = await post(self._sender(claimed.subscription_id), self.settings, claimed)
         except Exception as exc:  # never lose the slot: an unexpected error is a failure
             answer = Answer(claimed, ok=False, status=None, error=type(exc).__name__)
         self._pace(answer)
