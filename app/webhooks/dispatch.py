@@ -14,9 +14,11 @@ nothing, and each post is bounded by ``ZWFW_WEBHOOK_TIMEOUT`` as a whole:
 - **post**: each claimed delivery on a task of its own; a slow receiver fills its own lane
   and no other;
 - **mark**: each answered delivery is written (delivered, retried later, dead) in the
-  loop's next transaction, with the others answered meanwhile; its slot is free once that
-  committed. A worker killed mid-batch leaves only its unanswered claims behind, and they
-  fall due again when their lease ends.
+  loop's next transaction, with the others answered meanwhile. Its slot is free as soon
+  as the receiver answered (the bound is on the posts a receiver has in hand), so that
+  transaction claims for it too. A worker killed mid-batch leaves behind only its claims
+  not yet marked (posts in flight, answers of the last moments), and they fall due again
+  when their lease ends.
 
 A receiver that looks down (no connection, a timeout, HTTP 408, 429 or 5xx) pauses its
 lane: after ``ZWFW_WEBHOOK_BACKOFF_SECONDS`` (doubled on each failed probe, at most 15 s
@@ -96,7 +98,8 @@ class Answer:
 
 @dataclass
 class Lane:
-    """One subscription's deliveries in flight in this worker, and whether it is paused."""
+    """One subscription's deliveries in flight in this worker (posted, not yet answered),
+    and whether it is paused."""
 
     in_flight: int = 0
     failures: int = 0
@@ -205,13 +208,9 @@ class Dispatcher:
         try:
             async with self._transaction() as session:
                 await self._mark(session, answered, now)
-                for answer in answered:
-                    self.lanes[answer.claimed.subscription_id].in_flight -= 1
                 claimed = await self._claim(session, now) if claim else []
         except BaseException:
-            for answer in answered:  # not written: write them on the next step
-                self.lanes[answer.claimed.subscription_id].in_flight += 1
-            self.answered[:0] = answered
+            self.answered[:0] = answered  # not written: write them on the next step
             raise
         for delivery in claimed:
             self.lanes[delivery.subscription_id].in_flight += 1
@@ -256,6 +255,7 @@ class Dispatcher:
             answer = await post(self._sender(claimed.subscription_id), self.settings, claimed)
         except Exception as exc:  # never lose the slot: an unexpected error is a failure
             answer = Answer(claimed, ok=False, status=None, error=type(exc).__name__)
+        self.lanes[claimed.subscription_id].in_flight -= 1  # its receiver is done with it
         self._pace(answer)
         self.answered.append(answer)
         self.woken.set()
@@ -309,10 +309,10 @@ class Dispatcher:
         self.woken.clear()
 
     def _answering(self) -> int:
-        """Deliveries in flight in the lanes that have answers waiting: a slow lane's posts
-        do not hold up the marking of a fast one's answers."""
+        """Deliveries posted and not yet marked in the lanes that have answers waiting: a
+        slow lane's posts do not hold up the marking of a fast one's answers."""
         lanes = {answer.claimed.subscription_id for answer in self.answered}
-        return sum(self.lanes[lane].in_flight for lane in lanes)
+        return len(self.answered) + sum(self.lanes[lane].in_flight for lane in lanes)
 
     async def _gather(self, first: float) -> None:
         """Wait for an answer (at most ``first`` seconds), then let the answers of the moment
