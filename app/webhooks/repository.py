@@ -106,11 +106,11 @@ class DeliveryRepository:
         query = _claim_statement(subscription_id, now, limit)
         rows = [(row[0], row[1] + 1, row[2]) for row in (await self.session.execute(query)).all()]
         if rows:
+            table = _DELIVERIES  # a Core statement: no ORM bulk-update machinery per claim
             await self.session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_([row[0] for row in rows]))
-                .values(claimed_until=until, claimed_by=worker, attempts=Delivery.attempts + 1)
-                .execution_options(synchronize_session=False)
+                update(table)
+                .where(table.c.id.in_([row[0] for row in rows]))
+                .values(claimed_until=until, claimed_by=worker, attempts=table.c.attempts + 1)
             )
         return rows
 
