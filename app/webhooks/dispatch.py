@@ -3,8 +3,9 @@ per delivery.
 
 Every active subscription is a lane of at most ``ZWFW_WEBHOOK_CONCURRENCY`` deliveries in
 flight in this worker. One loop does all the database work in short transactions; the
-posts run concurrently, each lane on an HTTP client (a connection pool) of its own, so a
-slow receiver's open connections cost the other lanes nothing:
+posts run concurrently, each lane on keep-alive connections of its own
+(app.webhooks.sender), so a slow receiver's open connections cost the other lanes
+nothing, and each post is bounded by ``ZWFW_WEBHOOK_TIMEOUT`` as a whole:
 
 - **claim**: for each lane with free slots, its due deliveries in the order they fall due
   (``next_attempt_at``: a retry that is due goes before anything newer), skipping rows
@@ -13,9 +14,11 @@ slow receiver's open connections cost the other lanes nothing:
 - **post**: each claimed delivery on a task of its own; a slow receiver fills its own lane
   and no other;
 - **mark**: each answered delivery is written (delivered, retried later, dead) in the
-  loop's next transaction, with the others answered meanwhile; its slot is free once that
-  committed. A worker killed mid-batch leaves only its unanswered claims behind, and they
-  fall due again when their lease ends.
+  loop's next transaction, with the others answered meanwhile. Its slot is free as soon
+  as the receiver answered (the bound is on the posts a receiver has in hand), so that
+  transaction claims for it too. A worker killed mid-batch leaves behind only its claims
+  not yet marked (posts in flight, answers of the last moments), and they fall due again
+  when their lease ends.
 
 A receiver that looks down (no connection, a timeout, HTTP 408, 429 or 5xx) pauses its
 lane: after ``ZWFW_WEBHOOK_BACKOFF_SECONDS`` (doubled on each failed probe, at most 15 s
@@ -29,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -44,7 +48,8 @@ from app.core.logs import error_fields
 from app.rules.disclosure import Audience
 from app.webhooks.models import DeliveryStatus
 from app.webhooks.repository import DeliveryMark, DeliveryRepository, WebhookRepository
-from app.webhooks.service import delivery_client, envelope
+from app.webhooks.sender import ClientSender, LaneConnections, PostFailed, Sender, proxied
+from app.webhooks.service import delivery_client, delivery_tls, envelope
 from app.webhooks.signing import signature
 
 logger = logging.getLogger("app.webhooks")
@@ -93,12 +98,13 @@ class Answer:
 
 @dataclass
 class Lane:
-    """One subscription's deliveries in flight in this worker, and whether it is paused."""
+    """One subscription's deliveries in flight in this worker (posted, not yet answered),
+    and whether it is paused."""
 
     in_flight: int = 0
     failures: int = 0
     paused_until: datetime | None = None
-    client: httpx.AsyncClient | None = None
+    sender: Sender | None = None
 
     def free(self, bound: int, now: datetime) -> int:
         if self.paused_until is None:
@@ -108,24 +114,24 @@ class Lane:
         return 1 - self.in_flight  # one probe at a time
 
 
-async def post(client: httpx.AsyncClient, settings: Settings, claimed: Claimed) -> Answer:
+async def post(sender: Sender, settings: Settings, claimed: Claimed) -> Answer:
     timestamp = int(datetime.now().timestamp())  # noqa: DTZ005 - Unix seconds
-    headers = {
-        "Content-Type": "application/json",
-        "X-Zwfw-Event-Id": claimed.event_id,
-        "X-Zwfw-Event-Type": claimed.event_type,
-        "X-Zwfw-Timestamp": str(timestamp),
-        "X-Zwfw-Signature": signature(claimed.secret, timestamp, claimed.body),
-    }
+    headers = (
+        ("Content-Type", "application/json"),
+        ("X-Zwfw-Event-Id", claimed.event_id),
+        ("X-Zwfw-Event-Type", claimed.event_type),
+        ("X-Zwfw-Timestamp", str(timestamp)),
+        ("X-Zwfw-Signature", signature(claimed.secret, timestamp, claimed.body)),
+    )
     try:
-        response = await client.post(
-            claimed.url, content=claimed.body, headers=headers, timeout=settings.webhook_timeout
-        )
-    except httpx.HTTPError as exc:
-        return Answer(claimed, ok=False, status=None, error=type(exc).__name__[:_ERROR_CHARS])
-    if 200 <= response.status_code < 300:
-        return Answer(claimed, ok=True, status=response.status_code, error=None)
-    code = response.status_code
+        async with asyncio.timeout(settings.webhook_timeout):  # the whole exchange
+            code = await sender.post(claimed.url, headers, claimed.body)
+    except PostFailed as exc:
+        return Answer(claimed, ok=False, status=None, error=exc.reason[:_ERROR_CHARS])
+    except TimeoutError:
+        return Answer(claimed, ok=False, status=None, error="TimeoutError")
+    if 200 <= code < 300:
+        return Answer(claimed, ok=True, status=code, error=None)
     return Answer(claimed, ok=False, status=code, error=f"HTTP {code}")
 
 
@@ -146,8 +152,9 @@ class Dispatcher:
         lock: asyncio.Lock | None = None,
     ) -> None:
         self.session_factory = session_factory
-        # Given, it carries every lane's posts; else each lane opens its own on first use.
-        self.client = client
+        # Given, it carries every lane's posts; else each lane keeps connections of its own.
+        self.shared = None if client is None else ClientSender(client, owned=False)
+        self.tls: ssl.SSLContext | None = None
         self.settings = settings
         self.clock = clock
         # Held around each transaction: the worker's passes share it, so a session bound
@@ -164,20 +171,25 @@ class Dispatcher:
         """New deliveries were queued (or a slot came free): claim without waiting."""
         self.woken.set()
 
-    def _client(self, subscription_id: uuid.UUID) -> httpx.AsyncClient:
-        if self.client is not None:
-            return self.client
+    def _sender(self, subscription_id: uuid.UUID) -> Sender:
+        if self.shared is not None:
+            return self.shared
         lane = self.lanes[subscription_id]
-        if lane.client is None:
-            lane.client = delivery_client(self.settings)
-        return lane.client
+        if lane.sender is None:
+            if proxied():  # through the proxy the environment names, as httpx does
+                lane.sender = ClientSender(delivery_client(self.settings), owned=True)
+            else:
+                if self.tls is None:
+                    self.tls = delivery_tls(self.settings)
+                lane.sender = LaneConnections(self.tls)
+        return lane.sender
 
     async def aclose(self) -> None:
-        """Close the lanes' HTTP clients (a client given to the dispatcher is the giver's)."""
+        """Close the lanes' connections (a client given to the dispatcher is the giver's)."""
         for lane in self.lanes.values():
-            if lane.client is not None:
-                await lane.client.aclose()
-                lane.client = None
+            if lane.sender is not None:
+                await lane.sender.aclose()
+                lane.sender = None
 
     def take_counts(self) -> dict[str, int]:
         counts, self.counts = self.counts, _zero()
@@ -196,13 +208,9 @@ class Dispatcher:
         try:
             async with self._transaction() as session:
                 await self._mark(session, answered, now)
-                for answer in answered:
-                    self.lanes[answer.claimed.subscription_id].in_flight -= 1
                 claimed = await self._claim(session, now) if claim else []
         except BaseException:
-            for answer in answered:  # not written: write them on the next step
-                self.lanes[answer.claimed.subscription_id].in_flight += 1
-            self.answered[:0] = answered
+            self.answered[:0] = answered  # not written: write them on the next step
             raise
         for delivery in claimed:
             self.lanes[delivery.subscription_id].in_flight += 1
@@ -244,9 +252,10 @@ class Dispatcher:
 
     async def _send(self, claimed: Claimed) -> None:
         try:
-            answer = await post(self._client(claimed.subscription_id), self.settings, claimed)
+            answer = await post(self._sender(claimed.subscription_id), self.settings, claimed)
         except Exception as exc:  # never lose the slot: an unexpected error is a failure
             answer = Answer(claimed, ok=False, status=None, error=type(exc).__name__)
+        self.lanes[claimed.subscription_id].in_flight -= 1  # its receiver is done with it
         self._pace(answer)
         self.answered.append(answer)
         self.woken.set()
@@ -300,10 +309,10 @@ class Dispatcher:
         self.woken.clear()
 
     def _answering(self) -> int:
-        """Deliveries in flight in the lanes that have answers waiting: a slow lane's posts
-        do not hold up the marking of a fast one's answers."""
+        """Deliveries posted and not yet marked in the lanes that have answers waiting: a
+        slow lane's posts do not hold up the marking of a fast one's answers."""
         lanes = {answer.claimed.subscription_id for answer in self.answered}
-        return sum(self.lanes[lane].in_flight for lane in lanes)
+        return len(self.answered) + sum(self.lanes[lane].in_flight for lane in lanes)
 
     async def _gather(self, first: float) -> None:
         """Wait for an answer (at most ``first`` seconds), then let the answers of the moment

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Integer, Table, Text, bindparam, func, or_, select, update
+from sqlalchemy import Integer, Select, Table, Text, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import UTCDateTime
@@ -27,6 +27,28 @@ class DeliveryMark:
     status_code: int | None
     error: str | None
     delivered_at: datetime | None
+
+
+def _claim_statement(
+    subscription_id: uuid.UUID, now: datetime, limit: int
+) -> Select[uuid.UUID, int, Event]:
+    """A lane's due deliveries held by no live claim, in the order they fall due, with
+    their events, locked (rows another transaction holds are skipped)."""
+    return (
+        select(Delivery.id, Delivery.attempts, Event)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(
+            Delivery.subscription_id == subscription_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
+        )
+        # The lane index's own order: the scan stops after ``limit`` rows (a tie-break on the
+        # random id would read and sort every delivery due at the same instant).
+        .order_by(Delivery.next_attempt_at)
+        .limit(limit)
+        .with_for_update(of=_DELIVERIES, skip_locked=True)
+    )
 
 
 class WebhookRepository:
@@ -81,26 +103,14 @@ class DeliveryRepository:
         by no live claim, in the order they fall due, claimed by ``worker`` until ``until``
         and counted as one more attempt: (delivery id, attempt number, event). Rows another
         transaction is claiming are skipped (``SKIP LOCKED``, PostgreSQL)."""
-        query = (
-            select(Delivery.id, Delivery.attempts, Event)
-            .join(Event, Event.id == Delivery.event_id)
-            .where(
-                Delivery.subscription_id == subscription_id,
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
-            )
-            .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
-            .with_for_update(of=_DELIVERIES, skip_locked=True)
-        )
+        query = _claim_statement(subscription_id, now, limit)
         rows = [(row[0], row[1] + 1, row[2]) for row in (await self.session.execute(query)).all()]
         if rows:
+            table = _DELIVERIES  # a Core statement: no ORM bulk-update machinery per claim
             await self.session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_([row[0] for row in rows]))
-                .values(claimed_until=until, claimed_by=worker, attempts=Delivery.attempts + 1)
-                .execution_options(synchronize_session=False)
+                update(table)
+                .where(table.c.id.in_([row[0] for row in rows]))
+                .values(claimed_until=until, claimed_by=worker, attempts=table.c.attempts + 1)
             )
         return rows
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -55,16 +56,24 @@ CONFIGURATION = Principal(sub="system:configuration", roles=frozenset(), departm
 _PLATFORM_BASIS = "ZWFW_CREDIT_PLATFORM_URL: reports to the public credit platform (DZ art. 14)"
 
 
+def delivery_tls(settings: Settings) -> ssl.SSLContext:
+    """What a delivery over TLS trusts: public CAs, plus ``ZWFW_WEBHOOK_CA_FILE`` when set."""
+    context = httpx.create_ssl_context()
+    if settings.webhook_ca_file is not None:
+        context.load_verify_locations(cafile=settings.webhook_ca_file)
+    return context
+
+
 def delivery_client(settings: Settings) -> httpx.AsyncClient:
     """An HTTP client of deliveries, one per subscription's lane (which holds at most
-    ``ZWFW_WEBHOOK_CONCURRENCY`` connections): public CAs, plus ``ZWFW_WEBHOOK_CA_FILE``
-    when set."""
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=256)
-    if settings.webhook_ca_file is None:
-        return httpx.AsyncClient(limits=limits)
-    context = httpx.create_ssl_context()
-    context.load_verify_locations(cafile=settings.webhook_ca_file)
-    return httpx.AsyncClient(verify=context, limits=limits)
+    ``ZWFW_WEBHOOK_CONCURRENCY`` connections) when they go through a proxy."""
+    limits = httpx.Limits(
+        max_connections=settings.webhook_concurrency,
+        max_keepalive_connections=settings.webhook_concurrency,
+    )
+    return httpx.AsyncClient(
+        verify=delivery_tls(settings), limits=limits, timeout=settings.webhook_timeout
+    )
 
 
 def matches(pattern: str, event_type: str) -> bool:

@@ -129,6 +129,36 @@ async def test_a_lane_never_has_more_than_its_bound_in_flight(
     assert receiver.most_in_flight == 3  # reached, never passed
 
 
+async def test_a_slot_is_free_once_answered_and_its_mark_claims_the_next(
+    session: AsyncSession, app_harness: Harness, clock: FixedClock
+) -> None:
+    """Two at a time: once both are answered the lane has two free slots before their
+    marks are written, and the transaction that marks them claims the next two."""
+    receiver = Receiver(secret=SECRET)
+    with running_receiver(receiver):
+        subscription = _subscription(receiver.url)
+        await _queue(session, subscription, await _events(session, 5, clock.at))
+        await session.commit()
+        worker = _worker(app_harness, clock, webhook_concurrency=2)
+        dispatcher = worker.dispatcher
+        try:
+            assert await dispatcher.step() == 2
+            await asyncio.wait(set(dispatcher.tasks))
+            lane = dispatcher.lanes[subscription.id]
+            assert (lane.in_flight, len(dispatcher.answered)) == (0, 2)
+            assert lane.free(2, clock.at) == 2
+            assert await dispatcher.step() == 2  # marks two, claims two
+            assert await _statuses(session) == {"delivered": 2, "pending": 3}
+            await asyncio.wait(set(dispatcher.tasks))
+            assert await dispatcher.step() == 1
+            await asyncio.wait(set(dispatcher.tasks))
+            assert await dispatcher.step() == 0
+        finally:
+            await worker.aclose()
+    assert await _statuses(session) == {"delivered": 5}
+    assert receiver.most_in_flight <= 2
+
+
 async def test_a_due_retry_goes_before_newer_deliveries(
     session: AsyncSession, app_harness: Harness, clock: FixedClock
 ) -> None:
