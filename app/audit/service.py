@@ -21,7 +21,7 @@ VERIFY_BATCH_SIZE = 500
 # A batch is read, hashed and linked without the event loop serving anything else while it
 # hashes; the process that chains may be serving requests (``serve --worker``), so a batch
 # is kept to a few milliseconds of work.
-CHAIN_BATCH_SIZE = 100
+CHAIN_BATCH_SIZE = 25
 
 
 async def record(
