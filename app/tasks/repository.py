@@ -5,8 +5,10 @@ status, one department column) whose rows are one range of an index in (due day,
 order. A page is the first ``limit`` tasks in (due day, kind, id) order after the
 cursor, tasks without a due day last. Every source is read in two arms, its dated rows
 and its undated rows, each in index order, after the cursor and limited to the page; one
-statement takes the UNION ALL of the arms and cuts the page. So a page costs a few
-indexed reads of at most ``limit`` rows whatever the size of the tables.
+statement takes the UNION ALL of the arms and cuts the page, and reads with each task
+the matter and the subject of its case by primary key (``_with_cases``). So a page costs
+a few indexed reads of at most ``limit`` rows whatever the size of the tables, in one
+round trip.
 
 A source whose due day is a stored deadline rather than ``current_due_on`` (cases
 recorded overdue, see ``_due_on``; orders to issue) is read in the order of that
@@ -27,7 +29,7 @@ it is still recorded as accepted or already as overdue.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -40,7 +42,9 @@ from sqlalchemy import (
     Select,
     String,
     Uuid,
+    and_,
     bindparam,
+    case,
     func,
     join,
     literal_column,
@@ -51,6 +55,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.commitments.models import Commitment, Verification, VerificationStatus
 from app.core.db import stored_deadline
@@ -73,9 +78,6 @@ from app.rules.tasks import (
 )
 from app.subjects.models import Subject
 
-# (kind, department, resource type, resource id, due day, the case the resource is part
-# of: a lifting request's listing, a verification's commitment; None for a case itself)
-Row = tuple[TaskKind, str, str, str, date | None, str | None]
 Key = tuple[date, str, str]  # (due day or NO_DUE, kind, resource id)
 NO_DUE = date(9999, 12, 31)
 
@@ -99,6 +101,8 @@ _RESOURCE = {
     TaskKind.record_order_receipt: "commitment",
     TaskKind.order_rectification: "commitment",
 }
+# The resources that are part of a listing (the others, of a commitment).
+_ON_LISTING = frozenset({"restriction", "lifting_request", "repair_application", "correction_duty"})
 
 
 def _constant(value: str) -> Any:
@@ -141,6 +145,27 @@ class _Source:
         return query.where(*self.conditions)
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A task of a page, with what the list shows of the case it is on."""
+
+    kind: TaskKind
+    department: str
+    resource_type: str
+    resource_id: str
+    due_on: date | None
+    # The listing or commitment the task is on: the resource itself, or the case it is
+    # part of (a lifting request's listing, a verification's commitment).
+    case_id: str
+    on_listing: bool
+    # The matter of the case (of the commitment a listing was proposed from, if any).
+    matter_code: str | None
+    # The subject of the case in full: (subject type, name, ID number).
+    subject: tuple[str, str, str] | None
+    # For an objection to review, the objection awaiting its review.
+    objection_id: str | None
+
+
 class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -176,64 +201,36 @@ class TaskRepository:
             # plans the 21 arms again on each call, which costs more than running them.
             await self.session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
         rows: list[Row] = []
-        for rank, department_code, resource_id, due_on, parent in await self.session.execute(
-            query, parameters
-        ):
+        for (
+            rank,
+            department_code,
+            resource_id,
+            due_on,
+            parent,
+            matter_code,
+            subject_type,
+            *identity,
+            objection_id,
+        ) in await self.session.execute(query, parameters):
             task_kind = _KINDS[rank]
             resource = _RESOURCE[task_kind]
             rows.append(
-                (
+                Row(
                     task_kind,
                     department_code,
                     resource,
                     str(resource_id),
                     due_on,
-                    None if parent is None else str(parent),
+                    str(parent or resource_id),
+                    resource in _ON_LISTING,
+                    matter_code,
+                    None
+                    if subject_type is None
+                    else (subject_type, *Subject.stored_identity(subject_type, *identity)),
+                    None if objection_id is None else str(objection_id),
                 )
             )
         return rows
-
-    async def commitment_details(
-        self, ids: Collection[uuid.UUID]
-    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
-        """Per commitment, its matter and its subject (one query for a page)."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Commitment.id, Commitment.matter_code, Subject)
-            .join(Subject, Subject.id == Commitment.subject_id)
-            .where(Commitment.id.in_(ids))
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
-
-    async def restriction_details(
-        self, ids: Collection[uuid.UUID]
-    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
-        """Per listing, the matter of the commitment it was proposed from (if any) and its
-        subject (one query for a page)."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Restriction.id, Commitment.matter_code, Subject)
-            .join(Subject, Subject.id == Restriction.subject_id)
-            .outerjoin(Commitment, Commitment.id == Restriction.commitment_id)
-            .where(Restriction.id.in_(ids))
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
-
-    async def pending_objections(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-        """Per listing under review, the objection awaiting its review."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Objection.restriction_id, Objection.id)
-            .where(Objection.restriction_id.in_(ids), Objection.outcome.is_(None))
-            .order_by(Objection.filed_on, Objection.id)
-        )
-        pending: dict[uuid.UUID, uuid.UUID] = {}
-        for restriction_id, objection_id in rows:
-            pending.setdefault(restriction_id, objection_id)
-        return pending
 
     async def overdue_by_department(self, today: date) -> dict[str, int]:
         """Tasks past their due day, counted per department (for metrics)."""
@@ -278,10 +275,57 @@ def _page_statement(
     if not arms:
         return None
     tasks = union_all(*arms).subquery("tasks")
-    return (
+    page = (
         select(tasks)
         .order_by(tasks.c.due_on.asc().nulls_last(), tasks.c.rank, tasks.c.id)
         .limit(_LIMIT)
+        .subquery("page")
+    )
+    return _with_cases(page)
+
+
+def _with_cases(page: Any) -> Select[Any]:
+    """The tasks of ``page`` in its order, each with the matter and the subject of the
+    case it is on and, for an objection to review, the objection awaiting its review: a
+    few reads by primary key per task, in the page's one statement."""
+    listing_ranks = [
+        literal_column(str(_RANK[kind]), Integer)
+        for kind in _KINDS
+        if _RESOURCE[kind] in _ON_LISTING
+    ]
+    on_listing = page.c.rank.in_(listing_ranks)
+    case_id = func.coalesce(page.c.parent, page.c.id)
+    listing = aliased(Restriction, name="listing")
+    commitment = aliased(Commitment, name="commitment")  # the case, a commitment
+    proposed_from = aliased(Commitment, name="proposed_from")  # the listing's commitment
+    subject = aliased(Subject, name="subject")
+    objection = (
+        select(Objection.id)
+        .where(Objection.restriction_id == page.c.id, Objection.outcome.is_(None))
+        .order_by(Objection.filed_on, Objection.id)
+        .limit(1)
+        .correlate(page)
+        .scalar_subquery()
+    )
+    review = literal_column(str(_RANK[TaskKind.review_objection]), Integer)
+    return (
+        select(
+            page.c.rank,
+            page.c.department,
+            page.c.id,
+            page.c.due_on,
+            page.c.parent,
+            func.coalesce(commitment.matter_code, proposed_from.matter_code),
+            subject.subject_type,
+            *Subject.identity_columns(subject),
+            case((page.c.rank == review, objection), else_=null()),
+        )
+        .select_from(page)
+        .outerjoin(listing, and_(on_listing, listing.id == case_id))
+        .outerjoin(commitment, and_(~on_listing, commitment.id == case_id))
+        .outerjoin(proposed_from, proposed_from.id == listing.commitment_id)
+        .outerjoin(subject, subject.id == func.coalesce(listing.subject_id, commitment.subject_id))
+        .order_by(page.c.due_on.asc().nulls_last(), page.c.rank, page.c.id)
     )
 
 
