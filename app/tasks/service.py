@@ -63,17 +63,17 @@ async def list_tasks(
 
     Earliest due first (tasks with no due day last); the cursor is the last task's key.
     """
-    repository = TaskRepository(session)
-    rows = await repository.page(
+    today = ctx.today  # a property computed on each read
+    rows = await TaskRepository(session).page(
         department,
-        ctx.today,
+        today,
         kind=kind,
         due_before=due_before,
         after=_decode(cursor),
         limit=limit + 1,
     )
     # the matter, the masked subject and the next steps, as the page's statement read them
-    tasks = [_task(row, ctx.today) for row in rows[: limit + 1]]
+    tasks = [_task(row, today) for row in rows[: limit + 1]]
     page = tasks[:limit]
     next_cursor = encode_cursor({"after": list(_encode(page[-1]))}) if len(tasks) > limit else None
     return Page[TaskRead](items=page, next_cursor=next_cursor)
