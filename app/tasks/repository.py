@@ -42,7 +42,6 @@ from sqlalchemy import (
     Select,
     String,
     Uuid,
-    and_,
     bindparam,
     case,
     func,
@@ -321,8 +320,9 @@ def _with_cases(page: Any) -> Select[Any]:
             case((page.c.rank == review, objection), else_=null()),
         )
         .select_from(page)
-        .outerjoin(listing, and_(on_listing, listing.id == case_id))
-        .outerjoin(commitment, and_(~on_listing, commitment.id == case_id))
+        # the key NULL where the case is not of the table: no read of its index at all
+        .outerjoin(listing, listing.id == case((on_listing, case_id), else_=null()))
+        .outerjoin(commitment, commitment.id == case((on_listing, null()), else_=case_id))
         .outerjoin(proposed_from, proposed_from.id == listing.commitment_id)
         .outerjoin(subject, subject.id == func.coalesce(listing.subject_id, commitment.subject_id))
         .order_by(page.c.due_on.asc().nulls_last(), page.c.rank, page.c.id)
