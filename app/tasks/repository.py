@@ -76,32 +76,7 @@ from app.rules.tasks import (
     Timing,
 )
 from app.subjects.models import Subject
-
-Key = tuple[date, str, str]  # (due day or NO_DUE, kind, resource id)
-NO_DUE = date(9999, 12, 31)
-
-# Kinds in the order of their values, the second key of the page order.
-_KINDS = sorted(TaskKind, key=lambda kind: kind.value)
-_RANK = {kind: rank for rank, kind in enumerate(_KINDS)}
-_RESOURCE = {
-    TaskKind.await_supplement: "commitment",
-    TaskKind.take_up_proposal: "restriction",
-    TaskKind.issue_listing_notice: "restriction",
-    TaskKind.review_objection: "restriction",
-    TaskKind.decide_lifting: "lifting_request",
-    TaskKind.send_reminder: "commitment",
-    TaskKind.terminate_or_accept: "commitment",
-    TaskKind.decide_commitment: "commitment",
-    TaskKind.carry_out_verification: "verification",
-    TaskKind.follow_rectification: "commitment",
-    TaskKind.issue_repair_notice: "restriction",
-    TaskKind.decide_repair: "repair_application",
-    TaskKind.correct_listing: "correction_duty",
-    TaskKind.record_order_receipt: "commitment",
-    TaskKind.order_rectification: "commitment",
-}
-# The resources that are part of a listing (the others, of a commitment).
-_ON_LISTING = frozenset({"restriction", "lifting_request", "repair_application", "correction_duty"})
+from app.tasks.kinds import KINDS, NO_DUE, ON_LISTING, RANK, RESOURCE, Key, Row
 
 
 def _constant(value: str) -> Any:
@@ -142,27 +117,6 @@ class _Source:
         if self.select_from is not None:
             query = query.select_from(self.select_from)
         return query.where(*self.conditions)
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A task of a page, with what the list shows of the case it is on."""
-
-    kind: TaskKind
-    department: str
-    resource_type: str
-    resource_id: str
-    due_on: date | None
-    # The listing or commitment the task is on: the resource itself, or the case it is
-    # part of (a lifting request's listing, a verification's commitment).
-    case_id: str
-    on_listing: bool
-    # The matter of the case (of the commitment a listing was proposed from, if any).
-    matter_code: str | None
-    # The subject of the case in full: (subject type, name, ID number).
-    subject: tuple[str, str, str] | None
-    # For an objection to review, the objection awaiting its review.
-    objection_id: str | None
 
 
 class TaskRepository:
@@ -211,8 +165,8 @@ class TaskRepository:
             *identity,
             objection_id,
         ) in await self.session.execute(query, parameters):
-            task_kind = _KINDS[rank]
-            resource = _RESOURCE[task_kind]
+            task_kind = KINDS[rank]
+            resource = RESOURCE[task_kind]
             rows.append(
                 Row(
                     task_kind,
@@ -221,7 +175,7 @@ class TaskRepository:
                     str(resource_id),
                     due_on,
                     str(parent or resource_id),
-                    resource in _ON_LISTING,
+                    resource in ON_LISTING,
                     matter_code,
                     None
                     if subject_type is None
@@ -288,9 +242,7 @@ def _with_cases(page: Any) -> Select[Any]:
     case it is on and, for an objection to review, the objection awaiting its review: a
     few reads by primary key per task, in the page's one statement."""
     listing_ranks = [
-        literal_column(str(_RANK[kind]), Integer)
-        for kind in _KINDS
-        if _RESOURCE[kind] in _ON_LISTING
+        literal_column(str(RANK[kind]), Integer) for kind in KINDS if RESOURCE[kind] in ON_LISTING
     ]
     on_listing = page.c.rank.in_(listing_ranks)
     case_id = func.coalesce(page.c.parent, page.c.id)
@@ -306,7 +258,7 @@ def _with_cases(page: Any) -> Select[Any]:
         .correlate(page)
         .scalar_subquery()
     )
-    review = literal_column(str(_RANK[TaskKind.review_objection]), Integer)
+    review = literal_column(str(RANK[TaskKind.review_objection]), Integer)
     return (
         select(
             page.c.rank,
@@ -368,7 +320,7 @@ def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) ->
     if source.undated and not dated:
         dated.append(due.is_not(None))
     columns = (
-        literal_column(str(_RANK[source.kind]), Integer).label("rank"),
+        literal_column(str(RANK[source.kind]), Integer).label("rank"),
         source.department.label("department"),
         source.id.label("id"),
         source.due.label("due_on"),

@@ -11,7 +11,8 @@ from app.core.context import Context
 from app.core.errors import UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.privacy.masking import masked_identity
-from app.tasks.repository import NO_DUE, Key, Row, TaskRepository
+from app.tasks.kinds import NO_DUE, Key, Row
+from app.tasks.repository import TaskRepository
 from app.tasks.schemas import TaskKind, TaskLink, TaskRead, TaskSubject
 
 _COMMITMENTS = "/api/v1/commitments/{commitment}"
