@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
+from app.core.db import Base, BigIntKey, UTCDateTime, new_id, stored_deadline, utcnow
 from app.privacy.crypto import EncryptedText
 
 
@@ -104,6 +104,19 @@ class Commitment(Base):
             sqlite_where=text("supervision_order_pending"),
         ),
     )
+
+
+# Cases recorded overdue, by the day of their supplement deadline: the reminders to send
+# (app.tasks), read in that order. An expression over the stored deadline, so declared on
+# the mapped columns.
+Index(
+    "ix_commitments_overdue_supplement_due",
+    Commitment.department,
+    stored_deadline(Commitment.deadlines, "supplement_due"),
+    Commitment.id,
+    postgresql_where=text("status = 'overdue'"),
+    sqlite_where=text("status = 'overdue'"),
+)
 
 
 class CommitmentEvent(Base):

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    event,
+    literal_column,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -23,7 +32,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from app.core.errors import UnprocessableEntity
@@ -65,6 +76,38 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class _StoredDeadline(FunctionElement[str]):
+    """``deadlines[rule][part]`` as text, the path written into the statement."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_StoredDeadline)
+def _stored_deadline_sqlite(element: _StoredDeadline, compiler: Any, **kw: Any) -> str:
+    deadlines, rule, part = element.clauses
+    path = f'$."{rule.name}"."{part.name}"'
+    return f"CAST(JSON_EXTRACT({compiler.process(deadlines, **kw)}, '{path}') AS VARCHAR)"
+
+
+@compiles(_StoredDeadline, "postgresql")
+def _stored_deadline_postgresql(element: _StoredDeadline, compiler: Any, **kw: Any) -> str:
+    deadlines, rule, part = element.clauses
+    path = f"{{{rule.name}, {part.name}}}"
+    return f"CAST({compiler.process(deadlines, **kw)} #>> '{path}' AS VARCHAR)"
+
+
+def stored_deadline(deadlines: Any, rule: str, part: str = "date") -> ColumnElement[str]:
+    """A deadline stored in a case's ``deadlines`` (its day, or with ``part="start"`` the
+    day it is counted from) as the ISO text stored: it sorts as the days do, and an index
+    can hold it, where a cast of text to a date is not immutable in PostgreSQL. The path
+    is written into the statement, not bound: a prepared statement's plan made once for
+    every call matches the index only with the path it names."""
+    for name in (rule, part):
+        assert name.isidentifier(), name  # a deadline rule's name, nothing to quote
+    return _StoredDeadline(deadlines, literal_column(rule), literal_column(part))
 
 
 def new_id() -> uuid.UUID:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, BigIntKey, UTCDateTime, new_id, utcnow
+from app.core.db import Base, BigIntKey, UTCDateTime, new_id, stored_deadline, utcnow
 from app.privacy.crypto import EncryptedText
 
 
@@ -79,6 +79,21 @@ class Restriction(Base):
             "id",
         ),
     )
+
+
+# Effective listings awaiting their repair notice, by their period end (the start of the
+# notice's stored deadline): the notices to issue (app.tasks) are the range that ended.
+Index(
+    "ix_restrictions_repair_notice_pending",
+    Restriction.collecting_department,
+    stored_deadline(Restriction.deadlines, "repair_notice_due", "start"),
+    postgresql_where=text(
+        "status = 'effective' AND rectified_on IS NULL AND repair_notice_issued_on IS NULL"
+    ),
+    sqlite_where=text(
+        "status = 'effective' AND rectified_on IS NULL AND repair_notice_issued_on IS NULL"
+    ),
+)
 
 
 class Objection(Base):

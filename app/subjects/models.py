@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -107,6 +108,32 @@ class Subject(Base):
             self.address_secret, self.address_clear = value, None
         else:
             self.address_clear, self.address_secret = value, None
+
+    @staticmethod
+    def identity_columns(subject: Any) -> tuple[Any, ...]:
+        """The stored columns of a subject's ID number and name (of ``subject``, the class
+        or an alias of it), for a read that loads them rather than the subject."""
+        return (
+            subject.id_number_clear,
+            subject.id_number_secret,
+            subject.name_clear,
+            subject.name_secret,
+        )
+
+    @staticmethod
+    def stored_identity(
+        subject_type: str,
+        id_number_clear: str | None,
+        id_number_secret: str | None,
+        name_clear: str | None,
+        name_secret: str | None,
+    ) -> tuple[str, str]:
+        """(name, ID number) from the columns of :meth:`identity_columns`, as ``name`` and
+        ``id_number`` read them."""
+        private = subject_type == PERSON
+        id_number = id_number_secret if private else id_number_clear
+        assert id_number is not None
+        return (name_secret if private else name_clear) or "", id_number
 
     @classmethod
     def identifier_is(cls, subject_type: str, id_number: str) -> ColumnElement[bool]:

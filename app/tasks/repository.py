@@ -5,11 +5,21 @@ status, one department column) whose rows are one range of an index in (due day,
 order. A page is the first ``limit`` tasks in (due day, kind, id) order after the
 cursor, tasks without a due day last. Every source is read in two arms, its dated rows
 and its undated rows, each in index order, after the cursor and limited to the page; one
-statement takes the UNION ALL of the arms and cuts the page. So a page costs a few
-indexed reads of at most ``limit`` rows whatever the size of the tables; the sources
-whose due day is a stored deadline rather than ``current_due_on`` (cases recorded overdue,
-see ``_due_on``; effective listings for the repair notice, see ``_repair``) are read
-through their status and sorted by that day.
+statement takes the UNION ALL of the arms and cuts the page, and reads with each task
+the matter and the subject of its case by primary key (``_with_cases``). So a page costs
+a few indexed reads of at most ``limit`` rows whatever the size of the tables, in one
+round trip.
+
+A source whose due day is a stored deadline rather than ``current_due_on`` (cases
+recorded overdue, see ``_due_on``; orders to issue) is read in the order of that
+deadline's ISO text, which sorts as the days do and which an index can hold (a cast of
+text to a date is not immutable in PostgreSQL, so no index holds the day itself); the
+days it is compared with are bound as ISO text too. Effective listings for the repair
+notice (``_repair``) are read through the range of their period ends before today, which
+their index holds, and sorted by the notice's day: a read of the listings that are tasks,
+not of every effective listing. Each status a source reads is written into the statement,
+not bound, so that PostgreSQL proves a partial index's predicate from it in the plan it
+makes once for every call.
 
 A task's due day is the same before and after the worker records what time has done: a
 tolerance case past its supplement deadline makes a reminder due on that deadline whether
@@ -19,7 +29,7 @@ it is still recorded as accepted or already as overdue.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -33,6 +43,7 @@ from sqlalchemy import (
     String,
     Uuid,
     bindparam,
+    case,
     func,
     join,
     literal_column,
@@ -43,8 +54,10 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.commitments.models import Commitment, Verification, VerificationStatus
+from app.core.db import stored_deadline
 from app.restrictions.models import (
     CorrectionDuty,
     LiftingRequest,
@@ -63,36 +76,17 @@ from app.rules.tasks import (
     Timing,
 )
 from app.subjects.models import Subject
+from app.tasks.kinds import KINDS, NO_DUE, ON_LISTING, RANK, RESOURCE, Key, Row
 
-# (kind, department, resource type, resource id, due day, the case the resource is part
-# of: a lifting request's listing, a verification's commitment; None for a case itself)
-Row = tuple[TaskKind, str, str, str, date | None, str | None]
-Key = tuple[date, str, str]  # (due day or NO_DUE, kind, resource id)
-NO_DUE = date(9999, 12, 31)
 
-# Kinds in the order of their values, the second key of the page order.
-_KINDS = sorted(TaskKind, key=lambda kind: kind.value)
-_RANK = {kind: rank for rank, kind in enumerate(_KINDS)}
-_RESOURCE = {
-    TaskKind.await_supplement: "commitment",
-    TaskKind.take_up_proposal: "restriction",
-    TaskKind.issue_listing_notice: "restriction",
-    TaskKind.review_objection: "restriction",
-    TaskKind.decide_lifting: "lifting_request",
-    TaskKind.send_reminder: "commitment",
-    TaskKind.terminate_or_accept: "commitment",
-    TaskKind.decide_commitment: "commitment",
-    TaskKind.carry_out_verification: "verification",
-    TaskKind.follow_rectification: "commitment",
-    TaskKind.issue_repair_notice: "restriction",
-    TaskKind.decide_repair: "repair_application",
-    TaskKind.correct_listing: "correction_duty",
-    TaskKind.record_order_receipt: "commitment",
-    TaskKind.order_rectification: "commitment",
-}
-# Written into the statement, not bound, so that the planner matches the partial
-# indexes on open verifications.
-_OPEN = literal_column(f"'{VerificationStatus.OPEN.value}'", String)
+def _constant(value: str) -> Any:
+    """``value`` written into the statement, not bound, so that the planner matches the
+    partial indexes whose predicate names it (a status of the code's own, no quote)."""
+    assert "'" not in value
+    return literal_column(f"'{value}'", String)
+
+
+_OPEN = _constant(VerificationStatus.OPEN.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +103,14 @@ class _Source:
     select_from: Any = None
     # The case the resource is part of (a lifting request's listing), if any.
     parent: Any = None
+    # When ``due`` is a stored deadline's day: its ISO text, what the arms range over and
+    # read in order (the day itself is what they list).
+    stored: Any = None
+
+    def key(self, day: Any, text_day: Any) -> tuple[Any, Any]:
+        """The due day as the arms compare and order it, and the bound day to compare it
+        with (``day`` a date, ``text_day`` the same day as ISO text)."""
+        return (self.due, day) if self.stored is None else (self.stored, text_day)
 
     def select(self, *columns: Any) -> Select[Any]:
         query = select(*columns)
@@ -138,80 +140,57 @@ class TaskRepository:
         parameters: dict[str, Any] = {
             "department": department,
             "today": today,
+            "today_text": today.isoformat(),
             "due_before": due_before,
+            "due_before_text": None if due_before is None else due_before.isoformat(),
             "limit": limit,
         }
         if after is not None:
             parameters["after_due"], parameters["after_id"] = after[0], uuid.UUID(after[2])
+            parameters["after_due_text"] = after[0].isoformat()
         if self.session.get_bind().dialect.name == "postgresql":
             # Every arm is an index range whatever the values, so the plan made once for
             # the prepared statement serves every call; left to choose, PostgreSQL often
             # plans the 21 arms again on each call, which costs more than running them.
             await self.session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
         rows: list[Row] = []
-        for rank, department_code, resource_id, due_on, parent in await self.session.execute(
-            query, parameters
-        ):
-            task_kind = _KINDS[rank]
-            resource = _RESOURCE[task_kind]
+        for (
+            rank,
+            department_code,
+            resource_id,
+            due_on,
+            parent,
+            matter_code,
+            subject_type,
+            *identity,
+            objection_id,
+        ) in await self.session.execute(query, parameters):
+            task_kind = KINDS[rank]
+            resource = RESOURCE[task_kind]
             rows.append(
-                (
+                Row(
                     task_kind,
                     department_code,
                     resource,
                     str(resource_id),
                     due_on,
-                    None if parent is None else str(parent),
+                    str(parent or resource_id),
+                    resource in ON_LISTING,
+                    matter_code,
+                    None
+                    if subject_type is None
+                    else (subject_type, *Subject.stored_identity(subject_type, *identity)),
+                    None if objection_id is None else str(objection_id),
                 )
             )
         return rows
 
-    async def commitment_details(
-        self, ids: Collection[uuid.UUID]
-    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
-        """Per commitment, its matter and its subject (one query for a page)."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Commitment.id, Commitment.matter_code, Subject)
-            .join(Subject, Subject.id == Commitment.subject_id)
-            .where(Commitment.id.in_(ids))
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
-
-    async def restriction_details(
-        self, ids: Collection[uuid.UUID]
-    ) -> dict[uuid.UUID, tuple[str | None, Subject]]:
-        """Per listing, the matter of the commitment it was proposed from (if any) and its
-        subject (one query for a page)."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Restriction.id, Commitment.matter_code, Subject)
-            .join(Subject, Subject.id == Restriction.subject_id)
-            .outerjoin(Commitment, Commitment.id == Restriction.commitment_id)
-            .where(Restriction.id.in_(ids))
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
-
-    async def pending_objections(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-        """Per listing under review, the objection awaiting its review."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Objection.restriction_id, Objection.id)
-            .where(Objection.restriction_id.in_(ids), Objection.outcome.is_(None))
-            .order_by(Objection.filed_on, Objection.id)
-        )
-        pending: dict[uuid.UUID, uuid.UUID] = {}
-        for restriction_id, objection_id in rows:
-            pending.setdefault(restriction_id, objection_id)
-        return pending
-
     async def overdue_by_department(self, today: date) -> dict[str, int]:
         """Tasks past their due day, counted per department (for metrics)."""
         counts: dict[str, int] = {}
-        rows = await self.session.execute(_overdue_statement(), {"today": today})
+        rows = await self.session.execute(
+            _overdue_statement(), {"today": today, "today_text": today.isoformat()}
+        )
         for department_code, count in rows.all():
             counts[department_code] = counts.get(department_code, 0) + count
         return counts
@@ -224,6 +203,10 @@ _DEPARTMENT = bindparam("department", type_=String)
 _TODAY = bindparam("today", type_=Date)
 _DUE_BEFORE = bindparam("due_before", type_=Date)
 _AFTER_DUE = bindparam("after_due", type_=Date)
+# The same days as ISO text, for the sources whose due day is a stored deadline.
+_TODAY_TEXT = bindparam("today_text", type_=String)
+_DUE_BEFORE_TEXT = bindparam("due_before_text", type_=String)
+_AFTER_DUE_TEXT = bindparam("after_due_text", type_=String)
 _AFTER_ID = bindparam("after_id", type_=Uuid)
 _LIMIT = bindparam("limit", type_=Integer)
 
@@ -245,10 +228,56 @@ def _page_statement(
     if not arms:
         return None
     tasks = union_all(*arms).subquery("tasks")
-    return (
+    page = (
         select(tasks)
         .order_by(tasks.c.due_on.asc().nulls_last(), tasks.c.rank, tasks.c.id)
         .limit(_LIMIT)
+        .subquery("page")
+    )
+    return _with_cases(page)
+
+
+def _with_cases(page: Any) -> Select[Any]:
+    """The tasks of ``page`` in its order, each with the matter and the subject of the
+    case it is on and, for an objection to review, the objection awaiting its review: a
+    few reads by primary key per task, in the page's one statement."""
+    listing_ranks = [
+        literal_column(str(RANK[kind]), Integer) for kind in KINDS if RESOURCE[kind] in ON_LISTING
+    ]
+    on_listing = page.c.rank.in_(listing_ranks)
+    case_id = func.coalesce(page.c.parent, page.c.id)
+    listing = aliased(Restriction, name="listing")
+    commitment = aliased(Commitment, name="commitment")  # the case, a commitment
+    proposed_from = aliased(Commitment, name="proposed_from")  # the listing's commitment
+    subject = aliased(Subject, name="subject")
+    objection = (
+        select(Objection.id)
+        .where(Objection.restriction_id == page.c.id, Objection.outcome.is_(None))
+        .order_by(Objection.filed_on, Objection.id)
+        .limit(1)
+        .correlate(page)
+        .scalar_subquery()
+    )
+    review = literal_column(str(RANK[TaskKind.review_objection]), Integer)
+    return (
+        select(
+            page.c.rank,
+            page.c.department,
+            page.c.id,
+            page.c.due_on,
+            page.c.parent,
+            func.coalesce(commitment.matter_code, proposed_from.matter_code),
+            subject.subject_type,
+            *Subject.identity_columns(subject),
+            case((page.c.rank == review, objection), else_=null()),
+        )
+        .select_from(page)
+        # the key NULL where the case is not of the table: no read of its index at all
+        .outerjoin(listing, listing.id == case((on_listing, case_id), else_=null()))
+        .outerjoin(commitment, commitment.id == case((on_listing, null()), else_=case_id))
+        .outerjoin(proposed_from, proposed_from.id == listing.commitment_id)
+        .outerjoin(subject, subject.id == func.coalesce(listing.subject_id, commitment.subject_id))
+        .order_by(page.c.due_on.asc().nulls_last(), page.c.rank, page.c.id)
     )
 
 
@@ -268,8 +297,10 @@ def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) ->
     """The dated and the undated rows of ``source`` after the cursor, each a limited
     read in index order."""
     read_dated, read_undated = True, source.undated and not bounded
-    dated: list[Any] = [source.due <= _DUE_BEFORE] if bounded else []
-    undated: list[Any] = [source.due.is_(None)]
+    due, due_before = source.key(_DUE_BEFORE, _DUE_BEFORE_TEXT)
+    after_due = source.key(_AFTER_DUE, _AFTER_DUE_TEXT)[1]
+    dated: list[Any] = [due <= due_before] if bounded else []
+    undated: list[Any] = [due.is_(None)]
     if cursor is not None:
         among_undated, after_kind = cursor
         kind = source.kind.value
@@ -281,15 +312,15 @@ def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) ->
             elif kind == after_kind:
                 undated.append(source.id > _AFTER_ID)
         elif kind > after_kind:
-            dated.append(source.due >= _AFTER_DUE)
+            dated.append(due >= after_due)
         elif kind == after_kind:
-            dated.append(tuple_(source.due, source.id) > tuple_(_AFTER_DUE, _AFTER_ID))
+            dated.append(tuple_(due, source.id) > tuple_(after_due, _AFTER_ID))
         else:
-            dated.append(source.due > _AFTER_DUE)
+            dated.append(due > after_due)
     if source.undated and not dated:
-        dated.append(source.due.is_not(None))
+        dated.append(due.is_not(None))
     columns = (
-        literal_column(str(_RANK[source.kind]), Integer).label("rank"),
+        literal_column(str(RANK[source.kind]), Integer).label("rank"),
         source.department.label("department"),
         source.id.label("id"),
         source.due.label("due_on"),
@@ -302,7 +333,7 @@ def _arms(source: _Source, *, bounded: bool, cursor: tuple[bool, str] | None) ->
         select(
             source.select(*columns)
             .where(*conditions)
-            .order_by(source.due, source.id)
+            .order_by(due, source.id)
             .limit(_LIMIT)
             .subquery()
         )
@@ -322,20 +353,22 @@ def _sources(one_department: bool) -> list[_Source]:
         department = (
             Restriction.collecting_department if table is Restriction else Commitment.department
         )
-        due = _due_on(table, task)
+        due, stored = _due_on(table, task)
+        key, today = (due, _TODAY) if stored is None else (stored, _TODAY_TEXT)
         timing = {
             Timing.FROM_ENTRY: (),
-            Timing.IN_TIME: (due >= _TODAY,),
-            Timing.LATE: (due < _TODAY,),
-            Timing.UNCOUNTED: (due.is_(None),),
+            Timing.IN_TIME: (key >= today,),
+            Timing.LATE: (key < today,),
+            Timing.UNCOUNTED: (key.is_(None),),
         }[task.timing]
         return _Source(
             task.kind,
             department,
             table.id,
             due,
-            (table.status == task.state.value, *timing, *of(department)),
+            (table.status == _constant(task.state.value), *timing, *of(department)),
             undated=task.undated,
+            stored=stored,
         )
 
     sources = [source(task) for task in STATE_TASKS]
@@ -369,6 +402,7 @@ def _sources(one_department: bool) -> list[_Source]:
         )
     )
     sources += _verifications(one_department)
+    order_due = stored_deadline(Commitment.deadlines, RECTIFICATION_ORDER_DUE.value)
     sources.append(
         # A nonconforming supervision feedback awaiting its order (DZ art. 13 ¶2): due the
         # stored day; undated under a profile without the parameter.
@@ -376,13 +410,11 @@ def _sources(one_department: bool) -> list[_Source]:
             TaskKind.order_rectification,
             Commitment.department,
             Commitment.id,
-            func.date(
-                Commitment.deadlines[(RECTIFICATION_ORDER_DUE.value, "date")].as_string(),
-                type_=Date,
-            ),
+            func.date(order_due, type_=Date),
             # the bare column, as the partial index states it: PostgreSQL proves its predicate
             # from "supervision_order_pending", not from "… IS TRUE"
             (Commitment.supervision_order_pending, *of(Commitment.department)),
+            stored=order_due,
         )
     )
     return sources
@@ -395,22 +427,25 @@ def _repair(one_department: bool) -> Sequence[_Source]:
     of rectification filed and not yet decided is its work until decided."""
     department = Restriction.collecting_department
     of = (department == _DEPARTMENT,) if one_department else ()
-    stored = Restriction.deadlines[REPAIR_NOTICE_DUE.value]
-    period_end = func.date(stored["start"].as_string(), type_=Date)
+    notice_due = stored_deadline(Restriction.deadlines, REPAIR_NOTICE_DUE.value)
     return [
         _Source(
             TaskKind.issue_repair_notice,
             department,
             Restriction.id,
-            func.date(stored["date"].as_string(), type_=Date),
+            func.date(notice_due, type_=Date),
             (
-                Restriction.status == RestrictionState.EFFECTIVE.value,
+                Restriction.status == _constant(RestrictionState.EFFECTIVE.value),
                 Restriction.rectified_on.is_(None),
                 Restriction.repair_notice_issued_on.is_(None),
-                period_end < _TODAY,
+                # the period end (the start of the notice's deadline) as ISO text, a range
+                # of the index of listings awaiting their notice
+                stored_deadline(Restriction.deadlines, REPAIR_NOTICE_DUE.value, "start")
+                < _TODAY_TEXT,
                 *of,
             ),
             undated=False,
+            stored=notice_due,
         ),
         _Source(
             TaskKind.decide_repair,
@@ -418,7 +453,11 @@ def _repair(one_department: bool) -> Sequence[_Source]:
             RepairApplication.id,
             RepairApplication.decision_due,
             # proof of rectification (LZ §5(1)5); credit repair on application is not a task yet
-            (RepairApplication.outcome.is_(None), RepairApplication.route == "period_end", *of),
+            (
+                RepairApplication.outcome.is_(None),
+                RepairApplication.route == _constant("period_end"),
+                *of,
+            ),
             undated=False,
             select_from=join(
                 RepairApplication, Restriction, Restriction.id == RepairApplication.restriction_id
@@ -428,16 +467,18 @@ def _repair(one_department: bool) -> Sequence[_Source]:
     ]
 
 
-def _due_on(table: Any, task: StateTask) -> Any:
-    """The due day of ``task``: its state's due day (``current_due_on``) when the task's
-    deadline is the one that governs the state; else that deadline as stored, which the
-    state keeps although it no longer governs it. A case recorded overdue has no due day
-    of its own, yet its reminder is due since the supplement deadline passed (DZ art. 13
-    ¶1), as it was the day before the worker recorded it."""
+def _due_on(table: Any, task: StateTask) -> tuple[Any, Any]:
+    """The due day of ``task`` and, when it is a stored deadline's, that deadline's ISO
+    text: its state's due day (``current_due_on``) when the task's deadline is the one that
+    governs the state; else that deadline as stored, which the state keeps although it no
+    longer governs it. A case recorded overdue has no due day of its own, yet its reminder
+    is due since the supplement deadline passed (DZ art. 13 ¶1), as it was the day before
+    the worker recorded it."""
     if task.due is None or DUE_BY_STATE[task.machine].get(task.state) == task.due:
-        return table.current_due_on
+        return table.current_due_on, None
+    stored = stored_deadline(table.deadlines, task.due.value)
     # date() is a cast in PostgreSQL and the ISO day itself in SQLite.
-    return func.date(table.deadlines[(task.due.value, "date")].as_string(), type_=Date)
+    return func.date(stored, type_=Date), stored
 
 
 def _verifications(one_department: bool) -> Sequence[_Source]:

@@ -11,8 +11,8 @@ from app.core.context import Context
 from app.core.errors import UnprocessableEntity
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.privacy.masking import masked_identity
-from app.subjects.models import Subject
-from app.tasks.repository import NO_DUE, Key, Row, TaskRepository
+from app.tasks.kinds import NO_DUE, Key, Row
+from app.tasks.repository import TaskRepository
 from app.tasks.schemas import TaskKind, TaskLink, TaskRead, TaskSubject
 
 _COMMITMENTS = "/api/v1/commitments/{commitment}"
@@ -64,79 +64,52 @@ async def list_tasks(
 
     Earliest due first (tasks with no due day last); the cursor is the last task's key.
     """
-    repository = TaskRepository(session)
-    rows = await repository.page(
+    today = ctx.today  # a property computed on each read
+    rows = await TaskRepository(session).page(
         department,
-        ctx.today,
+        today,
         kind=kind,
         due_before=due_before,
         after=_decode(cursor),
         limit=limit + 1,
     )
-    tasks = await _read(repository, rows[: limit + 1], ctx.today)
+    # the matter, the masked subject and the next steps, as the page's statement read them
+    tasks = [_task(row, today) for row in rows[: limit + 1]]
     page = tasks[:limit]
     next_cursor = encode_cursor({"after": list(_encode(page[-1]))}) if len(tasks) > limit else None
     return Page[TaskRead](items=page, next_cursor=next_cursor)
 
 
-async def _read(repository: TaskRepository, rows: list[Row], today: date) -> list[TaskRead]:
-    """The tasks of a page with the matter, the masked subject and the next steps: a few
-    reads of the page's cases by id, whatever the size of the tables."""
-    listings = {_case(row) for row in rows if _listing(row)}
-    commitments = {_case(row) for row in rows if not _listing(row)}
-    listing_details = await repository.restriction_details(listings)
-    commitment_details = await repository.commitment_details(commitments)
-    objections = await repository.pending_objections(
-        {uuid.UUID(row[3]) for row in rows if row[0] is TaskKind.review_objection}
+def _task(row: Row, today: date) -> TaskRead:
+    ids = {
+        "resource": row.resource_id,
+        "listing": row.case_id,
+        "commitment": row.case_id,
+        "objection": row.objection_id or "",
+    }
+    links = [
+        TaskLink(step=step, href=template.format(**ids))
+        for step, template in _STEPS[row.kind]
+        if "{objection}" not in template or row.objection_id is not None
+    ]
+    return TaskRead(
+        kind=row.kind,
+        department=row.department,
+        resource_type=row.resource_type,
+        resource_id=row.resource_id,
+        listing_id=row.case_id if row.on_listing else None,
+        commitment_id=None if row.on_listing else row.case_id,
+        due_on=row.due_on,
+        overdue=row.due_on is not None and today > row.due_on,
+        matter_code=row.matter_code,
+        subject=None if row.subject is None else _subject(*row.subject),
+        links=links,
     )
-    tasks = []
-    for row in rows:
-        kind, department, resource, resource_id, due, _ = row
-        case = _case(row)
-        matter, subject = (listing_details if _listing(row) else commitment_details).get(
-            case, (None, None)
-        )
-        ids = {
-            "resource": resource_id,
-            "listing": str(case),
-            "commitment": str(case),
-            "objection": str(objections.get(case, "")),
-        }
-        links = [
-            TaskLink(step=step, href=template.format(**ids))
-            for step, template in _STEPS[kind]
-            if "{objection}" not in template or case in objections
-        ]
-        tasks.append(
-            TaskRead(
-                kind=kind,
-                department=department,
-                resource_type=resource,
-                resource_id=resource_id,
-                listing_id=str(case) if _listing(row) else None,
-                commitment_id=None if _listing(row) else str(case),
-                due_on=due,
-                overdue=due is not None and today > due,
-                matter_code=matter,
-                subject=None if subject is None else _subject(subject),
-                links=links,
-            )
-        )
-    return tasks
 
 
-def _listing(row: Row) -> bool:
-    return row[2] in ("restriction", "lifting_request", "repair_application", "correction_duty")
-
-
-def _case(row: Row) -> uuid.UUID:
-    """The listing or commitment the task is on."""
-    return uuid.UUID(row[5] or row[3])
-
-
-def _subject(subject: Subject) -> TaskSubject:
-    name, id_number = masked_identity(subject.subject_type, subject.name, subject.id_number)
-    return TaskSubject(subject_type=subject.subject_type, name=name, id_number=id_number)
+def _subject(subject_type: str, name: str, id_number: str) -> TaskSubject:
+    name, id_number = masked_identity(subject_type, name, id_number)
+    return TaskSubject(subject_type=subject_type, name=name, id_number=id_number)
 
 
 def _encode(task: TaskRead) -> tuple[str, str, str]:

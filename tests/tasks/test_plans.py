@@ -3,7 +3,8 @@ whatever its size (a department's list at a million subjects answers as at ten t
 
 With sequential scans disabled the planner takes an index wherever one applies, so a
 ``Seq Scan`` left in the plan is an arm no index can serve (e.g. a condition written so
-that a partial index's predicate cannot be proved from it).
+that a partial index's predicate cannot be proved from it). The plan is the generic one,
+made once for every call of the prepared statement, as the list is served.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.tasks.repository import _page_statement
+
+pytestmark = pytest.mark.postgres_only
 
 
 async def _plan(session: AsyncSession, one_department: bool) -> str:
@@ -28,7 +31,9 @@ async def _plan(session: AsyncSession, one_department: bool) -> str:
         **compiled.params,
         "department": "371400-SPJ",
         "today": date(2026, 10, 9),
+        "today_text": "2026-10-09",
         "due_before": None,
+        "due_before_text": None,
         "limit": 50,
     }
     arguments = [values[name] for name in compiled.positiontup or ()]
@@ -49,3 +54,15 @@ async def test_every_arm_of_the_task_list_reads_an_index(
     # the agency's orders to issue read their partial index, not every commitment of the
     # department (or of all departments) filtered afterwards
     assert "ix_commitments_supervision_order_pending" in plan, plan
+
+
+async def test_the_sources_due_on_a_stored_deadline_read_their_own_index(
+    session: AsyncSession,
+) -> None:
+    """A department's reminders of cases recorded overdue are read in the order of their
+    stored supplement deadline, and its repair notices through the listings whose period
+    ended, each from its index, not every overdue case or effective listing of the
+    department sorted afterwards (at a million subjects, 20 ms of the 21 a page took)."""
+    plan = await _plan(session, True)
+    assert "ix_commitments_overdue_supplement_due" in plan, plan
+    assert "ix_restrictions_repair_notice_pending" in plan, plan

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 
 from app.core.clock import FixedClock
+from app.core.db import Database
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
 from tests.factories import AGENCY, FOOD, ORG, ORG_ID, PERSON, PERSON_ID, REGULATOR, ok
@@ -285,3 +287,36 @@ async def test_the_links_of_a_review_and_of_a_verification_resolve_them(
     body = {"basis": "《食品经营许可和备案管理办法》", "description": "现场核查", "fulfilled": True}
     await ok(await client.post(link["href"], json=body, headers=verifier), 200)
     assert await _tasks(client, verifier, kind="carry_out_verification") == []
+
+
+async def test_a_page_with_its_matters_subjects_and_objections_is_one_statement(
+    client: httpx.AsyncClient, auth: TokenFactory, clock: FixedClock, database: Database
+) -> None:
+    listing_id = await notified(client, auth, clock, PERSON)
+    at(clock, "2026-03-09")  # the third working day after receipt
+    objected = await step(
+        client, auth, f"/api/v1/restrictions/{listing_id}/objections", {"statement": "不知情"}, 201
+    )
+    (objection,) = objected["objections"]
+    notify = await commitment(client, auth, "notify_commit", signed_at="2026-03-09T10:00:00+08:00")
+
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        tasks = await _tasks(client, auth("clerk"))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    by_kind = {t["kind"]: t for t in tasks}
+    review, decision = by_kind["review_objection"], by_kind["decide_commitment"]
+    assert review["subject"]["name"] == "张*丰" and review["matter_code"] is None
+    assert review["links"][0]["href"].endswith(f"/objections/{objection['id']}/review")
+    assert (decision["commitment_id"], decision["matter_code"]) == (notify["id"], FOOD)
+    assert decision["subject"]["id_number"] == ORG_ID
+    # the page, its cases' matters and subjects and the objection awaiting review: one read
+    assert len(sent) == 1, sent
