@@ -497,13 +497,12 @@ _ENTRY = insert(_AUDIT)
 async def insert_check(
     session: AsyncSession, check: dict[str, object], audit_entry: dict[str, Any]
 ) -> None:
-    """Write a credit check and its audit entry in the caller's transaction: one round
-    trip on PostgreSQL, two on SQLite (which has no INSERT in a WITH)."""
+    """Write a credit check and its audit entry (in the caller's transaction when open): one
+    atomic statement on PostgreSQL (app.core.direct), two on SQLite (no INSERT in a WITH)."""
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
         parameters = {"c_" + k: v for k, v in check.items()}
         parameters.update({"a_" + k: v for k, v in audit_entry.items()})
-        # One statement, atomic on its own or in the request's open transaction.
         await _CHECK_AND_AUDIT.execute(connection, parameters)
         return
     await connection.execute(_CHECK, check)
