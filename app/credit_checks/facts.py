@@ -15,6 +15,7 @@ from datetime import date, datetime
 from app.joint_punishment.repository import ActiveHit
 from app.rules.eligibility import MatterTerms
 from app.rules.restrictions import ListingHistory, Situation
+from app.subjects.models import StoredSubject
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +25,6 @@ class SubjectKey:
     subject_type: str
     id_number: str
     index: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSubject:
-    """A stored applicant or agent, personal data in clear."""
-
-    id: uuid.UUID
-    subject_type: str
-    id_number: str
-    name: str
-    address: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,7 @@ from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
 from app.core.db import UTCDateTime
 from app.core.direct import Direct
-from app.credit_checks.facts import CheckFacts, StoredConsent, StoredSubject, SubjectKey
+from app.credit_checks.facts import CheckFacts, StoredConsent, SubjectKey
 from app.credit_checks.models import CreditCheck
 from app.departments.models import Department
 from app.departments.repository import DepartmentRepository
@@ -78,7 +78,7 @@ from app.rules.eligibility import CHECK_SCOPE, JOINT_PUNISHMENT, RESTRICTION_LIS
 from app.rules.parameters import ParameterName
 from app.rules.profiles import PROFILES
 from app.rules.restrictions import ListingHistory, Situation
-from app.subjects.models import PERSON, Subject
+from app.subjects.models import PERSON, StoredSubject, Subject
 from app.subjects.repository import SubjectRepository
 
 # --- the one statement -----------------------------------------------------------------

@@ -22,7 +22,7 @@ from app.core.config import Settings
 from app.core.db import new_id
 from app.core.errors import NotFound, UnprocessableEntity
 from app.core.identifiers import SubjectType
-from app.credit_checks.facts import CheckFacts, StoredSubject, SubjectKey
+from app.credit_checks.facts import CheckFacts, SubjectKey
 from app.credit_checks.models import CreditCheck
 from app.credit_checks.repository import (
     CreditCheckRepository,
@@ -48,7 +48,7 @@ from app.rules.eligibility import (
     credit_check_valid_until,
 )
 from app.rules.profiles import Mode, Profile, get_profile
-from app.subjects.models import identifier_index
+from app.subjects.models import StoredSubject, identifier_index
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectIn, SubjectRead
 from app.subjects.service import checked_id_number, resolve_subject, subject_read

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -158,3 +159,14 @@ def subject_row(
     subject = Subject.build(subject_type, id_number, name, address, now)
     subject.id = new_id()
     return {attr.key: getattr(subject, attr.key) for attr in Subject.__mapper__.column_attrs}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubject:
+    """A stored subject as a statement reads it, personal data in clear."""
+
+    id: uuid.UUID
+    subject_type: str
+    id_number: str
+    name: str
+    address: str | None
