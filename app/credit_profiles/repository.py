@@ -1,14 +1,14 @@
-"""What a credit profile reads, in two statements built once and bound per request.
+"""What a credit profile reads, in one statement built once and bound per request.
 
-:func:`read_profile` sends (1) the subject by its blind index with every published listing
-of it (one ORM statement, an outer join: the rows as the ORM maps them), then, for a stored
-subject, (2) one ``UNION ALL`` of its commitments' summaries (the status on the day),
-its credit record entries and the referral marks its reader's department recorded, each
-branch filling the typed columns it needs of one wide row, told apart by ``kind`` and
-ordered here as each repository orders them.
+:func:`read_profile` sends one ``UNION ALL``: the subject found by its blind index, every
+published listing of it, its commitments' summaries (the status on the day), its credit
+record entries and the referral marks its reader's department recorded. Each branch fills
+the typed columns it needs of one wide row (personal data decrypted only in this process),
+told apart by ``kind`` and ordered here as each repository orders them; the subject is a
+CTE the other branches read its id from.
 
 :func:`read_profile_orm` reads the same through the repositories, one statement per
-lookup: the reference the two-statement read is held to (tests/restrictions).
+lookup: the reference the one-statement read is held to (tests/restrictions).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
+    Integer,
     String,
+    Text,
     Uuid,
     and_,
     bindparam,
@@ -39,12 +41,13 @@ from app.core.db import UTCDateTime
 from app.core.direct import Direct
 from app.credit_records.models import CreditRecordEntry
 from app.credit_records.repository import CreditRecordRepository
+from app.privacy.crypto import EncryptedText
 from app.referrals.models import Referral
 from app.referrals.repository import ReferralRepository
 from app.restrictions.models import Restriction
 from app.restrictions.repository import RestrictionRepository
 from app.rules.lifecycles import ToleranceState
-from app.subjects.models import Subject, identifier_index
+from app.subjects.models import PERSON, StoredSubject, Subject, identifier_index
 from app.subjects.repository import SubjectRepository
 
 
@@ -72,32 +75,61 @@ class MarkRow(NamedTuple):
     recorded_on: date
 
 
+class PublishedListing(NamedTuple):
+    """What a credit profile reads of a published listing (app.restrictions.register
+    .PublishedRow)."""
+
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    status: str
+    situation: str
+    profile: str
+    collecting_department: str
+    facts: str
+    published_on: date | None
+    rectified_on: date | None
+    lifted_on: date | None
+    withdrawn_on: date | None
+    occurred_on: date | None
+    period_months: int | None
+    repair_granted_on: date | None
+
+    @classmethod
+    def of(cls, row: Restriction) -> PublishedListing:
+        return cls(
+            row.id,
+            row.subject_id,
+            row.status,
+            row.situation,
+            row.profile,
+            row.collecting_department,
+            row.facts,
+            row.published_on,
+            row.rectified_on,
+            row.lifted_on,
+            row.withdrawn_on,
+            row.occurred_on,
+            row.period_months,
+            row.repair_granted_on,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileRows:
-    subject: Subject | None
-    published: list[Restriction]  # ordered by id
+    subject: StoredSubject | None
+    published: list[PublishedListing]  # ordered by id
     commitments: list[CommitmentSummary]
     entries: list[RecordEntry]
     marks: list[MarkRow]
 
 
-_SUBJECT_AND_LISTINGS = (
-    select(Subject, Restriction)
-    .outerjoin(
-        Restriction,
-        and_(Restriction.subject_id == Subject.id, Restriction.published_on.is_not(None)),
-    )
-    .where(
-        Subject.subject_type == bindparam("subject_type"),
-        Subject.id_number_index == bindparam("id_number_index"),
-    )
-)
-
 _SLOTS: dict[str, Any] = {
     **{f"u{n}": Uuid() for n in range(1, 4)},
-    **{f"s{n}": String() for n in range(1, 5)},
-    "d1": Date(),
-    "d2": Date(),
+    **{f"s{n}": String() for n in range(1, 7)},
+    "x1": Text(),
+    **{f"e{n}": EncryptedText() for n in range(1, 4)},
+    **{f"d{n}": Date() for n in range(1, 7)},
+    "i1": Integer(),
     "t1": UTCDateTime(),
 }
 
@@ -111,7 +143,53 @@ def _branch(kind: str, **values: Any) -> Any:
 
 
 def _build() -> Any:
-    c, e, m = Commitment, CreditRecordEntry, Referral
+    s, r, c, e, m = Subject, Restriction, Commitment, CreditRecordEntry, Referral
+    found = (
+        select(
+            s.id,
+            s.subject_type,
+            s.id_number_clear,
+            s.name_clear,
+            s.address_clear,
+            s.id_number_secret,
+            s.name_secret,
+            s.address_secret,
+        )
+        .where(
+            s.subject_type == bindparam("subject_type"),
+            s.id_number_index == bindparam("id_number_index"),
+        )
+        .cte("found")
+    )
+    subject_id = select(found.c.id).scalar_subquery()
+    subject = _branch(
+        "subject",
+        u1=found.c.id,
+        s1=found.c.subject_type,
+        s2=found.c.id_number_clear,
+        s3=found.c.name_clear,
+        s4=found.c.address_clear,
+        e1=found.c.id_number_secret,
+        e2=found.c.name_secret,
+        e3=found.c.address_secret,
+    ).select_from(found)
+    listings = _branch(
+        "listing",
+        u1=r.id,
+        u2=r.subject_id,
+        s1=r.status,
+        s2=r.situation,
+        s3=r.profile,
+        s4=r.collecting_department,
+        x1=r.facts,
+        d1=r.published_on,
+        d2=r.rectified_on,
+        d3=r.lifted_on,
+        d4=r.withdrawn_on,
+        d5=r.occurred_on,
+        d6=r.repair_granted_on,
+        i1=r.period_months,
+    ).where(r.subject_id == subject_id, r.published_on.is_not(None))
     status = case(
         (
             and_(c.status == ToleranceState.ACCEPTED, c.current_due_on < bindparam("today")),
@@ -127,7 +205,7 @@ def _build() -> Any:
         s3=status,
         s4=c.department,
         t1=c.created_at,
-    ).where(c.subject_id == bindparam("subject_id"))
+    ).where(c.subject_id == subject_id)
     entries = _branch(
         "entry",
         u1=e.id,
@@ -137,7 +215,7 @@ def _build() -> Any:
         s4=e.citation,
         d1=e.recorded_on,
         t1=e.recorded_at,
-    ).where(e.subject_id == bindparam("subject_id"))
+    ).where(e.subject_id == subject_id)
     marks = _branch(
         "mark",
         u1=m.id,
@@ -150,11 +228,28 @@ def _build() -> Any:
         d1=m.decided_on,
         d2=m.recorded_on,
         t1=m.created_at,
-    ).where(m.subject_id == bindparam("subject_id"), m.department == bindparam("department"))
-    return union_all(commitments, entries, marks)
+    ).where(m.subject_id == subject_id, m.department == bindparam("department"))
+    return union_all(subject, listings, commitments, entries, marks)
 
 
-_OF_SUBJECT = Direct(_build())
+_PROFILE = Direct(_build())
+
+
+def _stored_subject(row: Any) -> StoredSubject:
+    private = row.s1 == PERSON
+    return StoredSubject(
+        id=row.u1,
+        subject_type=row.s1,
+        id_number=row.e1 if private else row.s2,
+        name=(row.e2 if private else row.s3) or "",
+        address=row.e3 if private else row.s4,
+    )
+
+
+def _listing(r: Any) -> PublishedListing:
+    return PublishedListing(
+        r.u1, r.u2, r.s1, r.s2, r.s3, r.s4, r.x1, r.d1, r.d2, r.d3, r.d4, r.d5, r.i1, r.d6
+    )
 
 
 async def read_profile(
@@ -165,32 +260,36 @@ async def read_profile(
     marks_of: str | None,
 ) -> ProfileRows:
     """The subject, its published listings, commitments, credit record and the referral
-    marks recorded by ``marks_of`` (None: none), in two statements."""
-    parameters = {
+    marks recorded by ``marks_of`` (None: none), in one statement."""
+    bound = {
         "subject_type": subject_type,
         "id_number_index": identifier_index(subject_type, id_number),
+        "today": today,
+        "department": marks_of,
     }
-    found = (await session.execute(_SUBJECT_AND_LISTINGS, parameters)).all()
-    if not found:
-        return ProfileRows(None, [], [], [], [])
-    subject = found[0][0]
-    published = sorted((row[1] for row in found if row[1] is not None), key=lambda r: r.id)
+    subject: StoredSubject | None = None
+    published: list[PublishedListing] = []
     commitments: list[tuple[Any, CommitmentSummary]] = []
     entries: list[tuple[Any, RecordEntry]] = []
     marks: list[tuple[Any, MarkRow]] = []
-    connection = await session.connection()
-    bound = {"subject_id": subject.id, "today": today, "department": marks_of}
-    for r in await _OF_SUBJECT.rows(connection, bound):
-        if r.kind == "commitment":
+    for r in await _PROFILE.rows(await session.connection(), bound):
+        kind = r.kind
+        if kind == "subject":
+            subject = _stored_subject(r)
+        elif kind == "listing":
+            published.append(_listing(r))
+        elif kind == "commitment":
             commitments.append(((r.t1, r.u1), CommitmentSummary(r.u1, r.s1, r.s2, r.s3, r.s4)))
-        elif r.kind == "entry":
+        elif kind == "entry":
             entries.append(((r.t1, r.u1), RecordEntry(r.s1, r.d1, r.s2, r.s3, r.s4)))
         else:
             mark = MarkRow(r.u1, r.s1, r.s2, r.d1, r.s3, r.s4, r.u2, r.u3, r.d2)
             marks.append(((r.d2, r.t1, r.u1), mark))
+    if subject is None:
+        return ProfileRows(None, [], [], [], [])
     return ProfileRows(
         subject,
-        published,
+        sorted(published, key=lambda listing: listing.id),
         [row for _, row in sorted(commitments, key=lambda pair: pair[0])],
         [row for _, row in sorted(entries, key=lambda pair: pair[0])],
         [row for _, row in sorted(marks, key=lambda pair: pair[0])],
@@ -217,8 +316,10 @@ async def read_profile_orm(
         else []
     )
     return ProfileRows(
-        subject,
-        sorted(published, key=lambda r: r.id),
+        StoredSubject(
+            subject.id, subject.subject_type, subject.id_number, subject.name, subject.address
+        ),
+        sorted((PublishedListing.of(row) for row in published), key=lambda r: r.id),
         list(commitments),
         [
             RecordEntry(e.outcome, e.recorded_on, e.matter_code, e.department, e.citation)

@@ -11,8 +11,7 @@ from app.core.db import statements_alone
 from app.core.identifiers import SubjectType
 from app.credit_profiles.repository import read_profile
 from app.referrals.marks import mark_read, marks_department
-from app.restrictions.models import Restriction
-from app.restrictions.register import may_be_effective, views_of
+from app.restrictions.register import PublishedRow, may_be_effective, views_of
 from app.restrictions.repository import history_of
 from app.restrictions.schemas import (
     CommitmentEntry,
@@ -104,7 +103,7 @@ async def credit_profile(
 
 
 def listing_effect(
-    row: Restriction, view: ListingView, own_department: str | None
+    row: PublishedRow, view: ListingView, own_department: str | None
 ) -> ListingEffect:
     mine = row.collecting_department == own_department
     return ListingEffect(

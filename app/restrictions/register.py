@@ -3,8 +3,10 @@ listings made under a regime that publishes (Linzi's; Dezhou's measures have no 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,11 +20,48 @@ from app.restrictions.models import Restriction
 from app.restrictions.reads import cursor_after
 from app.restrictions.repository import RestrictionRepository, history_of
 from app.restrictions.schemas import PublicRestriction
-from app.restrictions.state import listing_profile
+from app.restrictions.state import listing_profile_named
 from app.rules.lifecycles import RestrictionState
 from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
 from app.subjects.models import Subject
 from app.subjects.repository import SubjectRepository
+
+
+class PublishedRow(Protocol):
+    """What the listing rules read of a published listing: a ``Restriction``, or a row of
+    its columns (app.credit_profiles.repository.PublishedListing)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def subject_id(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def situation(self) -> str: ...
+    @property
+    def profile(self) -> str: ...
+    @property
+    def collecting_department(self) -> str: ...
+    @property
+    def facts(self) -> str: ...
+    @property
+    def published_on(self) -> date | None: ...
+    @property
+    def rectified_on(self) -> date | None: ...
+    @property
+    def lifted_on(self) -> date | None: ...
+    @property
+    def withdrawn_on(self) -> date | None: ...
+    @property
+    def occurred_on(self) -> date | None: ...
+    @property
+    def period_months(self) -> int | None: ...
+    @property
+    def repair_granted_on(self) -> date | None: ...
+
+
+Row = TypeVar("Row", bound=PublishedRow)
 
 
 async def effective_views(
@@ -35,8 +74,8 @@ async def effective_views(
 
 
 def views_of(
-    candidates: Sequence[Restriction], published: Sequence[Restriction], today: date
-) -> list[tuple[Restriction, ListingView]]:
+    candidates: Sequence[Row], published: Sequence[PublishedRow], today: date
+) -> list[tuple[Row, ListingView]]:
     """The candidates effective today, given every published listing of their subjects;
     each read under the profile it was made under."""
     if not candidates:
@@ -47,14 +86,17 @@ def views_of(
     result = []
     for row in candidates:
         view = listing_state_on(
-            by_subject[str(row.subject_id)], str(row.id), today, profile=listing_profile(row)
+            by_subject[str(row.subject_id)],
+            str(row.id),
+            today,
+            profile=listing_profile_named(row.profile),
         )
         if view.effective:
             result.append((row, view))
     return result
 
 
-def may_be_effective(row: Restriction, today: date) -> bool:
+def may_be_effective(row: PublishedRow, today: date) -> bool:
     """The filter of ``RestrictionRepository.effective_candidates``, on a row in hand."""
     return (
         row.status == RestrictionState.EFFECTIVE

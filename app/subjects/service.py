@@ -11,7 +11,7 @@ from app.core.db import utcnow
 from app.core.errors import FieldError, UnprocessableEntity
 from app.core.identifiers import CheckedIdentifier, InvalidIdentifier, SubjectType, check_identifier
 from app.privacy.masking import present_identity
-from app.subjects.models import Subject
+from app.subjects.models import StoredSubject, Subject
 from app.subjects.repository import SubjectRepository
 from app.subjects.schemas import SubjectIn, SubjectRead
 
@@ -59,7 +59,7 @@ async def resolve_subject(
     return ResolvedSubject(subject, warnings)
 
 
-def subject_read(subject: Subject) -> SubjectRead:
+def subject_read(subject: Subject | StoredSubject) -> SubjectRead:
     return SubjectRead(
         subject_type=SubjectType(subject.subject_type),
         id_number=subject.id_number,

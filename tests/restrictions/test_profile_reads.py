@@ -1,4 +1,4 @@
-"""The credit profile's two-statement read finds exactly what the repositories find, one
+"""The credit profile's one-statement read finds exactly what the repositories find, one
 statement per lookup (app.credit_profiles.repository), on both databases.
 
 Dates (tests/restrictions/conftest.py): the tolerance commitment is signed Wed
@@ -23,10 +23,11 @@ from app.credit_records.models import CreditRecordEntry
 from app.subjects.models import Subject
 from tests.commitments.conftest import commitment
 from tests.conftest import TokenFactory
-from tests.factories import AGENCY, LINZI, ORG, ORG_ID, PERSON_ID, ok
+from tests.factories import AGENCY, LINZI, ORG, ORG_ID, PERSON, PERSON_ID, ok, resident_id
 from tests.restrictions.conftest import at, published, step
 
 DAY = date(2026, 10, 21)
+NEVER_STORED = resident_id("37140219900101002")
 
 
 async def _entry(session: AsyncSession, subject_id: uuid.UUID, outcome: str, hour: int) -> None:
@@ -46,7 +47,7 @@ async def _entry(session: AsyncSession, subject_id: uuid.UUID, outcome: str, hou
     await session.flush()
 
 
-async def test_the_two_statement_read_finds_what_the_repositories_find(
+async def test_the_one_statement_read_finds_what_the_repositories_find(
     client: httpx.AsyncClient,
     auth: TokenFactory,
     clock: FixedClock,
@@ -60,6 +61,17 @@ async def test_the_two_statement_read_finds_what_the_repositories_find(
         auth,
         clock,
         ORG,
+        verify_on="2026-10-12",
+        notice_on="2026-10-13",
+        received_on="2026-10-14",
+        publish_on="2026-10-20",
+    )
+    # A person's listing: the subject's number, name and address are stored encrypted.
+    person_listing_id = await published(
+        client,
+        auth,
+        clock,
+        PERSON,
         verify_on="2026-10-12",
         notice_on="2026-10-13",
         received_on="2026-10-14",
@@ -79,7 +91,8 @@ async def test_the_two_statement_read_finds_what_the_repositories_find(
         (ORG_ID, AGENCY),
         (ORG_ID, LINZI),
         (ORG_ID, None),
-        (PERSON_ID, AGENCY),  # never stored
+        (PERSON_ID, AGENCY),
+        (NEVER_STORED, AGENCY),
     ]
     for number, marks_of in cases:
         kind = "organization" if number == ORG_ID else "person"
@@ -99,12 +112,17 @@ async def test_the_two_statement_read_finds_what_the_repositories_find(
     ]
     other = await read_profile(session, "organization", ORG_ID, DAY, LINZI)
     assert other.marks == []
+    person = await read_profile(session, "person", PERSON_ID, DAY, AGENCY)
+    assert person.subject is not None
+    assert (person.subject.id_number, person.subject.name) == (PERSON_ID, PERSON["name"])
+    assert [str(r.id) for r in person.published] == [person_listing_id]
+    assert (await read_profile(session, "person", NEVER_STORED, DAY, AGENCY)).subject is None
 
-    # Two statements, and the profile the route answers with is built from them.
+    # One statement, and the profile the route answers with is built from it.
     sent: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             sent.append(statement)
 
     engine = database.engine.sync_engine
@@ -118,4 +136,4 @@ async def test_the_two_statement_read_finds_what_the_repositories_find(
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(profile["referrals"]) == 2 and len(profile["credit_record"]) == 2
-    assert len(sent) == 2, sent
+    assert len(sent) == 1, sent
