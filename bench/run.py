@@ -450,6 +450,21 @@ def measure_route(
         report.measurements.append(combine(route, name, windows[name], server.sampler.peak))
 
 
+def task_page_lengths(server: Server, database: str) -> list[int]:
+    """The lengths of the task pages the load asks for at a scale, each department's once."""
+    lengths = set()
+    seen = set()
+    for target in routes.load_targets(database):
+        if target.name != routes.TASKS or target.token in seen:
+            continue
+        seen.add(target.token)
+        headers = {"Authorization": f"Bearer {target.token}"}
+        answer = httpx.get(server.url + target.path, headers=headers, timeout=30)
+        answer.raise_for_status()
+        lengths.add(len(answer.json()["items"]))
+    return sorted(lengths)
+
+
 # --- import ------------------------------------------------------------------------------------
 
 
@@ -557,6 +572,7 @@ class Report:
     mixed: list[Any] = field(default_factory=list)
     wall_seconds: float = 0.0
     finished: str = ""
+    task_pages: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _machine() -> dict[str, str]:
@@ -658,7 +674,17 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
         "*others* is everything else on the machine, which shares it). Lock waits and idle "
         "in tx: backends of the route's database waiting for a lock, and holding a "
         "transaction open while they wait for the app, on average (pg_stat_activity, "
-        "sampled every 0.25 s).",
+        "sampled every 0.25 s). The task list asks for pages of "
+        f"{routes.TASK_PAGE} tasks, a length every department of the small scale fills, so "
+        "both scales answer pages of one length (`bench/load.py`); the pages held "
+        + (
+            "; ".join(
+                f"{', '.join(map(str, lengths))} tasks at {name}"
+                for name, lengths in report.task_pages.items()
+            )
+            or "(not read)"
+        )
+        + ".",
         "",
         "| route | scale | requests/s | p50 ms | p99 ms | requests | errors | non-2xx | "
         "app CPU ms/req | db CPU ms/req | app | db | wrk | others | lock waits | idle in tx |",
@@ -980,6 +1006,9 @@ def main() -> None:
                 for name in scales:
                     wrk(servers[name].url, files[name][route], WARMUP)
             databases: dict[str, str | None] = {name: scale(name).database for name in scales}
+            if kind == "api":
+                for name in scales:
+                    report.task_pages[name] = task_page_lengths(servers[name], scale(name).database)
             for route in measured:
                 by_scale = {name: files[name][route] for name in scales}
                 measure_route(servers, route, by_scale, databases, report)
