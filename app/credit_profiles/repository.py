@@ -45,7 +45,7 @@ from app.privacy.crypto import EncryptedText
 from app.referrals.models import Referral
 from app.referrals.repository import ReferralRepository
 from app.restrictions.models import Restriction
-from app.restrictions.repository import RestrictionRepository
+from app.restrictions.repository import PublishedListing, RestrictionRepository
 from app.rules.lifecycles import ToleranceState
 from app.subjects.models import PERSON, StoredSubject, Subject, identifier_index
 from app.subjects.repository import SubjectRepository
@@ -73,45 +73,6 @@ class MarkRow(NamedTuple):
     restriction_id: uuid.UUID | None
     commitment_id: uuid.UUID | None
     recorded_on: date
-
-
-class PublishedListing(NamedTuple):
-    """What a credit profile reads of a published listing (app.restrictions.register
-    .PublishedRow)."""
-
-    id: uuid.UUID
-    subject_id: uuid.UUID
-    status: str
-    situation: str
-    profile: str
-    collecting_department: str
-    facts: str
-    published_on: date | None
-    rectified_on: date | None
-    lifted_on: date | None
-    withdrawn_on: date | None
-    occurred_on: date | None
-    period_months: int | None
-    repair_granted_on: date | None
-
-    @classmethod
-    def of(cls, row: Restriction) -> PublishedListing:
-        return cls(
-            row.id,
-            row.subject_id,
-            row.status,
-            row.situation,
-            row.profile,
-            row.collecting_department,
-            row.facts,
-            row.published_on,
-            row.rectified_on,
-            row.lifted_on,
-            row.withdrawn_on,
-            row.occurred_on,
-            row.period_months,
-            row.repair_granted_on,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from app.subjects.repository import SubjectRepository
 
 class PublishedRow(Protocol):
     """What the listing rules read of a published listing: a ``Restriction``, or a row of
-    its columns (app.credit_profiles.repository.PublishedListing)."""
+    its columns (app.restrictions.repository.PublishedListing)."""
 
     @property
     def id(self) -> uuid.UUID: ...

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,45 @@ from app.subjects.models import PERSON, Subject, identifier_index, name_index
 
 _R = RestrictionState
 ORGANIZATION = "organization"
+
+
+class PublishedListing(NamedTuple):
+    """What a statement reads of a published listing (app.restrictions.register
+    .PublishedRow)."""
+
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    status: str
+    situation: str
+    profile: str
+    collecting_department: str
+    facts: str
+    published_on: date | None
+    rectified_on: date | None
+    lifted_on: date | None
+    withdrawn_on: date | None
+    occurred_on: date | None
+    period_months: int | None
+    repair_granted_on: date | None
+
+    @classmethod
+    def of(cls, row: Restriction) -> PublishedListing:
+        return cls(
+            row.id,
+            row.subject_id,
+            row.status,
+            row.situation,
+            row.profile,
+            row.collecting_department,
+            row.facts,
+            row.published_on,
+            row.rectified_on,
+            row.lifted_on,
+            row.withdrawn_on,
+            row.occurred_on,
+            row.period_months,
+            row.repair_granted_on,
+        )
 
 
 def history_of(row: Any) -> ListingHistory:
