@@ -78,7 +78,7 @@ from app.rules.eligibility import CHECK_SCOPE, JOINT_PUNISHMENT, RESTRICTION_LIS
 from app.rules.parameters import ParameterName
 from app.rules.profiles import PROFILES
 from app.rules.restrictions import ListingHistory, Situation
-from app.subjects.models import PERSON, StoredSubject, Subject
+from app.subjects.models import StoredSubject, Subject
 from app.subjects.repository import SubjectRepository
 
 # --- the one statement -----------------------------------------------------------------
@@ -269,14 +269,8 @@ _CHECK_FACTS = Direct(_build())
 
 
 def _stored_subject(row: Any) -> StoredSubject:
-    private = row.s1 == PERSON
-    return StoredSubject(
-        id=row.u1,
-        subject_type=row.s1,
-        id_number=row.e1 if private else row.s2,
-        name=(row.e2 if private else row.s4) or "",
-        address=row.e3 if private else row.s5,
-    )
+    clear, secret = (row.s2, row.s4, row.s5), (row.e1, row.e2, row.e3)
+    return StoredSubject.of_columns(row.u1, row.s1, clear, secret)
 
 
 async def read_check_facts(

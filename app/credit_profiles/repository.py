@@ -47,7 +47,7 @@ from app.referrals.repository import ReferralRepository
 from app.restrictions.models import Restriction
 from app.restrictions.repository import PublishedListing, RestrictionRepository
 from app.rules.lifecycles import ToleranceState
-from app.subjects.models import PERSON, StoredSubject, Subject, identifier_index
+from app.subjects.models import StoredSubject, Subject, identifier_index
 from app.subjects.repository import SubjectRepository
 
 
@@ -197,14 +197,8 @@ _PROFILE = Direct(_build())
 
 
 def _stored_subject(row: Any) -> StoredSubject:
-    private = row.s1 == PERSON
-    return StoredSubject(
-        id=row.u1,
-        subject_type=row.s1,
-        id_number=row.e1 if private else row.s2,
-        name=(row.e2 if private else row.s3) or "",
-        address=row.e3 if private else row.s4,
-    )
+    clear, secret = (row.s2, row.s3, row.s4), (row.e1, row.e2, row.e3)
+    return StoredSubject.of_columns(row.u1, row.s1, clear, secret)
 
 
 def _listing(r: Any) -> PublishedListing:

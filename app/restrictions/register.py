@@ -23,7 +23,7 @@ from app.restrictions.schemas import PublicRestriction
 from app.restrictions.state import listing_profile_named
 from app.rules.lifecycles import RestrictionState
 from app.rules.restrictions import ListingHistory, ListingView, Situation, listing_state_on
-from app.subjects.models import Subject
+from app.subjects.models import StoredSubject, Subject
 from app.subjects.repository import SubjectRepository
 
 
@@ -108,7 +108,11 @@ def may_be_effective(row: PublishedRow, today: date) -> bool:
 
 
 def _public_entry(
-    row: Restriction, view: ListingView, owner: Subject, department: str | None, today: date
+    row: PublishedRow,
+    view: ListingView,
+    owner: Subject | StoredSubject,
+    department: str | None,
+    today: date,
 ) -> PublicRestriction:
     shown_name, shown_id = masked_identity(owner.subject_type, owner.name, owner.id_number)
     return PublicRestriction(

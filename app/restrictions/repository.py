@@ -6,9 +6,10 @@ from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.direct import Direct
 from app.departments.models import Department
 from app.restrictions.models import (
     Correction,
@@ -21,7 +22,14 @@ from app.restrictions.models import (
 )
 from app.rules.lifecycles import TERMINAL_STATES, Machine, RestrictionState
 from app.rules.restrictions import ListingHistory, Situation
-from app.subjects.models import PERSON, Subject, identifier_index, name_index
+from app.subjects.models import (
+    PERSON,
+    StoredSubject,
+    Subject,
+    identifier_index,
+    name_index,
+    stored_columns,
+)
 
 _R = RestrictionState
 ORGANIZATION = "organization"
@@ -136,7 +144,7 @@ def _status_candidates(status: str, today: date) -> ColumnElement[bool]:
 
 
 @cache
-def _published_of_found(by_id: bool, by_name: bool) -> Select[Restriction, Subject, str]:
+def _published_of_found(by_id: bool, by_name: bool) -> Direct:
     """Every published listing of the subjects found by an identifier of either type
     (bound as ``person_index`` and ``organization_index``) and/or a name
     (``name_index``), at most 100 subjects as ``SubjectRepository.find`` finds them,
@@ -158,8 +166,9 @@ def _published_of_found(by_id: bool, by_name: bool) -> Select[Restriction, Subje
         )
     if by_name:
         found = found.where(Subject.name_index == bindparam("name_index"))
-    return (
-        select(Restriction, Subject, Department.name)
+    listing = [getattr(Restriction, name) for name in PublishedListing._fields]
+    return Direct(
+        select(*listing, *stored_columns(), Department.name)
         .join(Subject, Subject.id == Restriction.subject_id)
         .outerjoin(Department, Department.code == Restriction.collecting_department)
         .where(Restriction.subject_id.in_(found.limit(100)), Restriction.published_on.is_not(None))
@@ -191,7 +200,7 @@ class RestrictionRepository:
 
     async def published_of_found(
         self, *, id_number: str | None, name: str | None
-    ) -> list[tuple[Restriction, Subject, str | None]]:
+    ) -> list[tuple[PublishedListing, StoredSubject, str | None]]:
         """Every published listing of the subjects an identifier and/or a name finds, with
         its subject and the collecting department's name (None: not registered): one
         statement."""
@@ -202,8 +211,15 @@ class RestrictionRepository:
         if name is not None:
             parameters["name_index"] = name_index(name)
         statement = _published_of_found(id_number is not None, name is not None)
-        rows = await self.session.execute(statement, parameters)
-        return [(row[0], row[1], row[2]) for row in rows]
+        found = []
+        width = len(PublishedListing._fields)
+        for row in await statement.rows(await self.session.connection(), parameters):
+            values = tuple(row)
+            listing = PublishedListing._make(values[:width])
+            id_, kind, *columns = values[width : width + 8]
+            subject = StoredSubject.of_columns(id_, kind, tuple(columns[:3]), tuple(columns[3:]))
+            found.append((listing, subject, values[-1]))
+        return found
 
     async def published_of(self, subject_ids: Collection[uuid.UUID]) -> Sequence[Restriction]:
         if not subject_ids:

@@ -170,3 +170,32 @@ class StoredSubject:
     id_number: str
     name: str
     address: str | None
+
+    @classmethod
+    def of_columns(
+        cls,
+        id_: uuid.UUID,
+        subject_type: str,
+        clear: tuple[str | None, str | None, str | None],
+        secret: tuple[str | None, str | None, str | None],
+    ) -> StoredSubject:
+        """From the columns as stored (number, name, address each in clear and encrypted):
+        a person's from the encrypted ones, an organisation's from those in clear."""
+        number, name, address = secret if subject_type == PERSON else clear
+        assert number is not None
+        return cls(id_, subject_type, number, name or "", address)
+
+
+def stored_columns() -> tuple[Any, ...]:
+    """The columns :meth:`StoredSubject.of_columns` reads, in the order it takes them."""
+    s = Subject
+    return (
+        s.id,
+        s.subject_type,
+        s.id_number_clear,
+        s.name_clear,
+        s.address_clear,
+        s.id_number_secret,
+        s.name_secret,
+        s.address_secret,
+    )
