@@ -31,6 +31,7 @@ import json
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    null,
     or_,
     select,
     union_all,
@@ -64,7 +64,7 @@ from app.catalog.service import matter_terms, matter_terms_of
 from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
 from app.core.db import UTCDateTime
-from app.core.direct import Direct
+from app.core.direct import Direct, branch
 from app.credit_checks.facts import CheckFacts, StoredConsent, SubjectKey
 from app.credit_checks.models import CreditCheck
 from app.departments.models import Department
@@ -97,13 +97,7 @@ _SLOTS: dict[str, Any] = {
 }
 
 
-def _branch(kind: str, **values: Any) -> Any:
-    """One branch: ``kind`` and every slot, those not given a typed NULL."""
-    columns = [literal(kind, String()).label("kind")]
-    for slot, type_ in _SLOTS.items():
-        value = values.get(slot)
-        columns.append((cast(null(), type_) if value is None else value).label(slot))
-    return select(*columns)
+_branch = partial(branch, _SLOTS)
 
 
 def _party_is(type_column: Any, index_column: Any) -> Any:

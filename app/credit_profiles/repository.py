@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -29,7 +30,6 @@ from sqlalchemy import (
     case,
     cast,
     literal,
-    null,
     select,
     union_all,
 )
@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.commitments.models import Commitment
 from app.commitments.repository import CommitmentRepository, CommitmentSummary
 from app.core.db import UTCDateTime
-from app.core.direct import Direct
+from app.core.direct import Direct, branch
 from app.credit_records.models import CreditRecordEntry
 from app.credit_records.repository import CreditRecordRepository
 from app.privacy.crypto import EncryptedText
@@ -95,12 +95,7 @@ _SLOTS: dict[str, Any] = {
 }
 
 
-def _branch(kind: str, **values: Any) -> Any:
-    columns = [literal(kind, String()).label("kind")]
-    for slot, type_ in _SLOTS.items():
-        value = values.get(slot)
-        columns.append((cast(null(), type_) if value is None else value).label(slot))
-    return select(*columns)
+_branch = partial(branch, _SLOTS)
 
 
 def _build() -> Any:
