@@ -78,7 +78,7 @@ from app.rules.eligibility import CHECK_SCOPE, JOINT_PUNISHMENT, RESTRICTION_LIS
 from app.rules.parameters import ParameterName
 from app.rules.profiles import PROFILES
 from app.rules.restrictions import ListingHistory, Situation
-from app.subjects.models import StoredSubject, Subject
+from app.subjects.models import StoredSubject, Subject, stored_slots
 from app.subjects.repository import SubjectRepository
 
 # --- the one statement -----------------------------------------------------------------
@@ -171,18 +171,7 @@ def _build() -> Any:
     s, mv, d, c = Subject, MatterVersion, Department, Consent
     r, e = Restriction, JointPunishmentEntry
     parties = _party_is(s.subject_type, s.id_number_index)
-    subjects = _branch(
-        "subject",
-        u1=s.id,
-        s1=s.subject_type,
-        s2=s.id_number_clear,
-        s3=s.id_number_index,
-        s4=s.name_clear,
-        s5=s.address_clear,
-        e1=s.id_number_secret,
-        e2=s.name_secret,
-        e3=s.address_secret,
-    ).where(parties)
+    subjects = _branch("subject", **stored_slots(), s3=s.id_number_index).where(parties)
     in_effect = (
         select(func.max(mv.version))
         .where(mv.matter_code == bindparam("matter_code"), mv.effective_from <= bindparam("at"))
@@ -262,11 +251,6 @@ def _build() -> Any:
 _CHECK_FACTS = Direct(_build())
 
 
-def _stored_subject(row: Any) -> StoredSubject:
-    clear, secret = (row.s2, row.s4, row.s5), (row.e1, row.e2, row.e3)
-    return StoredSubject.of_columns(row.u1, row.s1, clear, secret)
-
-
 async def read_check_facts(
     session: AsyncSession,
     subject: SubjectKey,
@@ -333,7 +317,7 @@ async def read_check_facts(
         elif kind == "hit":
             hits.append((row.d1, row.s2, row.u1, ActiveHit(row.s1, row.s3, row.s2, row.s4, row.s5)))
         elif kind == "subject":
-            found[row.s3 + row.s1] = _stored_subject(row)
+            found[row.s3 + row.s1] = StoredSubject.of_slots(row)
         elif kind == "matter":
             matter = row
         elif kind == "department":

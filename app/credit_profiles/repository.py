@@ -47,7 +47,13 @@ from app.referrals.repository import ReferralRepository
 from app.restrictions.models import Restriction
 from app.restrictions.repository import PublishedListing, RestrictionRepository
 from app.rules.lifecycles import ToleranceState
-from app.subjects.models import StoredSubject, Subject, identifier_index
+from app.subjects.models import (
+    StoredSubject,
+    Subject,
+    identifier_index,
+    stored_columns,
+    stored_slots,
+)
 from app.subjects.repository import SubjectRepository
 
 
@@ -101,16 +107,7 @@ _branch = partial(branch, _SLOTS)
 def _build() -> Any:
     s, r, c, e, m = Subject, Restriction, Commitment, CreditRecordEntry, Referral
     found = (
-        select(
-            s.id,
-            s.subject_type,
-            s.id_number_clear,
-            s.name_clear,
-            s.address_clear,
-            s.id_number_secret,
-            s.name_secret,
-            s.address_secret,
-        )
+        select(*stored_columns())
         .where(
             s.subject_type == bindparam("subject_type"),
             s.id_number_index == bindparam("id_number_index"),
@@ -118,17 +115,7 @@ def _build() -> Any:
         .cte("found")
     )
     subject_id = select(found.c.id).scalar_subquery()
-    subject = _branch(
-        "subject",
-        u1=found.c.id,
-        s1=found.c.subject_type,
-        s2=found.c.id_number_clear,
-        s3=found.c.name_clear,
-        s4=found.c.address_clear,
-        e1=found.c.id_number_secret,
-        e2=found.c.name_secret,
-        e3=found.c.address_secret,
-    ).select_from(found)
+    subject = _branch("subject", **stored_slots(list(found.c))).select_from(found)
     listings = _branch(
         "listing",
         u1=r.id,
@@ -191,11 +178,6 @@ def _build() -> Any:
 _PROFILE = Direct(_build())
 
 
-def _stored_subject(row: Any) -> StoredSubject:
-    clear, secret = (row.s2, row.s3, row.s4), (row.e1, row.e2, row.e3)
-    return StoredSubject.of_columns(row.u1, row.s1, clear, secret)
-
-
 def _listing(r: Any) -> PublishedListing:
     return PublishedListing(
         r.u1, r.u2, r.s1, r.s2, r.s3, r.s4, r.x1, r.d1, r.d2, r.d3, r.d4, r.d5, r.i1, r.d6
@@ -225,7 +207,7 @@ async def read_profile(
     for r in await _PROFILE.rows(await session.connection(), bound):
         kind = r.kind
         if kind == "subject":
-            subject = _stored_subject(r)
+            subject = StoredSubject.of_slots(r)
         elif kind == "listing":
             published.append(_listing(r))
         elif kind == "commitment":

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -184,6 +184,22 @@ class StoredSubject:
         number, name, address = secret if subject_type == PERSON else clear
         assert number is not None
         return cls(id_, subject_type, number, name or "", address)
+
+    @classmethod
+    def of_slots(cls, row: Any) -> StoredSubject:
+        """From a wide row whose slots :func:`stored_slots` filled."""
+        return cls.of_columns(row.u1, row.s1, (row.s2, row.s4, row.s5), (row.e1, row.e2, row.e3))
+
+
+# The slots of a wide row (app.core.direct.branch) a subject's stored columns fill, in
+# the order of :func:`stored_columns`.
+_STORED_SLOTS = ("u1", "s1", "s2", "s4", "s5", "e1", "e2", "e3")
+
+
+def stored_slots(columns: Sequence[Any] | None = None) -> dict[str, Any]:
+    """Each stored column (the subjects table's, or a CTE's in the same order) by the slot
+    of a wide row it fills; :meth:`StoredSubject.of_slots` reads them back."""
+    return dict(zip(_STORED_SLOTS, columns or stored_columns(), strict=True))
 
 
 def stored_columns() -> tuple[Any, ...]:
