@@ -8,7 +8,7 @@ processes of their own on loopback.
 2. **beside a slow receiver**: the same with a second subscription whose receiver takes
    ``BENCH_HOOK_SLOW_SECONDS`` (3) per answer; the fast subscription's rate, and its drop.
 3. **outage**: events arrive at ``BENCH_HOOK_RATE`` (35/s) for ``BENCH_HOOK_OUTAGE``
-   seconds (60; the target's outage is 300) while the receiver is down; then it is back,
+   seconds (300, the target's outage) while the receiver is down; then it is back,
    and the time until the backlog is drained is measured (the events keep arriving).
 
 Deliveries are queued as the service queues them: events sequenced, one pending delivery
@@ -34,7 +34,7 @@ DATABASE = "zwfw_bench_hooks"
 EVENTS = env_int("BENCH_HOOK_EVENTS", 20_000)
 SLOW_SECONDS = env_float("BENCH_HOOK_SLOW_SECONDS", 3.0)
 RATE = env_float("BENCH_HOOK_RATE", 35.0)
-OUTAGE = env_int("BENCH_HOOK_OUTAGE", 60)
+OUTAGE = env_int("BENCH_HOOK_OUTAGE", 300)
 PORT = env_int("BENCH_HOOK_PORT", 8151)
 SECRET = "bench-receiver-secret-0123456789"  # noqa: S105 - a loopback receiver
 WORKER_ENV = {"ZWFW_WORKER_INTERVAL_SECONDS": "1", "ZWFW_LOG_LEVEL": "WARNING"}
