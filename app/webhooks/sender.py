@@ -105,6 +105,7 @@ class LaneConnections:
     def __init__(self, tls: ssl.SSLContext) -> None:
         self.tls = tls
         self.idle: list[_Connection] = []  # the longest unused first
+        self.closed = False  # closed while posts were out: their connections are closed too
 
     async def post(self, url: str, headers: Headers, body: bytes) -> int:
         target = _target(url)
@@ -181,7 +182,7 @@ class LaneConnections:
             if kept and not answered and isinstance(exc, ConnectionError):
                 raise _Stale from exc
             raise
-        if state.our_state is h11.DONE and state.their_state is h11.DONE:
+        if not self.closed and state.our_state is h11.DONE and state.their_state is h11.DONE:
             state.start_next_cycle()
             connection.idle_since = time.monotonic()
             self.idle.append(connection)
@@ -190,6 +191,7 @@ class LaneConnections:
         return status
 
     async def aclose(self) -> None:
+        self.closed = True
         for connection in self.idle:
             connection.close()
         self.idle.clear()

@@ -194,3 +194,39 @@ async def test_a_post_is_bounded_as_a_whole_by_the_timeout() -> None:
         True,
     )
     assert lane.idle == []
+
+
+async def test_a_post_answered_after_the_lane_closed_keeps_no_connection() -> None:
+    """The dispatcher closes its lanes while a post is still out: the connection that
+    post answers on is closed too, not kept for a lane nobody will use again."""
+    asked, answer, closed = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.partition(b":")[2])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length")
+        )
+        await reader.readexactly(length)
+        asked.set()
+        await answer.wait()
+        writer.write(b"HTTP/1.1 204 X\r\n\r\n")
+        await writer.drain()
+        if await reader.read(1) == b"":  # the sender closed its side
+            closed.set()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    lane = _lane()
+    try:
+        post = asyncio.create_task(lane.post(f"http://127.0.0.1:{port}/hook", HEADERS, b"{}"))
+        await asyncio.wait_for(asked.wait(), 5)
+        await lane.aclose()
+        answer.set()
+        assert await asyncio.wait_for(post, 5) == 204
+        await asyncio.wait_for(closed.wait(), 5)
+        assert lane.idle == []
+    finally:
+        server.close()
