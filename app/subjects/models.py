@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -163,13 +163,14 @@ def subject_row(
 
 @dataclass(frozen=True, slots=True)
 class StoredSubject:
-    """A stored subject as a statement reads it, personal data in clear."""
+    """A stored subject as a statement reads it, personal data in clear (left out of its
+    ``repr``, so no log or traceback that prints one shows them)."""
 
     id: uuid.UUID
     subject_type: str
-    id_number: str
-    name: str
-    address: str | None
+    id_number: str = field(repr=False)
+    name: str = field(repr=False)
+    address: str | None = field(repr=False)
 
     @classmethod
     def of_columns(
