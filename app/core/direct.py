@@ -10,10 +10,13 @@ types: encrypted text decrypted, timestamps in UTC, JSON), and tells the engine'
 ``before_cursor_execute`` listeners as SQLAlchemy does (the refusal of values no column
 can hold, app.core.db, is one). On any other database it runs through SQLAlchemy as before.
 
-A direct statement runs in the connection's transaction when one is open (something
-earlier in the request wrote through the session), and otherwise on its own, as one
-statement is atomic in PostgreSQL: use it only for a read, or for a write that is a single
-statement complete in itself (a row and its audit entry in one ``INSERT … WITH``). A
+A direct statement runs in the connection's transaction when one is open (any statement
+earlier in the request sent through SQLAlchemy, a read included, began one; opening the
+session's connection alone does not), and otherwise on its own, as one statement is
+atomic in PostgreSQL: use it only for a read, or for a write that is a single statement
+complete in itself (a row and its audit entry in one ``INSERT … WITH``). A write through
+the session after a direct write that stood alone is a transaction of its own: the two
+do not commit or roll back together. A
 driver error is raised as SQLAlchemy raises it (``DBAPIError``: 503 when the database is
 unreachable), and a connection it finds broken is invalidated.
 """

@@ -71,7 +71,7 @@ def effective_of(
 
 def listing_profile(restriction: Restriction) -> Profile:
     """The profile the listing was made under (recorded when it was opened)."""
-    return get_profile(restriction.profile)
+    return listing_profile_named(restriction.profile)
 
 
 def listing_profile_named(name: str | None) -> Profile:
