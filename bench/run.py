@@ -13,7 +13,7 @@ through the API as one streamed body. Writes ``bench/RESULTS.md`` and
 ``var/bench/results.json``.
 
 Knobs (environment): ``BENCH_SCALES``, ``BENCH_DURATION`` (seconds per route and scale,
-20), ``BENCH_ROUNDS`` (2: the scales take turns, ABBA, in windows of duration / rounds),
+20), ``BENCH_ROUNDS`` (4: the scales take turns, ABBA BAAB…, in windows of duration / rounds),
 ``BENCH_WARMUP`` (5), ``BENCH_CONNECTIONS`` (32), ``BENCH_THREADS`` (2),
 ``BENCH_IMPORT_ROWS`` (1,000,000; 0 skips), ``BENCH_PORT`` (8101: the app per scale from
 there, the floors from +10, the ceiling at +20),
@@ -60,7 +60,7 @@ from bench.common import (
 )
 
 DURATION = env_int("BENCH_DURATION", 20)
-ROUNDS = env_int("BENCH_ROUNDS", 2)
+ROUNDS = env_int("BENCH_ROUNDS", 4)
 WARMUP = env_int("BENCH_WARMUP", 5)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 32)
 THREADS = env_int("BENCH_THREADS", 2)
@@ -418,6 +418,37 @@ def combine(route: str, scale_name: str, windows: list[Window], peak_rss_mb: flo
     return result
 
 
+_PREWARM = (
+    "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
+    "WHERE c.relkind IN ('r', 'i', 't') AND c.relpersistence = 'p' "
+    "AND pg_relation_size(c.oid) > 0"
+)
+
+
+async def _prewarm(database: str) -> int:
+    connection = await asyncpg.connect(dsn(database))
+    try:
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        return int(await connection.fetchval(_PREWARM))
+    finally:
+        await connection.close()
+
+
+def prewarm(databases: list[str]) -> None:
+    """Read every table and index of ``databases`` into the operating system's page cache
+    (pg_prewarm, ``read``). This machine's page cache was seen to drop half of the large
+    database's subjects within two minutes with 20 GB free, so without it a window of
+    the large scale may pay for reading from disk what a server with this much memory
+    keeps in memory, and the scale ratio measures the page cache instead of the service."""
+    for database in databases:
+        try:
+            pages = asyncio.run(_prewarm(database))
+        except asyncpg.PostgresError as exc:  # the extension missing: measured as it is
+            say(f"  {database}: not prewarmed ({exc})")
+            continue
+        say(f"  {database}: {pages:,} pages read into the page cache")
+
+
 def window_order(scales: list[str]) -> list[str]:
     """The scales of one route's windows, in turn: forward, then backward (ABBA for two
     rounds), so a drift of the shared machine over the minutes of a route falls on every
@@ -439,6 +470,7 @@ def measure_route(
     ``DURATION / ROUNDS`` seconds, the scales taking turns (:func:`window_order`)."""
     seconds = max(1, round(DURATION / ROUNDS))
     windows: dict[str, list[Window]] = {name: [] for name in servers}
+    prewarm([database for database in databases.values() if database is not None])
     for name, server in servers.items():
         say(f"  {route} @ {name}: warm-up {WARMUP} s")
         wrk(server.url, files[name], WARMUP)
@@ -636,7 +668,8 @@ def render(report: Report, machine: dict[str, str], postgres: dict[str, str]) ->
         f"{report.wall_seconds / 60:.1f} min",
         f"- Command: `{COMMAND}` (wrk {THREADS} threads, {CONNECTIONS} connections, "
         f"{WARMUP} s warm-up + {DURATION} s per route and scale, in {ROUNDS} windows of "
-        f"{max(1, round(DURATION / ROUNDS))} s with the scales taking turns (ABBA); p50 "
+        f"{max(1, round(DURATION / ROUNDS))} s with the scales taking turns (ABBA…), both "
+        "databases read into the page cache before each route; p50 "
         "weighted by requests over the windows, p99 the highest window's; one uvicorn worker "
         "with uvloop and httptools for the app, the floor and the ceiling)",
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory, "
