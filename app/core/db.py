@@ -8,7 +8,7 @@ services may ``flush()`` but never commit.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -21,8 +21,12 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    cast,
     event,
+    literal,
     literal_column,
+    null,
+    select,
 )
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
@@ -287,3 +291,13 @@ async def statements_alone(session: AsyncSession) -> None:
 # scope="function": commit before the response is sent, so a failed commit is never
 # answered with a success.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def branch(slots: Mapping[str, Any], kind: str, **values: Any) -> Any:
+    """One branch of a wide ``UNION ALL``: ``kind``, then every slot in order (name to
+    type), those not given a typed NULL, so the branches agree on each column's type."""
+    columns = [literal(kind, String()).label("kind")]
+    for slot, type_ in slots.items():
+        value = values.get(slot)
+        columns.append((cast(null(), type_) if value is None else value).label(slot))
+    return select(*columns)

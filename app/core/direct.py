@@ -28,22 +28,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from sqlalchemy import String, cast, literal, null, select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
 Processor = Callable[[Any], Any] | None
-
-
-def branch(slots: Mapping[str, Any], kind: str, **values: Any) -> Any:
-    """One branch of a wide ``UNION ALL``: ``kind``, then every slot in order (name to
-    type), those not given a typed NULL, so the branches agree on each column's type."""
-    columns = [literal(kind, String()).label("kind")]
-    for slot, type_ in slots.items():
-        value = values.get(slot)
-        columns.append((cast(null(), type_) if value is None else value).label(slot))
-    return select(*columns)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,8 +63,8 @@ from app.catalog.repository import CatalogRepository
 from app.catalog.service import matter_terms, matter_terms_of
 from app.consents.models import Consent
 from app.consents.repository import ConsentRepository
-from app.core.db import UTCDateTime
-from app.core.direct import Direct, branch
+from app.core.db import UTCDateTime, branch
+from app.core.direct import Direct
 from app.credit_checks.facts import CheckFacts, StoredConsent, SubjectKey
 from app.credit_checks.models import CreditCheck
 from app.departments.models import Department

@@ -37,8 +37,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commitments.models import Commitment
 from app.commitments.repository import CommitmentRepository, CommitmentSummary
-from app.core.db import UTCDateTime
-from app.core.direct import Direct, branch
+from app.core.db import UTCDateTime, branch
+from app.core.direct import Direct
 from app.credit_records.models import CreditRecordEntry
 from app.credit_records.repository import CreditRecordRepository
 from app.privacy.crypto import EncryptedText
