@@ -41,16 +41,14 @@ async def record(
     chains on every pass, and reading or verifying the log chains first.
     """
     entry = AuditEntry(
-        recorded_at=utcnow(),
-        actor=principal.sub,
-        roles=sorted(role.value for role in principal.roles),
-        department=principal.department,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        purpose=purpose,
-        request_id=request_id_var.get(),
-        details=details,
+        **audit_values(
+            principal,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            purpose=purpose,
+            details=details,
+        )
     )
     AuditRepository(session).add(entry)
     return entry
